@@ -1,0 +1,4 @@
+// Checks of section kubelet-access. Each check is one module beside this file; list it here.
+import type { Check } from '../types.js';
+
+export const checks: Check[] = [];

@@ -1,0 +1,88 @@
+// The check framework: what a check is, what it returns, and what it may read.
+
+import type { Inventory } from '../inventory/inventory.js';
+import type { Item, Location, ResourceRef } from '../inventory/types.js';
+import type { KubeVersion } from '../inventory/version.js';
+import type { SectionSlug, Severity } from './sections.js';
+
+/** What a check is judged on: an inventory object, or a thing named by reference (a node file). */
+export interface Subject {
+  ref: ResourceRef;
+  location?: Location;
+}
+
+export interface PassResult {
+  status: 'pass';
+  subject: Subject;
+}
+
+export interface FailResult {
+  status: 'fail';
+  subject: Subject;
+  /** What is wrong with this object, in one sentence. */
+  message: string;
+  /** Path inside the object, e.g. spec.template.spec.containers[0].securityContext.privileged. */
+  field?: string;
+  /** Overrides the check's severity for this finding (e.g. by an escalation path's target). */
+  severity?: Severity;
+  /** Overrides the check's remediation with one specific to this object. */
+  remediation?: string;
+}
+
+export interface NotEvaluatedResult {
+  status: 'not-evaluated';
+  subject: Subject;
+  /** Why it could not be evaluated; never reported as a pass. */
+  reason: string;
+}
+
+export type CheckResult = PassResult | FailResult | NotEvaluatedResult;
+
+export interface CheckContext {
+  inventory: Inventory;
+  /** The Kubernetes version evaluated against (--k8s-version or detected); undefined if unknown. */
+  k8sVersion: KubeVersion | undefined;
+  /** The scan's clock, so results are reproducible in tests. */
+  now: Date;
+  /** Builds a value once per scan and shares it between checks (an RBAC index, a policy graph). */
+  shared<T>(key: string, build: () => T): T;
+}
+
+/** An example input for a check: inline YAML, or a builder for inputs YAML cannot hold. */
+export type CheckExample =
+  | string
+  | {
+      description: string;
+      yaml?: string;
+      /** For inputs beyond manifests (node files, certificates): builds the inventory. */
+      build?: () => Inventory | Promise<Inventory>;
+      k8sVersion?: string;
+      now?: string;
+    };
+
+export interface CheckDocs {
+  /** What it does: one paragraph. */
+  what: string;
+  /** Why is this bad: one paragraph, with the attack it enables. */
+  why: string;
+  /** References: the guide section, upstream docs, CIS ids, PSS. */
+  references?: string[];
+}
+
+export interface Check {
+  /** Stable kebab-case id naming the bad state, e.g. "privileged-container". */
+  id: string;
+  section: SectionSlug;
+  severity: Severity;
+  title: string;
+  docs: CheckDocs;
+  /** What to do, with the snippet to apply. */
+  remediation: string;
+  evaluate(ctx: CheckContext): Iterable<CheckResult>;
+  /** Failing examples give at least one fail; passing examples give none. Run as tests. */
+  examples: { fail: CheckExample[]; pass: CheckExample[] };
+}
+
+export function subjectOf(item: Item): Subject {
+  return { ref: item.ref, location: item.location };
+}

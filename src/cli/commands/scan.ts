@@ -1,0 +1,63 @@
+// kubeward scan: read the inputs, run every check, print the report, exit as CI expects.
+
+import { SEVERITIES } from '../../checks/sections.js';
+import { UsageError } from '../../errors.js';
+import { colorWanted } from '../../report/color.js';
+import { FORMATS, formatReport } from '../../report/index.js';
+import { loadExceptions } from '../../scan/exceptions.js';
+import { exitCodeFor, runScan, type FailOn } from '../../scan/run.js';
+import { loadPaths } from '../../sources/files.js';
+import { mergeLoadResults, type LoadResult } from '../../sources/types.js';
+import { emit, oneOf, parseFlags } from '../args.js';
+
+export const USAGE = `Usage: kubeward scan [flags] PATH...
+
+Reads manifests (files, folders, "-" for stdin; YAML, JSON, List dumps of kubectl get -o yaml,
+rendered Helm) and reports every finding of the guide's 17 sections.
+
+Flags:
+  --format table|json         output format (default table)
+  -o, --output FILE           write the report to FILE
+  --fail-on SEVERITY|none     exit 1 on failures at or above it (default high)
+  --exceptions FILE           accepted risks (YAML: check, namespace, kind, name globs, reason, expires)
+  --allow-annotation-exceptions  honour kubeward.io/ignore annotations on objects
+  --k8s-version VERSION       Kubernetes version to evaluate against (default: detected)
+  -n, --namespace NS          namespace for objects that name none (default "default")
+  -v, --verbose               list every not-evaluated finding
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    format: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'fail-on': { type: 'string' },
+    exceptions: { type: 'string' },
+    'allow-annotation-exceptions': { type: 'boolean' },
+    'k8s-version': { type: 'string' },
+    namespace: { type: 'string', short: 'n' },
+    verbose: { type: 'boolean', short: 'v' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const format = oneOf('format', values.format, FORMATS, 'table');
+  const failOn = oneOf<FailOn>('fail-on', values['fail-on'], [...SEVERITIES, 'none'], 'high');
+  const now = new Date();
+  const exceptions = values.exceptions ? await loadExceptions(values.exceptions, now) : undefined;
+
+  const loads: LoadResult[] = [];
+  if (positionals.length > 0) loads.push(await loadPaths(positionals));
+  if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin)');
+
+  const report = runScan(mergeLoadResults(loads), {
+    now,
+    ...(values['k8s-version'] ? { k8sVersion: values['k8s-version'] } : {}),
+    ...(exceptions ? { exceptions } : {}),
+    ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
+    allowAnnotationExceptions: values['allow-annotation-exceptions'] ?? false,
+  });
+  const color = !values.output && colorWanted(process.stdout);
+  await emit(formatReport(report, format, { color, verbose: values.verbose ?? false }), values.output);
+  return exitCodeFor(report, failOn);
+}

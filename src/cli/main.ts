@@ -1,0 +1,56 @@
+// kubeward's entry point: picks the command, maps typed errors to messages and exit codes.
+
+import { InputUnavailableError, UsageError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+
+type CommandModule = { run(argv: string[]): Promise<number> };
+
+/** Each command lives in its own module, imported only when used. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  scan: { summary: 'audit manifests, a node or a cluster against the guide', load: () => import('./commands/scan.js') },
+  explain: { summary: 'explain a check or a section', load: () => import('./commands/explain.js') },
+  checks: { summary: 'list every check, or write the catalogue (docs/checks.md)', load: () => import('./commands/checks.js') },
+};
+
+export const HELP = `kubeward ${TOOL_VERSION}: secure a Kubernetes cluster the way the guide "Securing a Cluster" says.
+
+Usage: kubeward <command> [flags]     (also: kubectl ward <command>)
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`).join('\n')}
+
+Run "kubeward <command> --help" for a command's flags.
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage error or incomplete scan.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`kubeward ${TOOL_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`kubeward: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`kubeward ${name}: ${e.message}\nRun "kubeward ${name} --help" for usage.\n`);
+      return 2;
+    }
+    if (e instanceof InputUnavailableError) {
+      process.stderr.write(`kubeward ${name}: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`kubeward ${name}: internal error: ${err.message}\n${process.env.KUBEWARD_DEBUG ? `${err.stack}\n` : 'Set KUBEWARD_DEBUG=1 for the stack trace and please report it.\n'}`);
+    return 2;
+  }
+}

@@ -1,0 +1,178 @@
+// The inventory: every object read from every source, indexed for the checks and engines.
+
+import { isDeepStrictEqual } from 'node:util';
+import { CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, SYSTEM_NAMESPACES, isNamespacedKind } from './kinds.js';
+import { selectorMatches, type LabelSelector } from './labels.js';
+import type { PodSpec } from './pod.js';
+import type { HostSnapshot } from './host.js';
+import type { Item, K8sObject, ObjectMeta, VisibilityGap } from './types.js';
+
+/** A pod spec found in an object: a Pod's own spec or a workload's pod template. */
+export interface PodSpecRef {
+  item: Item;
+  spec: PodSpec;
+  /** The pod's metadata: the Pod's own, or the template's (labels, annotations). */
+  podMetadata: ObjectMeta;
+  /** The namespace the pods run in. */
+  namespace: string;
+  /** Field path of the pod spec inside the object, e.g. "spec.template.spec". */
+  path: string;
+}
+
+export interface InventoryOptions {
+  /** Namespace assumed for namespaced objects that name none (as `kubectl apply -n`). */
+  defaultNamespace?: string;
+  /** Things the sources could not see; checks depending on them report not-evaluated. */
+  gaps?: VisibilityGap[];
+  /** Node filesystems read with --node-root. */
+  hosts?: HostSnapshot[];
+}
+
+export class Inventory {
+  readonly items: readonly Item[];
+  readonly gaps: readonly VisibilityGap[];
+  readonly hosts: readonly HostSnapshot[];
+  readonly defaultNamespace: string;
+  private readonly byKind = new Map<string, Item[]>();
+  private readonly byKey = new Map<string, Item>();
+  private readonly byNamespace = new Map<string, Item[]>();
+  private podSpecCache: PodSpecRef[] | undefined;
+
+  constructor(items: Item[], options: InventoryOptions = {}) {
+    this.defaultNamespace = options.defaultNamespace ?? 'default';
+    this.gaps = options.gaps ?? [];
+    this.hosts = options.hosts ?? [];
+    for (const item of items) {
+      if (!item.ref.namespace && isNamespacedKind(item.ref.kind)) item.ref.namespace = this.defaultNamespace;
+    }
+    this.items = items;
+    for (const item of items) {
+      push(this.byKind, item.ref.kind, item);
+      if (item.ref.namespace) push(this.byNamespace, item.ref.namespace, item);
+      this.byKey.set(key(item.ref.kind, item.ref.namespace, item.ref.name), item);
+    }
+  }
+
+  /** All objects of a kind, in input order. */
+  ofKind<T extends K8sObject = K8sObject>(kind: string): Item<T>[] {
+    return (this.byKind.get(kind) ?? []) as Item<T>[];
+  }
+
+  get<T extends K8sObject = K8sObject>(kind: string, namespace: string | undefined, name: string): Item<T> | undefined {
+    const ns = CLUSTER_SCOPED_KINDS.has(kind) ? undefined : namespace;
+    return this.byKey.get(key(kind, ns, name)) as Item<T> | undefined;
+  }
+
+  inNamespace(namespace: string, kind?: string): Item[] {
+    const items = this.byNamespace.get(namespace) ?? [];
+    return kind ? items.filter((i) => i.ref.kind === kind) : items;
+  }
+
+  /** Objects of a kind in a namespace whose labels a selector selects. */
+  select(kind: string, namespace: string | undefined, selector: LabelSelector | undefined): Item[] {
+    const pool = namespace === undefined ? this.ofKind(kind) : this.inNamespace(namespace, kind);
+    return pool.filter((i) => selectorMatches(selector, i.object.metadata?.labels));
+  }
+
+  /**
+   * Every namespace the input names: Namespace objects and the namespaces of objects in it,
+   * sorted.
+   */
+  namespaces(): string[] {
+    const names = new Set<string>(this.byNamespace.keys());
+    for (const ns of this.ofKind('Namespace')) names.add(ns.ref.name);
+    return [...names].sort();
+  }
+
+  isSystemNamespace(namespace: string | undefined): boolean {
+    return namespace !== undefined && SYSTEM_NAMESPACES.has(namespace);
+  }
+
+  /** The reason a scope could not be seen, when a source said so. */
+  gap(scope: string): string | undefined {
+    return this.gaps.find((g) => g.scope === scope)?.reason;
+  }
+
+  /**
+   * The pod spec of every Pod and workload, so checks treat all workload kinds alike. A Pod (or
+   * ReplicaSet, or Job) whose controlling owner is also in the input, and whose security-relevant
+   * spec agrees with the owner's template, is left out: it is reported once, on the owner.
+   */
+  podSpecs(): PodSpecRef[] {
+    if (this.podSpecCache) return this.podSpecCache;
+    const refs: PodSpecRef[] = [];
+    for (const [kind, path] of Object.entries(POD_TEMPLATE_PATHS)) {
+      for (const item of this.ofKind(kind)) {
+        const ref = podSpecOf(item, path);
+        if (ref && !this.isCoveredByOwner(ref)) refs.push(ref);
+      }
+    }
+    this.podSpecCache = refs;
+    return refs;
+  }
+
+  /** The pod spec of one object, if its kind has one. */
+  podSpecOf(item: Item): PodSpecRef | undefined {
+    const path = POD_TEMPLATE_PATHS[item.ref.kind];
+    return path ? podSpecOf(item, path) : undefined;
+  }
+
+  private isCoveredByOwner(ref: PodSpecRef): boolean {
+    const owner = ref.item.object.metadata?.ownerReferences?.find((o) => o.controller);
+    if (!owner?.kind || !owner.name) return false;
+    const ownerItem = this.get(owner.kind, ref.namespace, owner.name);
+    if (!ownerItem) return false;
+    const ownerSpec = this.podSpecOf(ownerItem);
+    return ownerSpec !== undefined && isDeepStrictEqual(securityProjection(ref.spec), securityProjection(ownerSpec.spec));
+  }
+}
+
+function podSpecOf(item: Item, path: string[]): PodSpecRef | undefined {
+  let node: unknown = item.object;
+  let metadataHolder: unknown = item.object;
+  for (const [index, segment] of path.entries()) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    // The object that holds the final `spec` also holds the pod's metadata.
+    if (index === path.length - 1) metadataHolder = node;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+  const podMetadata = ((metadataHolder as { metadata?: ObjectMeta }).metadata ?? {}) as ObjectMeta;
+  return {
+    item,
+    spec: node as PodSpec,
+    podMetadata,
+    namespace: item.ref.namespace ?? 'default',
+    path: path.join('.'),
+  };
+}
+
+/**
+ * The fields a pod's controller copies from its template and the checks judge. Fields that
+ * admission or the scheduler add to running pods (nodeName, token volumes, default
+ * tolerations) are left out, so a live pod agrees with its template.
+ */
+function securityProjection(spec: PodSpec): unknown {
+  const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => ({
+    name: c.name,
+    image: c.image,
+    securityContext: c.securityContext ?? null,
+    hostPorts: (c.ports ?? []).map((p) => p.hostPort ?? 0),
+  }));
+  return {
+    containers,
+    securityContext: spec.securityContext ?? null,
+    host: [spec.hostNetwork ?? false, spec.hostPID ?? false, spec.hostIPC ?? false, spec.hostUsers ?? true],
+    hostPaths: (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, v.hostPath?.path]),
+  };
+}
+
+function key(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
+}

@@ -1,0 +1,50 @@
+// What every source returns: objects with their origin, what it could not read, what it skipped.
+
+import type { HostSnapshot } from '../inventory/host.js';
+import type { InputError, Item, VisibilityGap } from '../inventory/types.js';
+
+export interface SourceSummary {
+  type: 'file' | 'directory' | 'stdin' | 'cluster' | 'node' | 'etcd';
+  name: string;
+  objects?: number;
+}
+
+export interface SkippedCounts {
+  /** Documents that are not Kubernetes objects (no apiVersion/kind, scalars, empty documents). */
+  notKubernetes: number;
+  /** Objects of kinds kubeward does not check (custom resources, unknown APIs), by kind. */
+  byKind: Record<string, number>;
+}
+
+export interface LoadResult {
+  items: Item[];
+  errors: InputError[];
+  sources: SourceSummary[];
+  skipped: SkippedCounts;
+  gaps: VisibilityGap[];
+  hosts: HostSnapshot[];
+  /** A version the source knows for sure (the live API's /version). */
+  version?: { text: string; source: string };
+}
+
+export function emptyLoadResult(): LoadResult {
+  return { items: [], errors: [], sources: [], skipped: { notKubernetes: 0, byKind: {} }, gaps: [], hosts: [] };
+}
+
+/** Folds several sources' results into one. */
+export function mergeLoadResults(results: LoadResult[]): LoadResult {
+  const out = emptyLoadResult();
+  for (const r of results) {
+    out.items.push(...r.items);
+    out.errors.push(...r.errors);
+    out.sources.push(...r.sources);
+    out.gaps.push(...r.gaps);
+    out.hosts.push(...r.hosts);
+    out.skipped.notKubernetes += r.skipped.notKubernetes;
+    for (const [kind, n] of Object.entries(r.skipped.byKind)) {
+      out.skipped.byKind[kind] = (out.skipped.byKind[kind] ?? 0) + n;
+    }
+    out.version ??= r.version;
+  }
+  return out;
+}
