@@ -23,6 +23,8 @@ Flags:
   --allow-annotation-exceptions  honour kubeward.io/ignore annotations on objects
   --k8s-version VERSION       Kubernetes version to evaluate against (default: detected)
   -n, --namespace NS          namespace for objects that name none (default "default")
+  --now TIME                  evaluate dates (certificate expiry, exceptions, EOL) at TIME
+                              (ISO 8601; default: the current time)
   -v, --verbose               list every not-evaluated finding
 `;
 
@@ -36,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     'k8s-version': { type: 'string' },
     namespace: { type: 'string', short: 'n' },
     verbose: { type: 'boolean', short: 'v' },
+    now: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -43,7 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const format = oneOf('format', values.format, FORMATS, 'table');
   const failOn = oneOf<FailOn>('fail-on', values['fail-on'], [...SEVERITIES, 'none'], 'high');
-  const now = new Date();
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not a date: ${values.now}`);
   const exceptions = values.exceptions ? await loadExceptions(values.exceptions, now) : undefined;
 
   const loads: LoadResult[] = [];
