@@ -22,7 +22,10 @@ spec:
   containers:
   - name: kube-apiserver
     image: registry.k8s.io/kube-apiserver:v1.30.2
-    command: [kube-apiserver, --authorization-mode=Node,RBAC, --enable-admission-plugins=NodeRestriction]`);
+    command:
+    - kube-apiserver
+    - --authorization-mode=Node,RBAC
+    - --enable-admission-plugins=NodeRestriction`);
     const [api] = findComponent(inv, 'kube-apiserver');
     assert.equal(api?.flags.get('authorization-mode')?.value, 'Node,RBAC');
     assert.equal(api?.containerPath, 'spec.containers[0]');
