@@ -4,10 +4,38 @@
 export interface HostFile {
   /** Absolute path on the node, e.g. /etc/kubernetes/manifests/kube-apiserver.yaml. */
   path: string;
+  /** Permission bits and type bits as lstat reports them (or as the stat sidecar records them). */
   mode: number;
   uid: number;
   gid: number;
   size: number;
+  /** What kind of filesystem entry it is. */
+  type: 'file' | 'directory' | 'symlink' | 'other';
+}
+
+/** A PEM certificate file on the node (its whole text; a file may hold a chain). */
+export interface HostCertificate {
+  /** Absolute path on the node, e.g. /etc/kubernetes/pki/apiserver.crt. */
+  path: string;
+  pem: string;
+}
+
+/** One rule of /etc/modprobe.d/*.conf that keeps a kernel module from loading. */
+export interface ModprobeRule {
+  /** `blacklist dccp` or `install dccp /bin/false`. */
+  directive: 'blacklist' | 'install';
+  module: string;
+  /** For `install`: the command run instead of loading the module. */
+  command?: string;
+  /** Absolute path on the node and line of the rule. */
+  file: string;
+  line: number;
+}
+
+/** A process of a Kubernetes component read from /proc/<pid>/cmdline. */
+export interface HostProcess {
+  pid: number;
+  argv: string[];
 }
 
 export interface HostSnapshot {
@@ -16,4 +44,12 @@ export interface HostSnapshot {
   /** The folder read as the node's root. */
   root: string;
   files: HostFile[];
+  /** Every PEM certificate under /etc/kubernetes/pki and /var/lib/kubelet/pki. */
+  certificates: HostCertificate[];
+  /** Rules of /etc/modprobe.d that blacklist or replace a module. */
+  modprobeRules: ModprobeRule[];
+  /** Module names from /proc/modules; undefined when /proc/modules was not there to read. */
+  loadedModules?: string[];
+  /** Component processes (kube-apiserver, kubelet, etcd, ...) from /proc/<pid>/cmdline. */
+  processes: HostProcess[];
 }
