@@ -52,4 +52,10 @@ export interface HostSnapshot {
   loadedModules?: string[];
   /** Component processes (kube-apiserver, kubelet, etcd, ...) from /proc/<pid>/cmdline. */
   processes: HostProcess[];
+  /** The kubelet's command line from its systemd unit, when the node has one. */
+  kubeletCommandLine?: HostCommandLine;
+  /** Non-Kubernetes config files the components name (etcd --config-file). */
+  configFiles: HostConfigFile[];
+  /** Users of /etc/passwd by name (uid), to judge owners such as etcd's. */
+  users: Record<string, number>;
 }
