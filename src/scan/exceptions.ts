@@ -9,6 +9,8 @@ import type { Inventory } from '../inventory/inventory.js';
 export const IGNORE_ANNOTATION = 'kubeward.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubeward.io/ignore-reason';
 
+const ENTRY_KEYS = new Set(['check', 'namespace', 'kind', 'name', 'reason', 'expires']);
+
 export interface ExceptionSet {
   active: ExceptionEntry[];
   expired: ExceptionEntry[];
@@ -29,6 +31,9 @@ export async function loadExceptions(path: string, now: Date): Promise<Exception
     const where = `--exceptions ${path}: entry ${index + 1}`;
     if (typeof raw !== 'object' || raw === null) throw new UsageError(`${where} is not a mapping`);
     const e = raw as Record<string, unknown>;
+    // A misspelt key ("namepsace") would silently widen the exception to every namespace.
+    const unknown = Object.keys(e).filter((k) => !ENTRY_KEYS.has(k));
+    if (unknown.length > 0) throw new UsageError(`${where}: unknown field(s) ${unknown.join(', ')} (allowed: ${[...ENTRY_KEYS].join(', ')})`);
     if (typeof e.check !== 'string' || e.check === '') throw new UsageError(`${where} has no "check"`);
     if (typeof e.reason !== 'string' || e.reason.trim() === '') throw new UsageError(`${where} (${e.check}) has no "reason"; every exception must say why`);
     const entry: ExceptionEntry = { check: e.check, reason: e.reason };
@@ -65,10 +70,12 @@ function matches(glob: string | undefined, value: string | undefined): boolean {
 }
 
 export function findException(entries: ExceptionEntry[], finding: Finding): ExceptionEntry | undefined {
+  // A Namespace is in its own namespace: "namespace: team-a" also excepts findings about it.
+  const namespace = finding.resource.kind === 'Namespace' ? finding.resource.name : finding.resource.namespace;
   return entries.find(
     (e) =>
       matches(e.check, finding.check) &&
-      matches(e.namespace, finding.resource.namespace) &&
+      matches(e.namespace, namespace) &&
       matches(e.kind, finding.resource.kind) &&
       matches(e.name, finding.resource.name),
   );

@@ -16,7 +16,7 @@ Reads manifests (files, folders, "-" for stdin; YAML, JSON, List dumps of kubect
 rendered Helm) and reports every finding of the guide's 17 sections.
 
 Flags:
-  --format table|json         output format (default table)
+  --format table|json|sarif|junit  output format (default table)
   -o, --output FILE           write the report to FILE
   --fail-on SEVERITY|none     exit 1 on failures at or above it (default high)
   --exceptions FILE           accepted risks (YAML: check, namespace, kind, name globs, reason, expires)
