@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   scan: { summary: 'audit manifests, a node or a cluster against the guide', load: () => import('./commands/scan.js') },
   explain: { summary: 'explain a check or a section', load: () => import('./commands/explain.js') },
   checks: { summary: 'list every check, or write the catalogue (docs/checks.md)', load: () => import('./commands/checks.js') },
+  etcd: { summary: 'verify Secrets are encrypted in etcd; probe etcd for access without a client certificate', load: () => import('./commands/etcd.js') },
 };
 
 export const HELP = `kubeward ${TOOL_VERSION}: secure a Kubernetes cluster the way the guide "Securing a Cluster" says.

@@ -1,0 +1,344 @@
+// Talks to etcd through its v3 JSON gateway (POST /v3/kv/range over HTTPS): reads the raw values
+// kube-apiserver stored, in bounded batches, and classifies each from its first bytes. A value is
+// never printed, logged, kept or returned; only its classification leaves this module.
+
+import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { InputUnavailableError, UsageError } from '../errors.js';
+import { CLASSIFY_PREFIX_BYTES, classifyStoredValue, type EncryptionProvider } from '../engines/encryption/stored-value.js';
+
+export interface EtcdTls {
+  /** PEM of the CA that signed etcd's serving certificate; without it the server is not verified. */
+  ca?: string | Buffer;
+  /** Client certificate and key (PEM) for etcd's --client-cert-auth. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+}
+
+export interface EtcdResponseError {
+  status: number;
+  /** etcd's error message (never a stored value). */
+  message: string;
+}
+
+/** A small client of the etcd v3 JSON gateway at one endpoint. */
+export class EtcdGateway {
+  readonly endpoint: URL;
+  private readonly agent: HttpAgent | HttpsAgent;
+
+  constructor(endpoint: string, private readonly tls: EtcdTls = {}, private readonly timeoutMs = 10_000) {
+    this.endpoint = parseEndpoint(endpoint);
+    this.agent =
+      this.endpoint.protocol === 'https:'
+        ? new HttpsAgent({
+            keepAlive: true,
+            maxSockets: 4,
+            ...(tls.ca ? { ca: tls.ca } : { rejectUnauthorized: false }),
+            ...(tls.cert ? { cert: tls.cert } : {}),
+            ...(tls.key ? { key: tls.key } : {}),
+          })
+        : new HttpAgent({ keepAlive: true, maxSockets: 4 });
+  }
+
+  /** POSTs a JSON body to a gateway path; resolves to the parsed reply, or an etcd error. */
+  post<T>(path: string, body: unknown): Promise<{ ok: true; body: T } | { ok: false; error: EtcdResponseError }> {
+    const payload = JSON.stringify(body);
+    const send = this.endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(
+        new URL(path, this.endpoint),
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (e) => reject(e));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            if (status === 200) {
+              try {
+                resolve({ ok: true, body: JSON.parse(text) as T });
+              } catch {
+                reject(new Error(`${path} answered 200 with a body that is not JSON`));
+              }
+              return;
+            }
+            resolve({ ok: false, error: { status, message: errorMessageOf(text) } });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /**
+   * Every key under `prefix` with the first bytes of its value, `batchSize` keys per request,
+   * paging from the last key read. Only the classification-sized head of each value is decoded.
+   */
+  async *scanPrefix(prefix: string, batchSize: number): AsyncGenerator<{ key: string; head: Buffer }[]> {
+    const rangeEnd = b64(prefixEnd(Buffer.from(prefix)));
+    let from = Buffer.from(prefix);
+    for (;;) {
+      const reply = await this.post<RangeReply>('/v3/kv/range', { key: b64(from), range_end: rangeEnd, limit: batchSize });
+      if (!reply.ok) throw new EtcdRequestError(this.endpoint.href, '/v3/kv/range', reply.error);
+      const kvs = reply.body.kvs ?? [];
+      const batch = kvs.map((kv) => ({ key: Buffer.from(kv.key, 'base64').toString('utf8'), head: decodeHead(kv.value ?? '') }));
+      if (batch.length > 0) yield batch;
+      if (!reply.body.more || kvs.length === 0) return;
+      // The next page starts right after the last key: that key followed by a zero byte.
+      from = Buffer.concat([Buffer.from(kvs[kvs.length - 1]!.key, 'base64'), Buffer.from([0])]);
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+interface RangeReply {
+  kvs?: { key: string; value?: string }[];
+  more?: boolean;
+  count?: string;
+}
+
+/** An etcd request that etcd refused (auth, permission, bad request). */
+export class EtcdRequestError extends Error {
+  override name = 'EtcdRequestError';
+  constructor(readonly endpoint: string, readonly path: string, readonly error: EtcdResponseError) {
+    super(`etcd at ${endpoint} refused ${path}: HTTP ${error.status}: ${error.message}`);
+  }
+}
+
+function parseEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UsageError(`--endpoints: "${endpoint}" is not a URL (e.g. https://127.0.0.1:2379)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--endpoints: "${endpoint}" must be an https:// or http:// URL`);
+  return url;
+}
+
+function errorMessageOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: string; message?: string };
+    return (body.message ?? body.error ?? '').slice(0, 300) || '(no message)';
+  } catch {
+    return text.slice(0, 300).replace(/\s+/g, ' ') || '(empty body)';
+  }
+}
+
+const b64 = (bytes: Buffer): string => bytes.toString('base64');
+
+/** The first bytes of a base64 value, without decoding the rest (4 chars hold 3 bytes). */
+function decodeHead(value: string): Buffer {
+  return Buffer.from(value.slice(0, Math.ceil(CLASSIFY_PREFIX_BYTES / 3) * 4), 'base64');
+}
+
+/** etcd's range end for a prefix: the prefix with its last byte below 0xff incremented. */
+export function prefixEnd(prefix: Buffer): Buffer {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]! += 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]); // every key
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify-encryption
+
+export interface StoredResource {
+  key: string;
+  resource: string;
+  namespace?: string;
+  name: string;
+  encrypted: boolean;
+  provider?: EncryptionProvider;
+  providerVersion?: 'v1' | 'v2';
+  keyName?: string;
+  /** For plaintext: how it is serialised. For an unknown "k8s:enc:" prefix: that prefix. */
+  format?: 'protobuf' | 'json' | 'other';
+  unknownPrefix?: string;
+}
+
+export interface ResourceSummary {
+  total: number;
+  encrypted: number;
+  plaintext: number;
+  unknown: number;
+}
+
+export interface EncryptionVerification {
+  endpoint: string;
+  resources: StoredResource[];
+  summary: {
+    total: number;
+    encrypted: number;
+    plaintext: number;
+    /** Values with a "k8s:enc:" prefix naming no known provider: neither judged encrypted nor plaintext. */
+    unknown: number;
+    /** Secrets stored in plaintext: each is a secrets-encryption finding. */
+    plaintextSecrets: number;
+    byResource: Record<string, ResourceSummary>;
+    /** "aescbc:v1:key1" -> number of values encrypted with it. */
+    byProvider: Record<string, number>;
+  };
+}
+
+export interface VerifyOptions {
+  /** Resources to read (e.g. secrets, configmaps, or group/resource for CRDs). */
+  resources: string[];
+  /** kube-apiserver --etcd-prefix (default /registry). */
+  etcdPrefix?: string;
+  batchSize?: number;
+}
+
+export const DEFAULT_RESOURCES = ['secrets', 'configmaps'];
+
+/** Reads every stored value of the resources and classifies each; connection errors throw InputUnavailableError. */
+export async function verifyEncryption(gateway: EtcdGateway, options: VerifyOptions): Promise<EncryptionVerification> {
+  const root = (options.etcdPrefix ?? '/registry').replace(/\/+$/, '');
+  const result: EncryptionVerification = {
+    endpoint: gateway.endpoint.href.replace(/\/$/, ''),
+    resources: [],
+    summary: { total: 0, encrypted: 0, plaintext: 0, unknown: 0, plaintextSecrets: 0, byResource: {}, byProvider: {} },
+  };
+  for (const resource of options.resources) {
+    const prefix = `${root}/${resource}/`;
+    const perResource: ResourceSummary = { total: 0, encrypted: 0, plaintext: 0, unknown: 0 };
+    result.summary.byResource[resource] = perResource;
+    for await (const batch of withConnectionErrors(gateway, gateway.scanPrefix(prefix, options.batchSize ?? 500))) {
+      for (const { key, head } of batch) {
+        const entry = describeKey(key, prefix, resource);
+        const cls = classifyStoredValue(head);
+        perResource.total++;
+        result.summary.total++;
+        if (cls.encrypted === true) {
+          Object.assign(entry, { encrypted: true, provider: cls.provider, providerVersion: cls.providerVersion, keyName: cls.keyName });
+          perResource.encrypted++;
+          result.summary.encrypted++;
+          const id = `${cls.provider}:${cls.providerVersion}:${cls.keyName}`;
+          result.summary.byProvider[id] = (result.summary.byProvider[id] ?? 0) + 1;
+        } else if (cls.encrypted === false) {
+          Object.assign(entry, { encrypted: false, format: cls.format });
+          perResource.plaintext++;
+          result.summary.plaintext++;
+          if (resource === 'secrets') result.summary.plaintextSecrets++;
+        } else {
+          Object.assign(entry, { encrypted: false, unknownPrefix: cls.prefix });
+          perResource.unknown++;
+          result.summary.unknown++;
+        }
+        result.resources.push(entry);
+      }
+    }
+  }
+  return result;
+}
+
+/** /registry/secrets/<ns>/<name> is namespaced; /registry/<resource>/<name> is cluster-scoped. */
+function describeKey(key: string, prefix: string, resource: string): StoredResource {
+  const rest = key.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  return slash >= 0
+    ? { key, resource, namespace: rest.slice(0, slash), name: rest.slice(slash + 1), encrypted: false }
+    : { key, resource, name: rest, encrypted: false };
+}
+
+async function* withConnectionErrors<T>(gateway: EtcdGateway, source: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (e) {
+    if (e instanceof EtcdRequestError) throw new InputUnavailableError(e.message);
+    throw new InputUnavailableError(connectionErrorMessage(gateway.endpoint.href, e));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// probe
+
+export interface ProbeResult {
+  endpoint: string;
+  reachable: boolean;
+  tls: boolean;
+  clientCertRequired: boolean;
+  readableWithoutClientCert: boolean;
+  /** Why it was unreachable, or what etcd answered when it refused to read. */
+  detail?: string;
+}
+
+/**
+ * Connects the way an attacker on the network would: no client certificate. Reads one key name
+ * (count_only: no value) under the Kubernetes prefix to tell whether etcd serves it.
+ */
+export async function probeEtcd(endpoint: string, tls: Pick<EtcdTls, 'ca'> = {}, timeoutMs = 10_000): Promise<ProbeResult> {
+  const gateway = new EtcdGateway(endpoint, tls, timeoutMs);
+  const result: ProbeResult = {
+    endpoint: gateway.endpoint.href.replace(/\/$/, ''),
+    reachable: false,
+    tls: gateway.endpoint.protocol === 'https:',
+    clientCertRequired: false,
+    readableWithoutClientCert: false,
+  };
+  try {
+    const key = Buffer.from('/');
+    const reply = await gateway.post<RangeReply>('/v3/kv/range', { key: b64(key), range_end: b64(Buffer.from([0])), count_only: true });
+    result.reachable = true;
+    if (reply.ok) result.readableWithoutClientCert = true;
+    else result.detail = `etcd refused the read: HTTP ${reply.error.status}: ${reply.error.message}`;
+  } catch (e) {
+    if (isClientCertRejection(e)) {
+      result.reachable = true;
+      result.clientCertRequired = true;
+      result.detail = 'etcd closed the TLS connection of a client without a certificate';
+    } else if (isTlsVerificationError(e)) {
+      throw new InputUnavailableError(connectionErrorMessage(result.endpoint, e));
+    } else {
+      result.detail = connectionErrorMessage(result.endpoint, e);
+    }
+  } finally {
+    gateway.close();
+  }
+  return result;
+}
+
+/** TLS 1.3 "certificate required" (116), TLS 1.2 "bad certificate" / "handshake failure". */
+function isClientCertRejection(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException & { reason?: string };
+  const text = `${err.code ?? ''} ${err.message ?? ''}`;
+  return /CERTIFICATE_REQUIRED|alert number 116|ALERT_BAD_CERTIFICATE|alert number 42|ALERT_HANDSHAKE_FAILURE/i.test(text);
+}
+
+function isTlsVerificationError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  return /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_WRONG_VERSION_NUMBER/.test(code);
+}
+
+/** A clear sentence for a failed connection: refused, timed out, TLS verification, rejected certificate. */
+export function connectionErrorMessage(endpoint: string, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') return `cannot connect to etcd at ${endpoint}: connection refused (is etcd listening there?)`;
+  if (code === 'ETIMEDOUT') return `cannot connect to etcd at ${endpoint}: ${err.message}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot connect to etcd at ${endpoint}: host not found`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `TLS to etcd at ${endpoint} failed: the endpoint does not speak TLS (try http://)`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS to etcd at ${endpoint} failed: its certificate does not name this host (${err.message})`;
+  if (/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT_UNTRUSTED/.test(code)) {
+    return `TLS to etcd at ${endpoint} failed: its certificate is not signed by --cacert (${code})`;
+  }
+  if (code === 'CERT_HAS_EXPIRED') return `TLS to etcd at ${endpoint} failed: its certificate has expired`;
+  if (isClientCertRejection(e)) return `TLS to etcd at ${endpoint} failed: etcd rejected the client certificate (check --cert/--key and that etcd's --trusted-ca-file signed them)`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `etcd at ${endpoint} closed the connection (${code}); a TLS endpoint given as http://, or a rejected client certificate?`;
+  return `cannot talk to etcd at ${endpoint}: ${code ? `${code}: ` : ''}${err.message ?? String(e)}`;
+}
