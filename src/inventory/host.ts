@@ -32,6 +32,24 @@ export interface ModprobeRule {
   line: number;
 }
 
+/** A command line assembled from files (the kubelet's systemd unit, drop-ins, env files). */
+export interface HostCommandLine {
+  argv: string[];
+  /** Where each argument was written: file (absolute path under the root) and line. */
+  locations: { file: string; line: number }[];
+}
+
+/** A config file that is not a Kubernetes object (etcd --config-file), parsed. */
+export interface HostConfigFile {
+  /** Absolute path on the node. */
+  path: string;
+  /** Where it was read (the root joined with the path). */
+  file: string;
+  data: Record<string, unknown>;
+  /** Line of each dotted field path, e.g. "client-transport-security.cert-file". */
+  lines: Record<string, number>;
+}
+
 /** A process of a Kubernetes component read from /proc/<pid>/cmdline. */
 export interface HostProcess {
   pid: number;

@@ -1,0 +1,71 @@
+// kube-proxy's effective settings: with --config the KubeProxyConfiguration file (kubeadm mounts
+// it from the kube-system/kube-proxy ConfigMap) decides; flags apply without it.
+
+import { posix } from 'node:path';
+import { parse } from 'yaml';
+import type { Inventory } from '../../inventory/inventory.js';
+import type { KubeVersion } from '../../inventory/version.js';
+import { KUBE_PROXY_FIELDS } from './defaults.js';
+import type { Setting } from './origin.js';
+import { componentRuns, type ComponentRun } from './runs.js';
+import { stringify, valueAt } from './settings.js';
+
+export interface KubeProxySettings {
+  run: ComponentRun;
+  /** The effective value of a KubeProxyConfiguration field and its origin. */
+  get(field: string): Setting;
+}
+
+type ConfigSource = { data: Record<string, unknown>; file: string; line?: number; field: string } | { missing: string };
+
+/** The KubeProxyConfiguration a --config path names: a file item, or a key of a mounted ConfigMap. */
+function configAt(inventory: Inventory, run: ComponentRun, path: string): ConfigSource {
+  const fileItem = inventory.ofKind('KubeProxyConfiguration').find((i) => i.location.file.endsWith(path));
+  if (fileItem) return { data: fileItem.object, file: fileItem.location.file, ...(fileItem.location.line ? { line: fileItem.location.line } : {}), field: '' };
+  const pod = run.pod;
+  if (pod) {
+    const spec = pod.item.object.spec as { template?: { spec?: { volumes?: { name?: string; configMap?: { name?: string } }[] } }; volumes?: { name?: string; configMap?: { name?: string } }[] } | undefined;
+    const volumes = spec?.template?.spec?.volumes ?? spec?.volumes ?? [];
+    const mount = (pod.container.volumeMounts ?? []).find((m) => m.mountPath && posix.dirname(path) === m.mountPath.replace(/\/+$/, ''));
+    const configMapName = volumes.find((v) => v.name === mount?.name)?.configMap?.name;
+    if (configMapName) {
+      const configMap = inventory.get('ConfigMap', pod.item.ref.namespace, configMapName);
+      const key = posix.basename(path);
+      const text = (configMap?.object.data as Record<string, unknown> | undefined)?.[key];
+      if (configMap && typeof text === 'string') {
+        try {
+          const data = parse(text) as Record<string, unknown>;
+          return { data: data ?? {}, file: configMap.location.file, ...(configMap.location.line ? { line: configMap.location.line } : {}), field: `ConfigMap ${configMapName} data["${key}"]: ` };
+        } catch {
+          return { missing: `ConfigMap ${configMapName} key ${key} is not valid YAML` };
+        }
+      }
+      return { missing: `kube-proxy reads ${path} from ConfigMap ${configMapName}, which is not in the input` };
+    }
+  }
+  return { missing: `kube-proxy reads ${path} (--config), which is not in the input` };
+}
+
+export function kubeProxySettings(inventory: Inventory, version: KubeVersion | undefined): KubeProxySettings[] {
+  const label = version ? `v${version.major}.${version.minor}` : undefined;
+  return componentRuns(inventory, 'kube-proxy').map((run) => {
+    const configPath = run.flags.get('config')?.value;
+    const config = configPath ? configAt(inventory, run, configPath) : undefined;
+    return {
+      run,
+      get(field) {
+        const known = KUBE_PROXY_FIELDS.find((f) => f.field === field);
+        const fallback: Setting = { value: known?.default, origin: { kind: 'default', version: label } };
+        if (!config) {
+          const flag = known ? run.flags.get(known.flag) : undefined;
+          const origin = known ? run.flagOrigin(known.flag) : undefined;
+          return flag && origin ? { value: flag.value, origin } : fallback;
+        }
+        if ('missing' in config) return { ...fallback, value: undefined, unresolved: config.missing };
+        const value = valueAt(config.data, field);
+        if (value === undefined || value === null || value === '') return fallback;
+        return { value: stringify(value), origin: { kind: 'file', field: config.field + field, location: config.line ? { file: config.file, line: config.line } : { file: config.file } } };
+      },
+    };
+  });
+}
