@@ -1,0 +1,34 @@
+// Evaluates a pod (or a pod template) at a level and version, as the upstream Evaluator does.
+
+import type { PodSpec } from '../../inventory/pod.js';
+import type { ObjectMeta } from '../../inventory/types.js';
+import { DEFAULT_REGISTRY, type CheckRegistry, type PlannedCheck } from './registry.js';
+import type { CheckViolation, Level, PodSecurityResult, PolicyVersion } from './types.js';
+
+const NO_METADATA: ObjectMeta = {};
+const NO_SPEC: PodSpec = {};
+const ALLOWED: PodSecurityResult = Object.freeze({ allowed: true, violations: Object.freeze([]) as unknown as CheckViolation[] });
+
+/** The checks that run at a level and version; versions above the newest change run as it. */
+export function planFor(level: Level, version: PolicyVersion, registry: CheckRegistry = DEFAULT_REGISTRY): readonly PlannedCheck[] {
+  if (level === 'privileged') return [];
+  const minor = version.latest || version.minor > registry.maxMinor ? registry.maxMinor : version.minor;
+  return level === 'baseline' ? registry.baseline[minor]! : registry.restricted[minor]!;
+}
+
+/** Runs a plan on one pod. The result for an allowed pod is shared and frozen. */
+export function evaluatePlan(plan: readonly PlannedCheck[], metadata: ObjectMeta | undefined, spec: PodSpec | undefined): PodSecurityResult {
+  const meta = metadata ?? NO_METADATA;
+  const podSpec = spec ?? NO_SPEC;
+  let violations: CheckViolation[] | undefined;
+  for (let i = 0; i < plan.length; i++) {
+    const check = plan[i]!;
+    const v = check.checkPod(meta, podSpec);
+    if (v !== undefined) (violations ??= []).push({ check: check.id, reason: v.reason, detail: v.detail, fields: v.fields });
+  }
+  return violations ? { allowed: false, violations } : ALLOWED;
+}
+
+export function evaluatePod(level: Level, version: PolicyVersion, metadata: ObjectMeta | undefined, spec: PodSpec | undefined): PodSecurityResult {
+  return evaluatePlan(planFor(level, version), metadata, spec);
+}

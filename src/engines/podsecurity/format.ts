@@ -1,0 +1,74 @@
+// Message formatting exactly as the upstream controller writes it (policy/helpers.go,
+// policy/checks.go, admission/admission.go).
+
+import type { CheckViolation, Level, PolicyVersion } from './types.js';
+
+export function pluralize(singular: string, plural: string, count: number): string {
+  return count === 1 ? singular : plural;
+}
+
+/** `"a", "b"`: upstream's joinQuote (no escaping inside the quotes). */
+export function joinQuote(items: readonly string[]): string {
+  return items.length === 0 ? '' : `"${items.join('", "')}"`;
+}
+
+/** Sorted unique strings, as sets.String.List() returns them (byte order for ASCII). */
+export function sortedUnique(items: Iterable<string>): string[] {
+  return [...new Set(items)].sort(compareStrings);
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const GO_ESCAPES: Record<string, string> = {
+  '\u0007': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u000b': '\\v', '"': '\\"', '\\': '\\\\',
+};
+
+/** Go's %q (strconv.Quote) for the strings a pod carries. */
+export function goQuote(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const escaped = GO_ESCAPES[ch];
+    if (escaped !== undefined) {
+      out += escaped;
+      continue;
+    }
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code >= 0x80 && code < 0xa0) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+export function formatVersion(version: PolicyVersion): string {
+  return version.latest ? 'latest' : `v1.${version.minor}`;
+}
+
+/** "restricted:v1.30", as api.LevelVersion.String() prints it. */
+export function formatLevelVersion(level: Level, version: PolicyVersion): string {
+  return `${level}:${formatVersion(version)}`;
+}
+
+/** `reason (detail), reason, ...`: AggregateCheckResult.ForbiddenDetail(). */
+export function forbiddenDetail(violations: readonly CheckViolation[]): string {
+  let out = '';
+  for (let i = 0; i < violations.length; i++) {
+    const v = violations[i]!;
+    out += v.reason || 'unknown forbidden reason';
+    if (v.detail !== '') out += ` (${v.detail})`;
+    if (i !== violations.length - 1) out += ', ';
+  }
+  return out;
+}
+
+/** `reason, reason`: AggregateCheckResult.ForbiddenReason(), used for namespace-wide warnings. */
+export function forbiddenReason(violations: readonly CheckViolation[]): string {
+  return violations.map((v) => v.reason || 'unknown forbidden reason').join(', ');
+}
+
+/** The denial kube-apiserver returns: `violates PodSecurity "restricted:v1.30": ...`. */
+export function denialMessage(level: Level, version: PolicyVersion, violations: readonly CheckViolation[]): string {
+  return `violates PodSecurity ${goQuote(formatLevelVersion(level, version))}: ${forbiddenDetail(violations)}`;
+}
