@@ -1,0 +1,71 @@
+// IPv4 and IPv6 addresses and CIDR blocks as bigints, for ipBlock matching.
+
+import { isIP } from 'node:net';
+
+export interface IpAddress {
+  family: 4 | 6;
+  value: bigint;
+}
+
+export interface Cidr {
+  family: 4 | 6;
+  /** The network address (host bits cleared). */
+  base: bigint;
+  prefix: number;
+  text: string;
+}
+
+const BITS = { 4: 32, 6: 128 } as const;
+
+/** Parses an IPv4 or IPv6 address (an IPv4-mapped IPv6 address stays IPv6, as Go's net.ParseIP compares it). */
+export function parseIp(text: string): IpAddress | undefined {
+  const family = isIP(text);
+  if (family === 4) {
+    return { family: 4, value: text.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n) };
+  }
+  if (family === 6) return { family: 6, value: parseIpv6(text) };
+  return undefined;
+}
+
+function parseIpv6(text: string): bigint {
+  let address = text.split('%')[0]!;
+  // A trailing dotted quad (::ffff:1.2.3.4) becomes two hextets.
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (dotted) {
+    const v4 = parseIp(dotted[1]!)!.value;
+    address = `${address.slice(0, dotted.index)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
+  const missing = 8 - headParts.length - tailParts.length;
+  const parts = tail === undefined ? headParts : [...headParts, ...Array<string>(missing).fill('0'), ...tailParts];
+  return parts.reduce((acc, part) => (acc << 16n) | BigInt(parseInt(part || '0', 16)), 0n);
+}
+
+/** Parses "a.b.c.d/n" or "x::/n". Host bits set below the prefix are cleared (the API server rejects them in ipBlock). */
+export function parseCidr(text: string): Cidr | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIp(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (!ip || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  const bits = BITS[ip.family];
+  if (prefix > bits) return undefined;
+  return { family: ip.family, base: ip.value & mask(bits, prefix), prefix, text };
+}
+
+function mask(bits: number, prefix: number): bigint {
+  const all = (1n << BigInt(bits)) - 1n;
+  return all ^ ((1n << BigInt(bits - prefix)) - 1n);
+}
+
+export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
+  return cidr.family === ip.family && (ip.value & mask(BITS[ip.family], cidr.prefix)) === cidr.base;
+}
+
+/** Does `outer` contain every address of `inner`? */
+export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
+  return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.base & mask(BITS[inner.family], outer.prefix)) === outer.base;
+}

@@ -1,0 +1,482 @@
+// The NetworkPolicy reachability engine: decides, as Kubernetes defines it, whether traffic from
+// one pod (or IP) to another pod (or IP) on a port and protocol is allowed.
+//
+// Semantics (k8s.io/api/networking/v1 and the upstream e2e tests in test/e2e/network/netpol):
+// - A pod is isolated for a direction when some policy in its namespace selects it and has that
+//   direction in its (defaulted) policyTypes; then only what the union of those policies' rules
+//   allows is allowed. A pod no policy selects is not isolated: everything is allowed.
+// - A->B is allowed iff A's egress allows it (to B's IPs/labels, B's port) and B's ingress allows
+//   it (from A). An external IP has no policies: only the pod side is evaluated.
+// - Peers: podSelector alone = pods of the policy's namespace; namespaceSelector alone = every pod
+//   of the selected namespaces; both = pods matching podSelector in the selected namespaces;
+//   ipBlock = addresses in cidr and not in except (pod IPs included, as the e2e tests expect).
+//   Empty from/to or ports = all.
+// - Ports: protocol defaults to TCP; a numeric port with endPort is a range; a named port is
+//   resolved against the destination pod's container ports (name and protocol), for ingress and
+//   egress alike.
+// - hostNetwork pods are not governed by NetworkPolicy in most CNIs: they are treated as not
+//   isolated, and selectors matching them as a peer are undecided (their traffic carries the
+//   node's IP).
+// Where the input does not decide a question (a template has no IP, a namespace without a
+// Namespace object has unknown labels), the answer is "unknown", never a guess.
+
+import type { Inventory } from '../../inventory/inventory.js';
+import { selectorMatches, type LabelSelector } from '../../inventory/labels.js';
+import { cidrContains, type IpAddress } from './cidr.js';
+import {
+  compilePolicy,
+  endpointsOf,
+  namespacesOf,
+  NAMESPACE_NAME_LABEL,
+  type CompiledPeer,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Endpoint,
+  type EndpointPort,
+  type NamespaceInfo,
+  type PolicyProblem,
+} from './model.js';
+import { addPorts, emptyPortSet, fullPortSet, intersectPorts, isEmptyPortSet, MAX_PORT, unionPorts, type PortSet, type Protocol } from './ports.js';
+
+/** A three-valued answer: no, cannot be decided from the input, yes. Ordered so max/min work. */
+export const NO = 0;
+export const UNKNOWN = 1;
+export const YES = 2;
+export type Tri = typeof NO | typeof UNKNOWN | typeof YES;
+
+export function triToBoolean(t: Tri): boolean | null {
+  return t === YES ? true : t === NO ? false : null;
+}
+
+/** A side of a connection: a pod or template, or an address outside the inventory. */
+export type Party = { endpoint: Endpoint } | { ip: IpAddress; text: string };
+
+export type Direction = 'ingress' | 'egress';
+
+/** A concrete port and protocol, or "any": some port the rule allows on the destination. */
+export type PortQuery = { port: number; protocol: Protocol } | 'any';
+
+export interface DirectionVerdict {
+  isolated: boolean;
+  allowed: boolean | null;
+  /** Policies whose rules allow the traffic. */
+  policies: string[];
+}
+
+export interface ReachVerdict {
+  allowed: boolean | null;
+  egress: DirectionVerdict;
+  ingress: DirectionVerdict;
+  /** Why an answer is unknown, and caveats (hostNetwork). */
+  notes: string[];
+}
+
+interface TriSet {
+  sure: Uint32Array;
+  possible: Uint32Array;
+}
+
+export class NetpolGraph {
+  readonly endpoints: Endpoint[];
+  readonly namespaces: Map<string, NamespaceInfo>;
+  readonly policies: CompiledPolicy[];
+  readonly problems: PolicyProblem[] = [];
+  private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
+  private readonly byId = new Map<string, Endpoint>();
+  private readonly labelKeys: string[];
+  private readonly selectorKeys = new WeakMap<object, string>();
+  private readonly selectorCache = new Map<string, boolean>();
+  private readonly selectingCache = { ingress: new Map<number, CompiledPolicy[]>(), egress: new Map<number, CompiledPolicy[]>() };
+  private classCache: { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } | undefined;
+
+  constructor(inventory: Inventory) {
+    this.endpoints = endpointsOf(inventory);
+    this.namespaces = namespacesOf(inventory);
+    this.policies = inventory.ofKind('NetworkPolicy').map((item) => compilePolicy(item, this.problems));
+    for (const policy of this.policies) {
+      const list = this.policiesByNamespace.get(policy.namespace);
+      if (list) list.push(policy);
+      else this.policiesByNamespace.set(policy.namespace, [policy]);
+    }
+    for (const endpoint of this.endpoints) this.byId.set(endpoint.id, endpoint);
+    this.labelKeys = this.endpoints.map((e) => labelsKey(e.labels));
+  }
+
+  /** An endpoint by "namespace/pod" or "namespace/kind/name". */
+  findEndpoint(id: string): Endpoint | undefined {
+    return this.byId.get(id);
+  }
+
+  policiesInNamespace(namespace: string): CompiledPolicy[] {
+    return this.policiesByNamespace.get(namespace) ?? [];
+  }
+
+  /** Policies that select the endpoint and govern the direction. */
+  policiesSelecting(endpoint: Endpoint, direction: Direction): CompiledPolicy[] {
+    const cache = this.selectingCache[direction];
+    let list = cache.get(endpoint.index);
+    if (!list) {
+      list = this.policiesInNamespace(endpoint.namespace).filter(
+        (p) => p[direction] !== undefined && this.selects(p.podSelector, endpoint.labels, this.labelKeys[endpoint.index]),
+      );
+      cache.set(endpoint.index, list);
+    }
+    return list;
+  }
+
+  /** Is the endpoint isolated for the direction (hostNetwork pods never are)? */
+  isIsolated(endpoint: Endpoint, direction: Direction): boolean {
+    return !endpoint.hostNetwork && this.policiesSelecting(endpoint, direction).length > 0;
+  }
+
+  /** Label selector match, cached per selector and label set. */
+  selects(selector: LabelSelector, labels: Record<string, string>, key = labelsKey(labels)): boolean {
+    let selKey = this.selectorKeys.get(selector);
+    if (selKey === undefined) {
+      selKey = JSON.stringify(selector);
+      this.selectorKeys.set(selector, selKey);
+    }
+    const cacheKey = `${selKey}\u0001${key}`;
+    let result = this.selectorCache.get(cacheKey);
+    if (result === undefined) {
+      result = selectorMatches(selector, labels);
+      this.selectorCache.set(cacheKey, result);
+    }
+    return result;
+  }
+
+  /** Does a namespaceSelector select the namespace? Unknown when its labels are not in the input. */
+  namespaceMatches(selector: LabelSelector, namespace: string, notes?: Set<string>): Tri {
+    const info = this.namespaces.get(namespace) ?? { name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace }, labelsKnown: false };
+    const matches = this.selects(selector, info.labels);
+    if (info.labelsKnown || onlyNameLabel(selector)) return matches ? YES : NO;
+    notes?.add(`namespace "${namespace}" has no Namespace object in the input, so its labels (other than ${NAMESPACE_NAME_LABEL}) are unknown`);
+    return UNKNOWN;
+  }
+
+  /** Does a policy peer (of a policy in `policyNamespace`) match a party? */
+  peerMatches(peer: CompiledPeer, policyNamespace: string, party: Party, notes?: Set<string>): Tri {
+    if (peer.kind === 'invalid') return NO;
+    if (peer.kind === 'ipBlock') {
+      const ips = 'ip' in party ? [party.ip] : party.endpoint.ips;
+      if (ips.length === 0) {
+        if ('endpoint' in party) notes?.add(`${party.endpoint.id} has no IP in the input (a template or a pending pod), so ipBlock ${peer.cidr.text} may or may not match it`);
+        return UNKNOWN;
+      }
+      return ips.some((ip) => cidrContains(peer.cidr, ip) && !peer.except.some((e) => cidrContains(e, ip))) ? YES : NO;
+    }
+    if ('ip' in party) return NO;
+    const endpoint = party.endpoint;
+    const inNamespace = peer.namespaceSelector
+      ? this.namespaceMatches(peer.namespaceSelector, endpoint.namespace, notes)
+      : endpoint.namespace === policyNamespace ? YES : NO;
+    if (inNamespace === NO) return NO;
+    if (peer.podSelector && !this.selects(peer.podSelector, endpoint.labels, this.labelKeys[endpoint.index])) return NO;
+    if (endpoint.hostNetwork) {
+      notes?.add(`${endpoint.id} uses hostNetwork: its traffic carries the node's IP, and whether pod selectors match it depends on the CNI`);
+      return UNKNOWN;
+    }
+    return inNamespace;
+  }
+
+  /** Do the rule's ports allow the query on a destination with these container ports? */
+  portsMatch(rule: CompiledRule, destinationPorts: EndpointPort[] | undefined, query: PortQuery): boolean {
+    if (!rule.ports) return true;
+    return rule.ports.some((p) => {
+      if (!p.protocol) return false;
+      if (typeof p.port === 'string') {
+        const named = p.port;
+        const protocol = p.protocol;
+        return (destinationPorts ?? []).some((c) => c.name === named && c.protocol === protocol && (query === 'any' || (c.port === query.port && c.protocol === query.protocol)));
+      }
+      if (query === 'any') return true;
+      if (p.protocol !== query.protocol) return false;
+      if (p.port === undefined) return true;
+      return p.endPort !== undefined ? query.port >= p.port && query.port <= p.endPort : query.port === p.port;
+    });
+  }
+
+  /** Every port and protocol the rule allows on a destination. */
+  rulePorts(rule: CompiledRule, destinationPorts: EndpointPort[] | undefined): PortSet {
+    if (!rule.ports) return fullPortSet();
+    const set = emptyPortSet();
+    for (const p of rule.ports) {
+      if (!p.protocol) continue;
+      if (p.port === undefined) addPorts(set, p.protocol, 1, MAX_PORT);
+      else if (typeof p.port === 'number') addPorts(set, p.protocol, p.port, p.endPort ?? p.port);
+      else for (const c of destinationPorts ?? []) if (c.name === p.port && c.protocol === p.protocol) addPorts(set, c.protocol, c.port, c.port);
+    }
+    return set;
+  }
+
+  /**
+   * One direction, evaluated on `subject` (the source for egress, the destination for ingress)
+   * against `peer` (the other side).
+   */
+  private direction(direction: Direction, subject: Endpoint, peer: Party, destinationPorts: EndpointPort[] | undefined, query: PortQuery, notes: Set<string>): { isolated: boolean; allowed: Tri; policies: string[] } {
+    if (subject.hostNetwork) {
+      notes.add(`${subject.id} uses hostNetwork: most CNIs do not apply NetworkPolicy to it, so it is treated as not isolated`);
+      return { isolated: false, allowed: YES, policies: [] };
+    }
+    const policies = this.policiesSelecting(subject, direction);
+    if (policies.length === 0) return { isolated: false, allowed: YES, policies: [] };
+    let best: Tri = NO;
+    const allowing: string[] = [];
+    for (const policy of policies) {
+      let policyBest: Tri = NO;
+      for (const rule of policy[direction]!) {
+        if (!this.portsMatch(rule, destinationPorts, query)) continue;
+        const match = rule.peers ? maxTri(rule.peers.map((p) => this.peerMatches(p, policy.namespace, peer, notes))) : YES;
+        if (match > policyBest) policyBest = match;
+        if (policyBest === YES) break;
+      }
+      if (policyBest === YES) allowing.push(policy.name);
+      if (policyBest > best) best = policyBest;
+    }
+    return { isolated: true, allowed: best, policies: allowing };
+  }
+
+  /** Is traffic from `source` to `destination` on the port allowed? */
+  reach(source: Party, destination: Party, port: number, protocol: Protocol): ReachVerdict {
+    const notes = new Set<string>();
+    const query = { port, protocol };
+    const destinationPorts = 'endpoint' in destination ? destination.endpoint.ports : undefined;
+    const egress = 'endpoint' in source
+      ? this.direction('egress', source.endpoint, destination, destinationPorts, query, notes)
+      : { isolated: false, allowed: YES as Tri, policies: [] };
+    const ingress = 'endpoint' in destination
+      ? this.direction('ingress', destination.endpoint, source, destinationPorts, query, notes)
+      : { isolated: false, allowed: YES as Tri, policies: [] };
+    const allowed = Math.min(egress.allowed, ingress.allowed) as Tri;
+    return {
+      allowed: triToBoolean(allowed),
+      egress: { isolated: egress.isolated, allowed: triToBoolean(egress.allowed), policies: egress.policies },
+      ingress: { isolated: ingress.isolated, allowed: triToBoolean(ingress.allowed), policies: ingress.policies },
+      // Caveats only matter when they could change the answer, or for hostNetwork pods.
+      notes: [...notes].filter((n) => allowed === UNKNOWN || n.includes('hostNetwork')),
+    };
+  }
+
+  /** The ports (per protocol) one direction allows between two endpoints: surely, and possibly. */
+  private directionPorts(direction: Direction, subject: Endpoint, peer: Endpoint, destination: Endpoint): { sure: PortSet; possible: PortSet } {
+    if (!this.isIsolated(subject, direction)) return { sure: fullPortSet(), possible: fullPortSet() };
+    let sure = emptyPortSet();
+    let possible = emptyPortSet();
+    for (const policy of this.policiesSelecting(subject, direction)) {
+      for (const rule of policy[direction]!) {
+        const match = rule.peers ? maxTri(rule.peers.map((p) => this.peerMatches(p, policy.namespace, { endpoint: peer }))) : YES;
+        if (match === NO) continue;
+        const ports = this.rulePorts(rule, destination.ports);
+        possible = unionPorts(possible, ports);
+        if (match === YES) sure = unionPorts(sure, ports);
+      }
+    }
+    return { sure, possible };
+  }
+
+  /** Every port on which `source` may reach `destination`, surely and possibly. */
+  allowedPorts(source: Endpoint, destination: Endpoint): { sure: PortSet; possible: PortSet } {
+    const egress = this.directionPorts('egress', source, destination, destination);
+    const ingress = this.directionPorts('ingress', destination, source, destination);
+    return { sure: intersectPorts(egress.sure, ingress.sure), possible: intersectPorts(egress.possible, ingress.possible) };
+  }
+
+  /** Can `source` reach `destination` on some port? */
+  reachesOnSomePort(source: Endpoint, destination: Endpoint): Tri {
+    const ports = this.allowedPorts(source, destination);
+    return !isEmptyPortSet(ports.sure) ? YES : !isEmptyPortSet(ports.possible) ? UNKNOWN : NO;
+  }
+
+  /**
+   * Endpoints that behave alike under every policy (same namespace, labels, hostNetwork,
+   * container ports, and the same answers from every ipBlock) share a class, so matrices are
+   * computed per class.
+   */
+  private classes(): { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } {
+    if (this.classCache) return this.classCache;
+    const ipBlocks = new Map<string, CompiledPeer & { kind: 'ipBlock' }>();
+    for (const policy of this.policies) {
+      for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+        for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') ipBlocks.set(peer.key, peer);
+      }
+    }
+    const blocks = [...ipBlocks.values()];
+    const classOf = new Int32Array(this.endpoints.length);
+    const representatives: Endpoint[] = [];
+    const byKey = new Map<string, number>();
+    const byNamespace = new Map<string, number[]>();
+    for (const endpoint of this.endpoints) {
+      const ipSignature = blocks.map((b) => this.peerMatches(b, endpoint.namespace, { endpoint })).join('');
+      const key = [endpoint.namespace, this.labelKeys[endpoint.index], endpoint.hostNetwork, JSON.stringify(endpoint.ports), ipSignature].join('\u0000');
+      let cls = byKey.get(key);
+      if (cls === undefined) {
+        cls = representatives.length;
+        representatives.push(endpoint);
+        byKey.set(key, cls);
+        const list = byNamespace.get(endpoint.namespace);
+        if (list) list.push(cls);
+        else byNamespace.set(endpoint.namespace, [cls]);
+      }
+      classOf[endpoint.index] = cls;
+    }
+    this.classCache = { classOf, representatives, byNamespace };
+    return this.classCache;
+  }
+
+  /**
+   * Reachability between every pair of endpoints for one port query, as bitsets per class. With
+   * "any", a pair is a candidate when each side allows some port: callers confirm candidates
+   * with reachesOnSomePort, which intersects the exact port sets.
+   */
+  matrix(query: PortQuery): ReachMatrix {
+    const { classOf, representatives, byNamespace } = this.classes();
+    const count = representatives.length;
+    const words = Math.ceil(count / 32);
+    const all: TriSet = { sure: fullBits(count, words), possible: fullBits(count, words) };
+    const peerSets = new Map<string, TriSet>();
+    const peerSet = (peer: CompiledPeer, policyNamespace: string): TriSet => {
+      const key = `${policyNamespace}\u0000${peer.key}`;
+      let set = peerSets.get(key);
+      if (set) return set;
+      set = { sure: new Uint32Array(words), possible: new Uint32Array(words) };
+      let candidates: number[];
+      if (peer.kind === 'invalid') candidates = [];
+      else if (peer.kind === 'ipBlock') candidates = representatives.map((_, i) => i);
+      else if (!peer.namespaceSelector) candidates = byNamespace.get(policyNamespace) ?? [];
+      else {
+        candidates = [];
+        for (const [ns, list] of byNamespace) if (this.namespaceMatches(peer.namespaceSelector, ns) !== NO) candidates.push(...list);
+      }
+      for (const cls of candidates) {
+        const match = this.peerMatches(peer, policyNamespace, { endpoint: representatives[cls]! });
+        if (match !== NO) setBit(set.possible, cls);
+        if (match === YES) setBit(set.sure, cls);
+      }
+      peerSets.set(key, set);
+      return set;
+    };
+    const rulePeers = (rule: CompiledRule, policyNamespace: string): TriSet => {
+      if (!rule.peers) return all;
+      if (rule.peers.length === 1) return peerSet(rule.peers[0]!, policyNamespace);
+      const out: TriSet = { sure: new Uint32Array(words), possible: new Uint32Array(words) };
+      for (const peer of rule.peers) orInto(out, peerSet(peer, policyNamespace));
+      return out;
+    };
+
+    const egress: TriSet[] = [];
+    const ingress: TriSet[] = [];
+    for (const rep of representatives) {
+      if (!this.isIsolated(rep, 'egress')) egress.push(all);
+      else {
+        const row: TriSet = { sure: new Uint32Array(words), possible: new Uint32Array(words) };
+        for (const policy of this.policiesSelecting(rep, 'egress')) {
+          for (const rule of policy.egress!) {
+            if (!rule.named && !this.portsMatch(rule, undefined, query)) continue;
+            const peers = rulePeers(rule, policy.namespace);
+            if (!rule.named) {
+              orInto(row, peers);
+              continue;
+            }
+            // A named port resolves per destination: keep the destinations where it does.
+            for (let cls = 0; cls < count; cls++) {
+              if (!hasBit(peers.possible, cls) || !this.portsMatch(rule, representatives[cls]!.ports, query)) continue;
+              setBit(row.possible, cls);
+              if (hasBit(peers.sure, cls)) setBit(row.sure, cls);
+            }
+          }
+        }
+        egress.push(row);
+      }
+      if (!this.isIsolated(rep, 'ingress')) ingress.push(all);
+      else {
+        const row: TriSet = { sure: new Uint32Array(words), possible: new Uint32Array(words) };
+        for (const policy of this.policiesSelecting(rep, 'ingress')) {
+          for (const rule of policy.ingress!) {
+            if (this.portsMatch(rule, rep.ports, query)) orInto(row, rulePeers(rule, policy.namespace));
+          }
+        }
+        ingress.push(row);
+      }
+    }
+    return new ReachMatrix(classOf, byNamespace, egress, ingress);
+  }
+}
+
+/** Reachability between classes of endpoints for one port query. */
+export class ReachMatrix {
+  constructor(
+    private readonly classOf: Int32Array,
+    private readonly classesByNamespace: Map<string, number[]>,
+    private readonly egress: TriSet[],
+    private readonly ingress: TriSet[],
+  ) {}
+
+  private betweenClasses(source: number, destination: number): Tri {
+    const e = this.egress[source]!;
+    const i = this.ingress[destination]!;
+    if (hasBit(e.sure, destination) && hasBit(i.sure, source)) return YES;
+    if (hasBit(e.possible, destination) && hasBit(i.possible, source)) return UNKNOWN;
+    return NO;
+  }
+
+  between(source: Endpoint, destination: Endpoint): Tri {
+    return this.betweenClasses(this.classOf[source.index]!, this.classOf[destination.index]!);
+  }
+
+  /** Pairs of endpoints (as class representatives) that may connect, from `source` namespace to `destination`. */
+  candidatePairs(source: string, destination: string): [number, number][] {
+    const out: [number, number][] = [];
+    for (const s of this.classesByNamespace.get(source) ?? []) {
+      for (const d of this.classesByNamespace.get(destination) ?? []) if (this.betweenClasses(s, d) !== NO) out.push([s, d]);
+    }
+    return out;
+  }
+
+  /** Can some endpoint of namespace `source` reach some endpoint of namespace `destination`? */
+  betweenNamespaces(source: string, destination: string): Tri {
+    let best: Tri = NO;
+    for (const s of this.classesByNamespace.get(source) ?? []) {
+      for (const d of this.classesByNamespace.get(destination) ?? []) {
+        const t = this.betweenClasses(s, d);
+        if (t === YES) return YES;
+        if (t > best) best = t;
+      }
+    }
+    return best;
+  }
+}
+
+function labelsKey(labels: Record<string, string>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function onlyNameLabel(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels ?? {}).every((k) => k === NAMESPACE_NAME_LABEL) && (selector.matchExpressions ?? []).every((e) => e.key === NAMESPACE_NAME_LABEL);
+}
+
+function maxTri(values: Tri[]): Tri {
+  let best: Tri = NO;
+  for (const v of values) if (v > best) best = v;
+  return best;
+}
+
+function fullBits(count: number, words: number): Uint32Array {
+  const bits = new Uint32Array(words).fill(0xffffffff);
+  if (count % 32 !== 0) bits[words - 1] = (1 << (count % 32)) - 1;
+  return bits;
+}
+
+function setBit(bits: Uint32Array, i: number): void {
+  bits[i >>> 5]! |= 1 << (i & 31);
+}
+
+function hasBit(bits: Uint32Array, i: number): boolean {
+  return (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+}
+
+function orInto(target: TriSet, source: TriSet): void {
+  for (let w = 0; w < target.sure.length; w++) {
+    target.sure[w]! |= source.sure[w]!;
+    target.possible[w]! |= source.possible[w]!;
+  }
+}
