@@ -1,10 +1,18 @@
 // Turns the text of one input (YAML or JSON, one or many documents, Lists) into inventory items.
 // Used by every source that reads manifests: files, stdin, snapshots.
 
-import { LineCounter, isMap, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { LineCounter, isCollection, isMap, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 import { CONFIG_KINDS, isKnownKind } from '../inventory/kinds.js';
 import { refOf, type InputError, type Item, type K8sObject } from '../inventory/types.js';
+import { isSnapshotDocument } from './snapshot.js';
 import type { SkippedCounts } from './types.js';
+
+/**
+ * YAML texts larger than this are refused: the YAML parser needs about 60 bytes of memory and
+ * 0.3 s per input megabyte, so a 50 MB `kubectl get -o yaml` dump would take gigabytes. JSON
+ * (`-o json`) of any size goes through JSON.parse instead.
+ */
+export const MAX_YAML_CHARS = 16 * 1024 * 1024;
 
 /** Aliases a document may expand before we call it an alias bomb ("billion laughs"). */
 const MAX_ALIAS_COUNT = 1000;
@@ -13,6 +21,8 @@ export interface ParsedDocuments {
   items: Item[];
   errors: InputError[];
   skipped: SkippedCounts;
+  /** A kubeward Snapshot document, applied by the file loader once the snapshot's objects are read. */
+  snapshot?: unknown;
 }
 
 const HELM_MARKER = /\{\{-?\s*[-.$a-zA-Z("]/;
@@ -33,22 +43,36 @@ export function parseDocuments(text: string, source: string): ParsedDocuments {
       addValue(json.value, source, () => 1, out, jsonListLines(text));
       return out;
     }
+    // Small inputs go on to the YAML parser (JSON is YAML), whose errors carry lines.
+    if (text.length > MAX_YAML_CHARS) {
+      out.errors.push({ source, ...json.error });
+      return out;
+    }
+  }
+  if (text.length > MAX_YAML_CHARS) {
+    const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
+    out.errors.push({ source, message: `YAML input of ${mb(text.length)} is over the ${mb(MAX_YAML_CHARS)} YAML limit; export it as JSON instead (kubectl get ... -o json), which has no size limit` });
+    return out;
   }
   parseYaml(text, source, out);
   return out;
 }
 
-function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: { line?: number; message: string } } {
   try {
     return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const position = /at position (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+    return { ok: false, error: { ...(line ? { line } : {}), message: `invalid JSON: ${message.replace(/ (in JSON )?at position \d+.*$/, '')}` } };
   }
 }
 
 function parseYaml(text: string, source: string, out: ParsedDocuments): void {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // logLevel "error": the library's warnings would go to stderr; what matters becomes an InputError.
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
   const helm = HELM_MARKER.test(text);
   for (const doc of docs) {
@@ -57,6 +81,11 @@ function parseYaml(text: string, source: string, out: ParsedDocuments): void {
       const line = lineOf(err.pos[0]);
       const reason = helm ? HELM_HINT : `invalid YAML: ${firstLine(err.message)}`;
       out.errors.push({ source, line, message: reason });
+      continue;
+    }
+    const templated = helm ? templateLine(doc, text) : undefined;
+    if (templated !== undefined) {
+      out.errors.push({ source, line: lineOf(templated), message: HELM_HINT });
       continue;
     }
     let value: unknown;
@@ -90,8 +119,32 @@ function parseYaml(text: string, source: string, out: ParsedDocuments): void {
   }
 }
 
+/**
+ * Offset of the first template expression that YAML read as structure or as a plain scalar
+ * (`name: {{ .Values.name }}` parses as a flow mapping). Quoted and block scalars are data: a
+ * ConfigMap may carry Go templates for the application it configures.
+ */
+function templateLine(doc: Document.Parsed, text: string): number | undefined {
+  let offset: number | undefined;
+  visit(doc, (_key, node) => {
+    const range = (node as { range?: [number, number, number] }).range;
+    if (!range) return undefined;
+    const templated = isCollection(node)
+      ? node.flow === true && text.startsWith('{{', range[0])
+      : (node as { type?: string }).type === 'PLAIN' && HELM_MARKER.test(text.slice(range[0], range[1]));
+    if (!templated) return undefined;
+    offset = range[0];
+    return visit.BREAK;
+  });
+  return offset;
+}
+
 /** Adds one parsed document: an object, a List of objects, or something that is not Kubernetes. */
 function addValue(value: unknown, source: string, lineOfDoc: () => number, out: ParsedDocuments, itemLines: number[]): void {
+  if (isSnapshotDocument(value)) {
+    out.snapshot = value;
+    return;
+  }
   if (!isObject(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
     if (Array.isArray(value) || (isObject(value) && Array.isArray(value.items) && typeof value.kind !== 'string')) {
       // A bare JSON array or an untyped list: treat each element as a document.
