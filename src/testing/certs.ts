@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { HostSnapshot } from '../inventory/host.js';
 
 const run = promisify(execFile);
 const DAY_MS = 86_400_000;
@@ -128,4 +129,18 @@ ${ext.join('\n')}
 /** GeneralizedTime as openssl ca -startdate/-enddate take it: YYYYMMDDHHMMSSZ. */
 function asn1Time(date: Date): string {
   return `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+}
+
+/** A node snapshot holding only certificate files (path on the node -> certificate or PEM text). */
+export function hostWithCertificates(name: string, files: Record<string, GeneratedCert | string>, root = `/nodes/${name}`): HostSnapshot {
+  return {
+    name,
+    root,
+    files: [],
+    certificates: Object.entries(files).map(([path, cert]) => ({ path, pem: typeof cert === 'string' ? cert : cert.pem })),
+    modprobeRules: [],
+    processes: [],
+    configFiles: [],
+    users: {},
+  };
 }
