@@ -4,7 +4,7 @@
 export interface HostFile {
   /** Absolute path on the node, e.g. /etc/kubernetes/manifests/kube-apiserver.yaml. */
   path: string;
-  /** Permission bits and type bits as lstat reports them (or as the stat sidecar records them). */
+  /** Permission bits (mode & 0o7777) as lstat reports them, or as the stat sidecar records them. */
   mode: number;
   uid: number;
   gid: number;
@@ -73,7 +73,7 @@ export interface HostSnapshot {
   /** The kubelet's command line from its systemd unit, when the node has one. */
   kubeletCommandLine?: HostCommandLine;
   /** Non-Kubernetes config files the components name (etcd --config-file). */
-  configFiles: HostConfigFile[];
+  configFiles?: HostConfigFile[];
   /** Users of /etc/passwd by name (uid), to judge owners such as etcd's. */
-  users: Record<string, number>;
+  users?: Record<string, number>;
 }
