@@ -8,6 +8,7 @@ type CommandModule = { run(argv: string[]): Promise<number> };
 /** Each command lives in its own module, imported only when used. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   scan: { summary: 'audit manifests, a node or a cluster against the guide', load: () => import('./commands/scan.js') },
+  node: { summary: 'audit this machine as a Kubernetes node (scan --node-root /)', load: () => import('./commands/node.js') },
   explain: { summary: 'explain a check or a section', load: () => import('./commands/explain.js') },
   checks: { summary: 'list every check, or write the catalogue (docs/checks.md)', load: () => import('./commands/checks.js') },
   etcd: { summary: 'verify Secrets are encrypted in etcd; probe etcd for access without a client certificate', load: () => import('./commands/etcd.js') },

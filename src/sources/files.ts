@@ -3,7 +3,8 @@
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseDocuments } from './documents.js';
-import { emptyLoadResult, type LoadResult } from './types.js';
+import { isNodeRoot, readNodeRoot } from './node-root.js';
+import { emptyLoadResult, mergeLoadResults, type LoadResult } from './types.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Files larger than this are refused rather than risking the scanner's memory. */
@@ -51,6 +52,12 @@ async function walk(dir: string, result: LoadResult, visited: Set<string>): Prom
     return;
   }
   visited.add(real);
+  // A copy of a node's filesystem (it has etc/kubernetes) is read as a node root, not as manifests.
+  if (await isNodeRoot(dir)) {
+    Object.assign(result, mergeLoadResults([result, await readNodeRoot(dir)]));
+    visited.delete(real);
+    return;
+  }
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });

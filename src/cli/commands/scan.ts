@@ -7,6 +7,7 @@ import { FORMATS, formatReport } from '../../report/index.js';
 import { loadExceptions } from '../../scan/exceptions.js';
 import { exitCodeFor, runScan, type FailOn } from '../../scan/run.js';
 import { loadPaths } from '../../sources/files.js';
+import { collapseMirrorPods, readNodeRoot } from '../../sources/node-root.js';
 import { mergeLoadResults, type LoadResult } from '../../sources/types.js';
 import { emit, oneOf, parseFlags } from '../args.js';
 
@@ -26,6 +27,11 @@ Flags:
   --now TIME                  evaluate dates (certificate expiry, exceptions, EOL) at TIME
                               (ISO 8601; default: the current time)
   -v, --verbose               list every not-evaluated finding
+  --node-root DIR             read a node's filesystem at DIR ("/" on the node, or a copy):
+                              static pods, kubeconfigs, pki, kubelet unit and config, etcd,
+                              modprobe rules, /proc; repeatable. A copy may carry
+                              DIR/.kubeward-stat.tsv (path, octal mode, uid, gid per line)
+                              with the modes and owners the copy lost
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -39,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     namespace: { type: 'string', short: 'n' },
     verbose: { type: 'boolean', short: 'v' },
     now: { type: 'string' },
+    'node-root': { type: 'string', multiple: true },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -52,9 +59,10 @@ export async function run(argv: string[]): Promise<number> {
 
   const loads: LoadResult[] = [];
   if (positionals.length > 0) loads.push(await loadPaths(positionals));
+  for (const root of values['node-root'] ?? []) loads.push(await readNodeRoot(root));
   if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin)');
 
-  const report = runScan(mergeLoadResults(loads), {
+  const report = runScan(collapseMirrorPods(mergeLoadResults(loads)), {
     now,
     ...(values['k8s-version'] ? { k8sVersion: values['k8s-version'] } : {}),
     ...(exceptions ? { exceptions } : {}),

@@ -87,7 +87,7 @@ export function etcdRunSettings(run: ComponentRun, version: KubeVersion | undefi
   };
   const configFile = fromFlagsOrEnv('config-file');
   const hosts = run.host ? [run.host] : [];
-  const parsed = configFile?.value ? hosts.flatMap((h) => h.configFiles).find((f) => f.path === configFile.value) : undefined;
+  const parsed = configFile?.value ? hosts.flatMap((h) => h.configFiles ?? []).find((f) => f.path === configFile.value) : undefined;
   return {
     run,
     get(flag) {
