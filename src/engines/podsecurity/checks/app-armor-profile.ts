@@ -55,6 +55,7 @@ function appArmorProfile_1_0(metadata: ObjectMeta, spec: PodSpec): Violation | u
       }
     }
   }
+  if (!badSetters && !forbiddenAnnotations) return undefined;
   const badValueList = sortedUnique(badValues);
   if (forbiddenAnnotations) {
     forbiddenAnnotations.sort(compareStrings);
