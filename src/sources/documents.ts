@@ -40,7 +40,8 @@ export function parseDocuments(text: string, source: string): ParsedDocuments {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const json = tryJson(text);
     if (json.ok) {
-      addValue(json.value, source, () => 1, out, jsonListLines(text));
+      const items = isObject(json.value) && Array.isArray(json.value.items) ? json.value.items.length : 0;
+      addValue(json.value, source, () => 1, out, items > 0 ? jsonListLines(text, items) : []);
       return out;
     }
     // Small inputs go on to the YAML parser (JSON is YAML), whose errors carry lines.
@@ -191,10 +192,43 @@ function addObject(object: K8sObject, location: { file: string; line: number }, 
 }
 
 /**
- * Line of each element of the top-level "items" array of a JSON text, found by one pass over the
- * characters (JSON.parse keeps no positions). Empty when there is no such array.
+ * Line of each element of the top-level "items" array of a JSON text (JSON.parse keeps no
+ * positions). Empty when there is no such array. `expected`, the number of items, enables the
+ * fast path for pretty-printed JSON.
  */
-export function jsonListLines(text: string): number[] {
+export function jsonListLines(text: string, expected?: number): number[] {
+  if (expected !== undefined) {
+    const fast = prettyListLines(text, expected);
+    if (fast) return fast;
+  }
+  return scanListLines(text);
+}
+
+/**
+ * Pretty-printed JSON (kubectl, jq, JSON.stringify with an indent) puts every item of the list
+ * on a line holding only its indentation and "{", and no deeper or shallower line holds exactly
+ * that (JSON strings cannot contain raw newlines). Native indexOf finds those lines far faster
+ * than a character loop; the count must match the parsed items, else undefined.
+ */
+function prettyListLines(text: string, expected: number): number[] | undefined {
+  const first = /^\s*\{\s*(?:"[^"]*"\s*:\s*"[^"]*"\s*,\s*)*"items"\s*:\s*\[[ \t]*\r?\n([ \t]*)\{/.exec(text);
+  if (!first) return undefined;
+  const marker = `\n${first[1]}{`;
+  const lines: number[] = [];
+  let line = 1;
+  let counted = 0; // offset up to which newlines are counted
+  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + marker.length)) {
+    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl <= at; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      counted = nl + 1;
+    }
+    lines.push(line);
+  }
+  return lines.length === expected ? lines : undefined;
+}
+
+/** The general case: one pass over the characters, tracking strings and depth. */
+function scanListLines(text: string): number[] {
   const lines: number[] = [];
   let line = 1;
   let depth = 0;
