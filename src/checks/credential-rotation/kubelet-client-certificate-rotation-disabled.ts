@@ -1,0 +1,45 @@
+import { defineCheck } from '../define.js';
+import { judgeKubeletRotation } from './kubelet-rotation.js';
+
+export default defineCheck({
+  id: 'kubelet-client-certificate-rotation-disabled',
+  section: 'credential-rotation',
+  severity: 'medium',
+  title: 'Kubelet does not rotate its client certificate',
+  docs: {
+    what: 'Reports every kubelet (read from a node root, a /configz snapshot or a KubeletConfiguration file) whose effective rotateCertificates (flag --rotate-certificates) is not true. The default is false both with and without a config file; kubeadm writes true.',
+    why: 'Without rotation the kubelet keeps the client certificate it was given at join time until it expires: a long-lived node credential that, once stolen, works for its whole lifetime, and a node that drops out of the cluster on the day it expires.',
+    references: [
+      'Securing a Cluster: Rotate infrastructure credentials frequently',
+      'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-tls-bootstrapping/#certificate-rotation',
+      'CIS Kubernetes Benchmark 4.2.11',
+    ],
+  },
+  remediation: `In the kubelet's config file (/var/lib/kubelet/config.yaml), then restart the kubelet:
+
+rotateCertificates: true
+
+The kube-controller-manager approves and signs the renewal CSRs (csrapproving, csrsigning controllers).`,
+  evaluate: (ctx) => judgeKubeletRotation(ctx, 'rotateCertificates', 'its client certificate is never renewed'),
+  examples: {
+    fail: [
+      `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+authentication: {anonymous: {enabled: false}, webhook: {enabled: true}}
+authorization: {mode: Webhook}
+rotateCertificates: false`,
+      {
+        description: 'a config file that does not set it: the default is false',
+        yaml: `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+authorization: {mode: Webhook}`,
+      },
+    ],
+    pass: [
+      `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+rotateCertificates: true
+serverTLSBootstrap: true`,
+    ],
+  },
+});
