@@ -4,6 +4,7 @@ import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseDocuments } from './documents.js';
 import { isNodeRoot, readNodeRoot } from './node-root.js';
+import { applySnapshot } from './snapshot.js';
 import { emptyLoadResult, mergeLoadResults, type LoadResult } from './types.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -108,6 +109,7 @@ function addText(result: LoadResult, text: string, source: string): void {
   for (const [kind, n] of Object.entries(parsed.skipped.byKind)) {
     result.skipped.byKind[kind] = (result.skipped.byKind[kind] ?? 0) + n;
   }
+  if (parsed.snapshot) applySnapshot(result, parsed.snapshot, source);
 }
 
 async function readAllStdin(): Promise<string> {

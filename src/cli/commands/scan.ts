@@ -6,12 +6,13 @@ import { colorWanted } from '../../report/color.js';
 import { FORMATS, formatReport } from '../../report/index.js';
 import { loadExceptions } from '../../scan/exceptions.js';
 import { exitCodeFor, runScan, type FailOn } from '../../scan/run.js';
+import { CLUSTER_FLAGS, CLUSTER_USAGE, readClusterFromFlags } from '../../sources/cluster/command.js';
 import { loadPaths } from '../../sources/files.js';
 import { collapseMirrorPods, readNodeRoot } from '../../sources/node-root.js';
 import { mergeLoadResults, type LoadResult } from '../../sources/types.js';
 import { emit, oneOf, parseFlags } from '../args.js';
 
-export const USAGE = `Usage: kubeward scan [flags] PATH...
+export const USAGE = `Usage: kubeward scan [flags] PATH...     kubeward scan --cluster [flags]
 
 Reads manifests (files, folders, "-" for stdin; YAML, JSON, List dumps of kubectl get -o yaml,
 rendered Helm) and reports every finding of the guide's 17 sections.
@@ -32,7 +33,7 @@ Flags:
                               modprobe rules, /proc; repeatable. A copy may carry
                               DIR/.kubeward-stat.tsv (path, octal mode, uid, gid per line)
                               with the modes and owners the copy lost
-`;
+${CLUSTER_USAGE}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
@@ -46,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     verbose: { type: 'boolean', short: 'v' },
     now: { type: 'string' },
     'node-root': { type: 'string', multiple: true },
+    ...CLUSTER_FLAGS,
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -60,7 +62,9 @@ export async function run(argv: string[]): Promise<number> {
   const loads: LoadResult[] = [];
   if (positionals.length > 0) loads.push(await loadPaths(positionals));
   for (const root of values['node-root'] ?? []) loads.push(await readNodeRoot(root));
-  if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin)');
+  if (values.cluster) loads.push((await readClusterFromFlags(values)).result);
+  else if (values.context || values.kubeconfig) throw new UsageError('--context and --kubeconfig need --cluster');
+  if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin), or --cluster');
 
   const report = runScan(collapseMirrorPods(mergeLoadResults(loads)), {
     now,

@@ -1,0 +1,218 @@
+// The live-cluster source against the in-repo HTTPS API server: paging, faults, retries,
+// concurrency, metadata-only Secrets, visibility gaps.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startTestApiServer, type Fault, type TestApiServer } from '../../testing/apiserver/index.js';
+import { SECRET_VALUE, kubeadmCluster } from '../../testing/apiserver/fixtures.js';
+import { loadCluster, type ClusterLoadOptions } from './index.js';
+import { progressLine, progressRenderer } from './progress.js';
+import { METADATA_LIST_ACCEPT, RESOURCE_TYPES } from './resources.js';
+import { retryAfterMs } from './client.js';
+import { isKnownKind } from '../../inventory/kinds.js';
+
+const FAST_RETRIES = { baseDelayMs: 10, maxDelayMs: 50 } as const;
+
+describe('live cluster source', () => {
+  let dir: string;
+  let server: TestApiServer;
+  let kubeconfig: string;
+  const fixture = kubeadmCluster();
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kubeward-cluster-'));
+    server = await startTestApiServer({ ...fixture, recordBodies: true });
+    kubeconfig = join(dir, 'admin.kubeconfig');
+    await server.writeKubeconfig(kubeconfig, { cert: await server.clientCert('kubernetes-admin', 'system:masters') });
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs a load with faults in effect, and the requests it issued. */
+  async function load(faults: Fault[] = [], options: Partial<ClusterLoadOptions> = {}) {
+    server.faults.splice(0, server.faults.length, ...faults);
+    const first = server.requests.length;
+    try {
+      const result = await loadCluster({ kubeconfig, ...FAST_RETRIES, ...options });
+      return { ...result, log: server.requests.slice(first) };
+    } finally {
+      server.faults.splice(0);
+    }
+  }
+
+  it('lists every resource type the checks need, in pages, with apiVersion and kind set', async () => {
+    const { result, log } = await load([], { pageSize: 5 });
+    assert.deepEqual(result.errors, []);
+    const served = fixture.objects.filter((o) => o.kind === 'ClusterRole').length;
+    // bootstrap policy ClusterRoles (cluster-admin, system:discovery, system:public-info-viewer) come on top
+    assert.equal(result.items.filter((i) => i.ref.kind === 'ClusterRole').length, served + 3);
+    assert.equal(result.items.filter((i) => i.ref.kind === 'Node').length, 3);
+    const paged = log.filter((r) => r.path === '/apis/rbac.authorization.k8s.io/v1/clusterroles');
+    assert.ok(paged.length >= Math.ceil((served + 3) / 5), `expected paging, got ${paged.length} requests`);
+    assert.ok(paged.slice(1).every((r) => r.query.includes('continue=')));
+    for (const item of result.items) {
+      assert.ok(item.object.apiVersion && item.object.kind, `${item.location.file}: no apiVersion/kind`);
+      assert.equal(item.location.line, undefined);
+      assert.equal((item.object.metadata as { managedFields?: unknown }).managedFields, undefined);
+    }
+    const deployment = result.items.find((i) => i.ref.kind === 'Deployment' && i.ref.name === 'web');
+    assert.equal(deployment?.object.apiVersion, 'apps/v1');
+    assert.equal(deployment?.location.file, `${server.url}/apis/apps/v1/deployments`);
+    // ConfigMaps of kube-system only
+    assert.ok(result.items.filter((i) => i.ref.kind === 'ConfigMap').every((i) => i.ref.namespace === 'kube-system'));
+    assert.ok(result.items.some((i) => i.ref.kind === 'ConfigMap' && i.ref.name === 'kube-proxy'));
+  });
+
+  it('never receives Secret data: metadata-only lists, no data on the wire or in the items', async () => {
+    const { result, log } = await load();
+    const secretRequests = log.filter((r) => r.path.endsWith('/secrets'));
+    assert.ok(secretRequests.length >= 3, 'secrets listed, and by type');
+    for (const r of secretRequests) {
+      assert.equal(r.accept, METADATA_LIST_ACCEPT);
+      const body = JSON.parse(r.body!) as { kind: string; items: Record<string, unknown>[] };
+      assert.equal(body.kind, 'PartialObjectMetadataList');
+      for (const item of body.items) assert.deepEqual(Object.keys(item).sort(), ['apiVersion', 'kind', 'metadata']);
+      assert.ok(!r.body!.includes('"data"') && !r.body!.includes('"stringData"'));
+    }
+    const secrets = result.items.filter((i) => i.ref.kind === 'Secret');
+    assert.equal(secrets.length, fixture.objects.filter((o) => o.kind === 'Secret').length);
+    for (const s of secrets) assert.deepEqual(Object.keys(s.object).filter((k) => !['apiVersion', 'kind', 'metadata', 'type'].includes(k)), []);
+    // the types checks need, by field selector
+    assert.equal(secrets.find((s) => s.ref.name === 'legacy-token')?.object.type, 'kubernetes.io/service-account-token');
+    assert.equal(secrets.find((s) => s.ref.name === 'bootstrap-token-abcdef')?.object.type, 'bootstrap.kubernetes.io/token');
+    // the last-applied annotation held the value; it went over the wire in metadata but is not kept
+    assert.ok(!JSON.stringify(result.items).includes(Buffer.from(SECRET_VALUE).toString('base64')));
+    assert.ok(!JSON.stringify(result.items).includes(SECRET_VALUE));
+    assert.ok(result.gaps.some((g) => g.scope === 'secret-data'));
+  });
+
+  it('reads control-plane pods, each kubelet /configz and /version', async () => {
+    const { result } = await load();
+    assert.equal(result.version?.text, 'v1.30.4');
+    assert.equal(result.version?.source, `${server.url}/version`);
+    const kubelets = result.items.filter((i) => i.ref.kind === 'KubeletConfiguration');
+    assert.deepEqual(kubelets.map((k) => k.ref.name).sort(), ['cp1', 'worker1', 'worker2']);
+    const worker2 = kubelets.find((k) => k.ref.name === 'worker2')!;
+    assert.equal(worker2.object.apiVersion, 'kubelet.config.k8s.io/v1beta1');
+    assert.equal(worker2.object.readOnlyPort, 10255);
+    assert.equal(worker2.object.metadata?.annotations?.['kubeward.io/source'], 'configz');
+    assert.equal(worker2.location.file, `${server.url}/api/v1/nodes/worker2/proxy/configz`);
+    for (const scope of ['kube-apiserver', 'etcd', 'kube-scheduler', 'kube-controller-manager', 'kubelet-config']) {
+      assert.equal(result.gaps.find((g) => g.scope === scope), undefined, scope);
+    }
+  });
+
+  it('retries 429 after Retry-After, and 5xx, and completes', async () => {
+    const { result, log } = await load([
+      { match: /^\/api\/v1\/pods\?/, mode: 'too-many-requests', retryAfterSeconds: 1, times: 1 },
+      { match: /^\/apis\/apps\/v1\/deployments\?/, mode: 'server-error', times: 2 },
+      { match: /^\/apis\/batch\/v1\/jobs\?/, mode: 'server-error', status: 503, times: 1 },
+    ]);
+    assert.deepEqual(result.errors, []);
+    const pods = log.filter((r) => r.path === '/api/v1/pods');
+    assert.deepEqual(pods.map((r) => r.status), [429, 200]);
+    assert.deepEqual(log.filter((r) => r.path === '/apis/apps/v1/deployments').map((r) => r.status), [500, 500, 200]);
+    assert.equal(result.items.filter((i) => i.ref.kind === 'Deployment').length, fixture.objects.filter((o) => o.kind === 'Deployment').length);
+  });
+
+  it('lists again from the start when a continue token expired (410)', async () => {
+    const { result, log } = await load([{ match: /^\/apis\/rbac\.authorization\.k8s\.io\/v1\/clusterroles\?/, mode: 'expire-continue', times: 1 }], { pageSize: 4 });
+    assert.deepEqual(result.errors, []);
+    const requests = log.filter((r) => r.path === '/apis/rbac.authorization.k8s.io/v1/clusterroles');
+    const expired = requests.findIndex((r) => r.status === 410);
+    assert.ok(expired > 0);
+    assert.ok(!requests[expired + 1]!.query.includes('continue='), 'relisted from the start');
+    const names = result.items.filter((i) => i.ref.kind === 'ClusterRole').map((i) => i.ref.name);
+    assert.equal(new Set(names).size, names.length, 'no duplicates after the relist');
+    assert.equal(names.length, fixture.objects.filter((o) => o.kind === 'ClusterRole').length + 3);
+  });
+
+  it('retries a dropped connection', async () => {
+    const { result, log } = await load([{ match: /^\/api\/v1\/namespaces\?/, mode: 'drop-connection', times: 2 }]);
+    assert.deepEqual(result.errors, []);
+    assert.equal(log.filter((r) => r.path === '/api/v1/namespaces').length, 3);
+    assert.equal(result.items.filter((i) => i.ref.kind === 'Namespace').length, fixture.objects.filter((o) => o.kind === 'Namespace').length);
+  });
+
+  it('gives up after the attempts on a slow server: error naming the request, gap, no partial list', async () => {
+    const { result } = await load([{ match: /^\/api\/v1\/serviceaccounts\?/, mode: 'slow', delayMs: 400 }], { timeoutMs: 100, attempts: 2 });
+    const error = result.errors.find((e) => e.source === `${server.url}/api/v1/serviceaccounts`);
+    assert.ok(error, JSON.stringify(result.errors));
+    assert.match(error.message, /no complete response within 100 ms \(after 2 attempts\)/);
+    assert.equal(result.items.filter((i) => i.ref.kind === 'ServiceAccount').length, 0);
+    assert.match(result.gaps.find((g) => g.scope === 'serviceaccounts')?.reason ?? '', /request failed/);
+  });
+
+  it('reports a persistent 500 as an error after its attempts', async () => {
+    const { result, log } = await load([{ match: /^\/api\/v1\/services\?/, mode: 'server-error' }], { attempts: 3 });
+    assert.equal(log.filter((r) => r.path === '/api/v1/services').length, 3);
+    assert.match(result.errors.find((e) => e.source.endsWith('/api/v1/services'))?.message ?? '', /^500 InternalError: .*after 3 attempts/);
+  });
+
+  it('keeps requests in flight within the concurrency bound', async () => {
+    const before = server.maxInFlight();
+    await load([{ match: /\?limit=/, mode: 'slow', delayMs: 20 }], { concurrency: 3 });
+    assert.ok(server.maxInFlight() <= Math.max(before, 3), `max in flight ${server.maxInFlight()}`);
+    const { requests } = await load([], { concurrency: 2 });
+    assert.ok(requests > RESOURCE_TYPES.length);
+  });
+
+  it('lists only kinds the inventory knows', () => {
+    for (const type of RESOURCE_TYPES) assert.ok(isKnownKind(type.kind), type.kind);
+  });
+});
+
+describe('managed control plane', () => {
+  it('says the control-plane flags are not visible, without calling it an error', async () => {
+    const server = await startTestApiServer(kubeadmCluster({ managed: true }));
+    const dir = await mkdtemp(join(tmpdir(), 'kubeward-managed-'));
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      await server.writeKubeconfig(kubeconfig, { cert: await server.clientCert('admin', 'system:masters') });
+      const { result } = await loadCluster({ kubeconfig });
+      assert.deepEqual(result.errors, []);
+      for (const scope of ['kube-apiserver', 'etcd', 'kube-scheduler', 'kube-controller-manager']) {
+        assert.match(result.gaps.find((g) => g.scope === scope)?.reason ?? '', /no .* pod in kube-system: the control plane is managed/);
+      }
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates, capped', () => {
+    assert.equal(retryAfterMs('3'), 3000);
+    assert.equal(retryAfterMs(new Date(10_000).toUTCString(), 4_000), 6000);
+    assert.equal(retryAfterMs('86400'), 60_000);
+    assert.equal(retryAfterMs('soon'), undefined);
+    assert.equal(retryAfterMs(undefined), undefined);
+  });
+});
+
+describe('progress', () => {
+  const event = { requests: 12, types: [{ resource: 'pods', listed: 12000, done: false }, { resource: 'nodes', listed: 3, done: true }] };
+  it('shows a bar, totals and the counts of the types being listed', () => {
+    assert.equal(progressLine(event, 200), '[##########..........] 1/2 types  12,003 objects  12 requests  pods 12,000');
+    assert.equal(progressLine(event, 30).length, 29);
+  });
+  it('writes nothing when not wanted or not on a terminal', () => {
+    const written: string[] = [];
+    const stream = { isTTY: false, columns: 80, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    progressRenderer(stream, true).update(event);
+    const tty = { isTTY: true, columns: 80, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    progressRenderer(tty, false).update(event);
+    assert.deepEqual(written, []);
+    const shown = progressRenderer(tty, true);
+    shown.update(event);
+    shown.finish();
+    assert.equal(written.length, 2);
+    assert.match(written[0]!, /12,003 objects/);
+  });
+});

@@ -1,0 +1,100 @@
+// Lists one resource type in pages (limit/continue), starting over when the server says the
+// continue token expired (410 Gone), and turns the items into the objects a manifest would hold.
+
+import type { K8sObject } from '../../inventory/types.js';
+import { ApiError, type ApiClient } from './client.js';
+import { METADATA_LIST_ACCEPT, groupVersionOf, listPath, type ResourceType } from './resources.js';
+
+export interface ListOptions {
+  /** Objects per page (default 500, as kubectl). */
+  pageSize?: number;
+  /** Fresh lists after an expired continue token before giving up (default 3). */
+  relists?: number;
+  /** Called after each page with the objects listed so far for this type. */
+  onPage?: (count: number) => void;
+}
+
+interface ListBody {
+  kind?: string;
+  metadata?: { continue?: string; resourceVersion?: string };
+  items?: K8sObject[];
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Every object of a type, in the server's order; throws ApiError when the list cannot complete. */
+export async function listAll(client: ApiClient, type: ResourceType, version: string, options: ListOptions = {}): Promise<K8sObject[]> {
+  const path = listPath(type, version);
+  const pageSize = options.pageSize ?? 500;
+  const relists = options.relists ?? 3;
+  const accept = type.metadataOnly ? METADATA_LIST_ACCEPT : 'application/json';
+  const apiVersion = groupVersionOf(type.group, version);
+
+  for (let round = 0; ; round++) {
+    const objects: K8sObject[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const query = new URLSearchParams({ limit: String(pageSize) });
+        if (token) query.set('continue', token);
+        const body = (await client.getJson(`${path}?${query}`, accept)) as ListBody;
+        if (!Array.isArray(body.items)) throw new ApiError(client.url(path), 'response is not a List (no items)');
+        if (type.metadataOnly && body.kind !== 'PartialObjectMetadataList') {
+          throw new ApiError(client.url(path), `the server answered a metadata-only list with ${body.kind ?? 'an untyped body'}; nothing of it is kept`);
+        }
+        for (const raw of body.items) objects.push(normalise(raw, type, apiVersion));
+        options.onPage?.(objects.length);
+        token = body.metadata?.continue || undefined;
+      } while (token);
+    } catch (e) {
+      // An expired continue token: the list is no longer consistent; list again from the start.
+      if (e instanceof ApiError && e.status === 410 && token && round < relists) continue;
+      throw e;
+    }
+    if (type.metadataOnly && type.typesBySelector) await addSecretTypes(client, type, path, objects);
+    return objects;
+  }
+}
+
+/**
+ * Metadata lists carry no `type`; the types checks care about (service-account tokens,
+ * bootstrap tokens) are asked for with a field selector, still as metadata only.
+ */
+async function addSecretTypes(client: ApiClient, type: ResourceType, path: string, objects: K8sObject[]): Promise<void> {
+  const byKey = new Map(objects.map((o) => [`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o]));
+  for (const secretType of type.typesBySelector ?? []) {
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({ fieldSelector: `type=${secretType}`, limit: '500' });
+      if (token) query.set('continue', token);
+      const body = (await client.getJson(`${path}?${query}`, METADATA_LIST_ACCEPT)) as ListBody;
+      for (const raw of body.items ?? []) {
+        const object = byKey.get(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
+        if (object) object.type = secretType;
+      }
+      token = body.metadata?.continue || undefined;
+    } while (token);
+  }
+}
+
+/**
+ * An item as a manifest holds it: typed list items carry no apiVersion/kind, metadata items say
+ * PartialObjectMetadata. managedFields are dropped (bookkeeping, often half an object's size).
+ * A Secret's last-applied-configuration annotation is dropped on receipt: kubectl apply writes
+ * the Secret's data into it, and kubeward never keeps Secret values.
+ */
+function normalise(raw: K8sObject, type: ResourceType, apiVersion: string): K8sObject {
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = raw;
+  const object: K8sObject = { apiVersion, kind: type.kind };
+  if (metadata) {
+    const { managedFields: _m, ...meta } = metadata;
+    if (type.metadataOnly && meta.annotations && LAST_APPLIED in meta.annotations) {
+      const { [LAST_APPLIED]: _l, ...annotations } = meta.annotations;
+      meta.annotations = annotations;
+    }
+    object.metadata = meta;
+  }
+  // A metadata-only item has nothing else; anything else is not kept for such types.
+  if (!type.metadataOnly) Object.assign(object, rest);
+  return object;
+}
