@@ -1,4 +1,19 @@
 // Checks of section network-access. Each check is one module beside this file; list it here.
 import type { Check } from '../types.js';
+import allowAllRuleUndoesDefaultDeny from './allow-all-rule-undoes-default-deny.js';
+import namespacePodsNotIsolatedForEgress from './namespace-pods-not-isolated-for-egress.js';
+import namespacePodsNotIsolatedForIngress from './namespace-pods-not-isolated-for-ingress.js';
+import namespaceReachableFromEveryNamespace from './namespace-reachable-from-every-namespace.js';
+import networkPolicySelectsNothing from './network-policy-selects-nothing.js';
+import serviceExposedOutsideCluster from './service-exposed-outside-cluster.js';
+import serviceExposureNotCappedByQuota from './service-exposure-not-capped-by-quota.js';
 
-export const checks: Check[] = [];
+export const checks: Check[] = [
+  namespacePodsNotIsolatedForIngress,
+  namespacePodsNotIsolatedForEgress,
+  namespaceReachableFromEveryNamespace,
+  allowAllRuleUndoesDefaultDeny,
+  networkPolicySelectsNothing,
+  serviceExposedOutsideCluster,
+  serviceExposureNotCappedByQuota,
+];

@@ -398,7 +398,7 @@ export class NetpolGraph {
         ingress.push(row);
       }
     }
-    return new ReachMatrix(classOf, byNamespace, egress, ingress);
+    return new ReachMatrix(classOf, representatives, byNamespace, egress, ingress);
   }
 }
 
@@ -406,6 +406,7 @@ export class NetpolGraph {
 export class ReachMatrix {
   constructor(
     private readonly classOf: Int32Array,
+    private readonly representatives: Endpoint[],
     private readonly classesByNamespace: Map<string, number[]>,
     private readonly egress: TriSet[],
     private readonly ingress: TriSet[],
@@ -421,6 +422,11 @@ export class ReachMatrix {
 
   between(source: Endpoint, destination: Endpoint): Tri {
     return this.betweenClasses(this.classOf[source.index]!, this.classOf[destination.index]!);
+  }
+
+  /** The endpoint standing for a class (classes are numbered as candidatePairs returns them). */
+  representative(cls: number): Endpoint {
+    return this.representatives[cls]!;
   }
 
   /** Pairs of endpoints (as class representatives) that may connect, from `source` namespace to `destination`. */

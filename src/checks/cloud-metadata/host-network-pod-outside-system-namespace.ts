@@ -1,0 +1,50 @@
+import { defineCheck, fail, pass } from '../define.js';
+
+export default defineCheck({
+  id: 'host-network-pod-outside-system-namespace',
+  section: 'cloud-metadata',
+  severity: 'high',
+  title: 'hostNetwork pod outside the system namespaces',
+  docs: {
+    what: 'Reports every pod and workload template outside kube-system, kube-public and kube-node-lease that sets hostNetwork: true.',
+    why: "A pod on the host network shares the node's network stack: NetworkPolicies do not apply to it in most CNIs, it reaches the cloud metadata service and the kubelet on localhost as the node does, and it can bind and sniff the node's ports.",
+    references: [
+      'Securing a Cluster: Restricting cloud metadata API access',
+      'https://kubernetes.io/docs/concepts/security/pod-security-standards/ (baseline: Host Namespaces)',
+    ],
+  },
+  remediation: 'Remove hostNetwork: true from the pod spec and expose the port through a Service; if the workload must run on the host network (a CNI or node agent), run it in a dedicated, restricted namespace.',
+  *evaluate({ inventory }) {
+    for (const ref of inventory.podSpecs()) {
+      if (inventory.isSystemNamespace(ref.namespace)) continue;
+      if (ref.spec.hostNetwork === true) {
+        yield fail(ref.item, `${ref.item.ref.kind} ${ref.namespace}/${ref.item.ref.name} runs on the host network, outside the reach of NetworkPolicy`, { field: `${ref.path}.hostNetwork` });
+      } else yield pass(ref.item);
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      hostNetwork: true
+      containers: [{name: agent, image: agent:1}]`,
+    ],
+    pass: [
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: agent:1}]`,
+    ],
+  },
+});

@@ -1,0 +1,96 @@
+import { parseIp } from '../../engines/netpol/index.js';
+import { defineCheck, fail, pass } from '../define.js';
+import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from '../network-access/netpol-graph.js';
+
+/** The instance metadata service of AWS, GCP, Azure, OpenStack and most clouds, and AWS's IPv6 endpoint. */
+const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'].map((text) => ({ ip: parseIp(text)!, text }));
+
+export default defineCheck({
+  id: 'pod-can-reach-cloud-metadata',
+  section: 'cloud-metadata',
+  severity: 'high',
+  title: 'Pods can reach the cloud metadata service',
+  docs: {
+    what: 'For every namespace outside the system namespaces, decides with the exact NetworkPolicy semantics which pods and workload templates may open TCP port 80 to the instance metadata service at 169.254.169.254 or fd00:ec2::254: a pod no egress policy isolates may, an isolated one only if an egress rule allows that address and port. hostNetwork pods always may (policies do not apply to them). One finding per namespace lists them.',
+    why: 'The metadata service hands out the node\'s cloud credentials (IAM role, service account token) and often its bootstrap data (kubelet credentials); a compromised pod that reaches it can act as the node in the cloud account and join or impersonate nodes in the cluster.',
+    references: [
+      'Securing a Cluster: Restricting cloud metadata API access',
+      'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
+      'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html',
+    ],
+  },
+  remediation: `Isolate egress in the namespace and allow every destination except the metadata service:
+
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-cloud-metadata, namespace: <ns>}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}
+    - ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}`,
+  *evaluate(ctx) {
+    const graph = netpolGraph(ctx);
+    for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
+      const exposed: string[] = [];
+      for (const endpoint of endpoints) {
+        const reached = METADATA_ADDRESSES.filter((address) => graph.reach({ endpoint }, address, 80, 'TCP').allowed === true).map((a) => a.text);
+        if (reached.length > 0) exposed.push(`${endpoint.id}${endpoint.hostNetwork ? ' (hostNetwork)' : ''} -> ${reached.join(', ')}`);
+      }
+      const subject = namespaceSubject(ctx.inventory, namespace);
+      if (exposed.length === 0) yield pass(subject);
+      else yield fail(subject, `namespace "${namespace}": ${exposed.length} of ${endpoints.length} pods/workloads can reach the cloud metadata service on 80/TCP: ${listNames(exposed)}`);
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}`,
+      {
+        description: 'the IPv4 address is excepted but ::/0 lets the IPv6 endpoint through',
+        yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: egress, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}}, {ipBlock: {cidr: "::/0"}}]`,
+      },
+    ],
+    pass: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-cloud-metadata, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}
+    - ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}`,
+    ],
+  },
+});

@@ -1,0 +1,77 @@
+import { defineCheck, fail, pass } from '../define.js';
+import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from './netpol-graph.js';
+
+export default defineCheck({
+  id: 'namespace-pods-not-isolated-for-egress',
+  section: 'network-access',
+  severity: 'medium',
+  title: 'Pods that no NetworkPolicy isolates for egress',
+  docs: {
+    what: 'For every namespace outside the system namespaces, lists the pods and workload templates that no NetworkPolicy selects with Egress in its policyTypes. Without explicit policyTypes a policy governs egress only when it has egress rules. hostNetwork pods are left to the cloud-metadata check: policies do not apply to them.',
+    why: 'A pod that no policy isolates for egress may open connections anywhere: to every pod in the cluster, to the cloud metadata service (node credentials), and to the internet, which is how a compromised workload moves laterally and exfiltrates data.',
+    references: [
+      'Securing a Cluster: Restricting network access',
+      'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-egress-traffic',
+    ],
+  },
+  remediation: `Add a default-deny egress policy that still allows DNS, then allow what each workload needs:
+
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-egress, namespace: <ns>}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]`,
+  *evaluate(ctx) {
+    const graph = netpolGraph(ctx);
+    for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
+      const governed = endpoints.filter((e) => !e.hostNetwork);
+      if (governed.length === 0) continue;
+      const open = governed.filter((e) => !graph.isIsolated(e, 'egress'));
+      const subject = namespaceSubject(ctx.inventory, namespace);
+      if (open.length === 0) yield pass(subject);
+      else yield fail(subject, `namespace "${namespace}": ${open.length} of ${governed.length} pods/workloads are not isolated for egress (no NetworkPolicy with Egress selects them): ${listNames(open.map((e) => e.id))}`);
+    }
+  },
+  examples: {
+    fail: [
+      {
+        description: 'a policy without policyTypes and without egress rules governs ingress only',
+        yaml: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}`,
+      },
+    ],
+    pass: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-egress, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]`,
+    ],
+  },
+});

@@ -1,0 +1,87 @@
+import { defineCheck, fail, pass } from '../define.js';
+import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from './netpol-graph.js';
+
+export default defineCheck({
+  id: 'namespace-pods-not-isolated-for-ingress',
+  section: 'network-access',
+  severity: 'medium',
+  title: 'Pods that no NetworkPolicy isolates for ingress',
+  docs: {
+    what: 'For every namespace outside the system namespaces, lists the pods and workload templates that no NetworkPolicy selects with Ingress in its policyTypes (the API defaults policyTypes to include Ingress). hostNetwork pods are left to the cloud-metadata check: policies do not apply to them.',
+    why: 'A pod that no policy isolates accepts connections from every pod of every namespace and from anything that can route to the pod network, so one compromised workload can reach every service in the cluster (databases, admin ports, metrics endpoints).',
+    references: [
+      'Securing a Cluster: Restricting network access',
+      'https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation',
+      'CIS Kubernetes Benchmark 5.3.2',
+    ],
+  },
+  remediation: `Add a default-deny ingress policy to the namespace, then allow what each workload needs:
+
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-ingress, namespace: <ns>}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]`,
+  *evaluate(ctx) {
+    const graph = netpolGraph(ctx);
+    for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
+      const governed = endpoints.filter((e) => !e.hostNetwork);
+      if (governed.length === 0) continue;
+      const open = governed.filter((e) => !graph.isIsolated(e, 'ingress'));
+      const subject = namespaceSubject(ctx.inventory, namespace);
+      if (open.length === 0) yield pass(subject);
+      else yield fail(subject, `namespace "${namespace}": ${open.length} of ${governed.length} pods/workloads are not isolated for ingress (no NetworkPolicy selects them): ${listNames(open.map((e) => e.id))}`);
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-db, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]`,
+      {
+        description: 'a policy with policyTypes [Egress] does not isolate for ingress',
+        yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: egress-only, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]`,
+      },
+    ],
+    pass: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-ingress, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]`,
+    ],
+  },
+});
