@@ -1,4 +1,13 @@
 // Checks of section api-authn. Each check is one module beside this file; list it here.
 import type { Check } from '../types.js';
+import apiserverAnonymousAuthEnabled from './apiserver-anonymous-auth-enabled.js';
+import apiserverBasicAuthFile from './apiserver-basic-auth-file.js';
+import apiserverServiceAccountIssuerMissing from './apiserver-service-account-issuer-missing.js';
+import apiserverServiceAccountLookupDisabled from './apiserver-service-account-lookup-disabled.js';
+import apiserverTokenAuthFile from './apiserver-token-auth-file.js';
+import apiserverWithoutExternalIdentityProvider from './apiserver-without-external-identity-provider.js';
 
-export const checks: Check[] = [];
+export const checks: Check[] = [
+  apiserverAnonymousAuthEnabled, apiserverTokenAuthFile, apiserverBasicAuthFile, apiserverServiceAccountLookupDisabled,
+  apiserverServiceAccountIssuerMissing, apiserverWithoutExternalIdentityProvider,
+];

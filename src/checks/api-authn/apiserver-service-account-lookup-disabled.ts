@@ -1,0 +1,26 @@
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
+import { defineCheck, fail, pass } from '../define.js';
+
+export default defineCheck({
+  id: 'apiserver-service-account-lookup-disabled',
+  section: 'api-authn',
+  severity: 'medium',
+  title: 'kube-apiserver accepts tokens of deleted service accounts',
+  docs: {
+    what: 'Reports every kube-apiserver with --service-account-lookup=false (the default is true).',
+    why: 'Without the lookup the API server trusts a service account token by its signature alone: tokens of deleted service accounts (and legacy Secret-based tokens whose Secret was deleted) keep working until they expire, so revoking a leaked token does not work.',
+    references: ['Securing a Cluster: API Authentication', 'CIS Kubernetes 1.2.24'],
+  },
+  remediation: `Remove --service-account-lookup=false (or set it to true).`,
+  *evaluate(ctx) {
+    yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
+      const lookup = s.get('service-account-lookup');
+      if (lookup.value === 'false') yield fail(runSubject(s.run, lookup), `kube-apiserver does not check that service accounts still exist${from(lookup)}`, lookup.origin.kind === 'flag' ? { field: lookup.origin.field } : {});
+      else yield pass(runSubject(s.run, lookup));
+    });
+  },
+  examples: {
+    fail: [componentPodYaml('kube-apiserver', ['--service-account-lookup=false'])],
+    pass: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+  },
+});

@@ -1,0 +1,67 @@
+import { findReferencedFile } from '../../engines/config/index.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, from, listOf, runSubject } from '../component-support.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+
+export default defineCheck({
+  id: 'apiserver-authorization-mode-insecure',
+  section: 'api-authz',
+  severity: 'high',
+  title: 'kube-apiserver authorizes without Node and RBAC, or allows everything',
+  docs: {
+    what: 'Reads the authorizer chain of every kube-apiserver, from --authorization-mode or from the AuthorizationConfiguration that --authorization-config names. Reports AlwaysAllow anywhere in the chain (critical; also the default when neither flag is given), and a chain without Node or without RBAC (high).',
+    why: 'AlwaysAllow authorizes every authenticated (and, with anonymous auth, unauthenticated) request: everyone is cluster-admin. Without RBAC there are no least-privilege roles; without the Node authorizer, kubelets need broad RBAC rights and one compromised node reads every Secret in the cluster.',
+    references: ['Securing a Cluster: API Authorization', 'https://kubernetes.io/docs/reference/access-authn-authz/authorization/', 'CIS Kubernetes 1.2.6-1.2.8'],
+  },
+  remediation: `Authorize with Node and RBAC (kubeadm does):
+
+    - --authorization-mode=Node,RBAC`,
+  *evaluate(ctx) {
+    yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
+      let modes: string[];
+      let subject = runSubject(s.run);
+      let source: string;
+      const configPath = s.get('authorization-config');
+      if (configPath.value) {
+        const file = findReferencedFile(ctx.inventory, 'AuthorizationConfiguration', configPath.value);
+        if (!file.found) return yield notEvaluated(runSubject(s.run, configPath), file.reason);
+        modes = ((file.item.object as { authorizers?: { type?: string }[] }).authorizers ?? []).map((a) => a.type ?? '');
+        subject = { ref: file.item.ref, location: file.item.location };
+        source = ` (AuthorizationConfiguration ${file.item.location.file})`;
+      } else {
+        const mode = s.get('authorization-mode');
+        modes = listOf(mode);
+        subject = runSubject(s.run, mode);
+        source = from(mode);
+      }
+      if (modes.includes('AlwaysAllow')) {
+        return yield fail(subject, `kube-apiserver authorizes every request: its authorizers are ${modes.join(',')}${source}`, { severity: 'critical' });
+      }
+      const missing = ['Node', 'RBAC'].filter((m) => !modes.includes(m));
+      if (missing.length > 0) yield fail(subject, `kube-apiserver authorizes without ${missing.join(' and ')}: ${modes.join(',') || 'no authorizers'}${source}`);
+      else yield pass(subject);
+    });
+  },
+  examples: {
+    fail: [
+      { description: 'no mode: AlwaysAllow by default', yaml: componentPodYaml('kube-apiserver', ['--anonymous-auth=false']) },
+      componentPodYaml('kube-apiserver', ['--authorization-mode=RBAC']),
+      `${componentPodYaml('kube-apiserver', ['--authorization-config=/etc/kubernetes/authz.yaml'])}
+---
+apiVersion: apiserver.config.k8s.io/v1
+kind: AuthorizationConfiguration
+authorizers:
+- {type: RBAC, name: rbac}
+- {type: AlwaysAllow, name: allow}`,
+    ],
+    pass: [
+      componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS),
+      `${componentPodYaml('kube-apiserver', ['--authorization-config=/etc/kubernetes/authz.yaml'])}
+---
+apiVersion: apiserver.config.k8s.io/v1
+kind: AuthorizationConfiguration
+authorizers:
+- {type: Node, name: node}
+- {type: RBAC, name: rbac}`,
+    ],
+  },
+});

@@ -1,0 +1,38 @@
+import { componentPodYaml, forEachRun, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+
+export default defineCheck({
+  id: 'component-serves-on-all-interfaces',
+  section: 'api-tls',
+  severity: 'low',
+  title: 'kube-controller-manager or kube-scheduler serves beyond loopback, or on an insecure port',
+  docs: {
+    what: 'Reports kube-controller-manager and kube-scheduler whose effective --bind-address is not a loopback address (the default is 0.0.0.0; kubeadm sets 127.0.0.1), and, on versions that still had it, a non-zero insecure --port (a finding of high severity).',
+    why: 'Their secure ports expose /metrics, /debug/pprof (with profiling on) and health endpoints to the whole network, widening the attack surface of the control plane; the old insecure ports served them without TLS or authentication.',
+    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'CIS Kubernetes 1.3.7, 1.4.2'],
+  },
+  remediation: `Bind to loopback and close the insecure port (kubeadm does):
+
+    - --bind-address=127.0.0.1
+    - --port=0            # only on versions before 1.24 / 1.23`,
+  *evaluate(ctx) {
+    for (const component of ['kube-controller-manager', 'kube-scheduler'] as const) {
+      yield* forEachRun(ctx, component, function* (s) {
+        const port = s.get('port');
+        if (port.value && port.value !== '0' && port.origin.kind === 'flag') {
+          yield fail(runSubject(s.run, port), `${component} serves the insecure port ${port.value} without TLS or authentication${from(port)}`, { severity: 'high', field: port.origin.field });
+        }
+        const bind = s.get('bind-address');
+        if (bind.unresolved) return yield notEvaluated(runSubject(s.run, bind), bind.unresolved);
+        if (bind.value && isLoopbackHost(hostOfAddress(bind.value))) yield pass(runSubject(s.run, bind));
+        else yield fail(runSubject(s.run, bind), `${component} listens on ${bind.value ?? 'all interfaces'}${from(bind)}`, bind.origin.kind === 'flag' ? { field: bind.origin.field } : {});
+      });
+    }
+  },
+  examples: {
+    fail: [componentPodYaml('kube-scheduler', ['--bind-address=0.0.0.0', '--kubeconfig=/etc/kubernetes/scheduler.conf'])],
+    pass: [`${componentPodYaml('kube-scheduler', ['--bind-address=127.0.0.1'])}
+---
+${componentPodYaml('kube-controller-manager', ['--bind-address=127.0.0.1'])}`],
+  },
+});

@@ -1,0 +1,52 @@
+import { INSECURE_CIPHER_SUITES, type Setting } from '../../engines/config/index.js';
+import { componentPodYaml, forEachKubelet, forEachRun, from, kubeletSubject, listOf, runSubject } from '../component-support.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import type { CheckResult, Subject } from '../types.js';
+
+function judge(component: string, setting: Setting, subject: Subject): CheckResult {
+  if (setting.unresolved) return notEvaluated(subject, setting.unresolved);
+  const insecure = listOf(setting).filter((c) => INSECURE_CIPHER_SUITES.has(c));
+  if (insecure.length === 0) return pass(subject);
+  return fail(subject, `${component} allows insecure cipher suites ${insecure.join(', ')}${from(setting)}`, setting.origin.kind === 'default' ? {} : { field: setting.origin.field });
+}
+
+export default defineCheck({
+  id: 'insecure-tls-cipher-suites',
+  section: 'api-tls',
+  severity: 'medium',
+  title: 'Component allows insecure TLS cipher suites',
+  docs: {
+    what: 'Reports kube-apiserver, kube-controller-manager, kube-scheduler and kubelet whose --tls-cipher-suites (tlsCipherSuites) name a suite Go lists as insecure (RC4, 3DES, CBC with SHA-256). Unset, Go\'s secure default list applies.',
+    why: 'RC4 and 3DES are broken (Sweet32, RC4 biases) and the CBC-SHA256 suites are open to Lucky13-style timing attacks; allowing them lets a man in the middle downgrade and decrypt API traffic.',
+    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://pkg.go.dev/crypto/tls#InsecureCipherSuites'],
+  },
+  remediation: `List only secure suites, or leave the flag unset for Go's secure defaults:
+
+    - --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256`,
+  *evaluate(ctx) {
+    for (const component of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const) {
+      yield* forEachRun(ctx, component, function* (s) {
+        const setting = s.get('tls-cipher-suites');
+        yield judge(component, setting, runSubject(s.run, setting));
+      });
+    }
+    yield* forEachKubelet(ctx, function* (k) {
+      const setting = k.get('tlsCipherSuites');
+      yield judge(`kubelet on ${k.node}`, setting, kubeletSubject(k, setting));
+    });
+  },
+  examples: {
+    fail: [componentPodYaml('kube-apiserver', ['--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_3DES_EDE_CBC_SHA'])],
+    pass: [
+      `${componentPodYaml('kube-apiserver', ['--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'])}
+---
+${componentPodYaml('kube-controller-manager', [])}
+---
+${componentPodYaml('kube-scheduler', [])}
+---
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+tlsCipherSuites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]`,
+    ],
+  },
+});

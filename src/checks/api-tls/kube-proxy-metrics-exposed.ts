@@ -1,0 +1,64 @@
+import { forEachKubeProxy, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+
+export default defineCheck({
+  id: 'kube-proxy-metrics-exposed',
+  section: 'api-tls',
+  severity: 'low',
+  title: 'kube-proxy serves its plain-HTTP metrics beyond loopback',
+  docs: {
+    what: 'Reports every kube-proxy whose effective metricsBindAddress (--metrics-bind-address, or the KubeProxyConfiguration its --config names, usually the kube-system/kube-proxy ConfigMap) is not a loopback address. The default is 127.0.0.1:10249.',
+    why: 'kube-proxy\'s metrics endpoint has no TLS and no authentication; bound to all interfaces it lets any pod or host on the network read the node\'s service and endpoint layout (and /debug endpoints in some versions).',
+    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/'],
+  },
+  remediation: `Keep metrics on loopback (or scrape them through an authenticating proxy):
+
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+metricsBindAddress: 127.0.0.1:10249`,
+  *evaluate(ctx) {
+    yield* forEachKubeProxy(ctx, function* (p) {
+      const address = p.get('metricsBindAddress');
+      if (address.unresolved) return yield notEvaluated(runSubject(p.run, address), address.unresolved);
+      if (address.value && isLoopbackHost(hostOfAddress(address.value))) yield pass(runSubject(p.run, address));
+      else yield fail(runSubject(p.run, address), `kube-proxy serves metrics on ${address.value ?? 'all interfaces'}${from(address)}`, address.origin.kind === 'default' ? {} : { field: address.origin.field });
+    });
+  },
+  examples: {
+    fail: [`apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy, namespace: kube-system, labels: {k8s-app: kube-proxy}}
+spec:
+  selector: {matchLabels: {k8s-app: kube-proxy}}
+  template:
+    metadata: {labels: {k8s-app: kube-proxy}}
+    spec:
+      containers:
+      - name: kube-proxy
+        image: registry.k8s.io/kube-proxy:v1.30.2
+        command: [/usr/local/bin/kube-proxy, --config=/var/lib/kube-proxy/config.conf]
+        volumeMounts: [{name: kube-proxy, mountPath: /var/lib/kube-proxy}]
+      volumes: [{name: kube-proxy, configMap: {name: kube-proxy}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kube-proxy, namespace: kube-system}
+data:
+  config.conf: |
+    apiVersion: kubeproxy.config.k8s.io/v1alpha1
+    kind: KubeProxyConfiguration
+    metricsBindAddress: 0.0.0.0:10249`],
+    pass: [`apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy, namespace: kube-system, labels: {k8s-app: kube-proxy}}
+spec:
+  selector: {matchLabels: {k8s-app: kube-proxy}}
+  template:
+    metadata: {labels: {k8s-app: kube-proxy}}
+    spec:
+      containers:
+      - name: kube-proxy
+        image: registry.k8s.io/kube-proxy:v1.30.2
+        command: [/usr/local/bin/kube-proxy, --metrics-bind-address=127.0.0.1:10249]`],
+  },
+});

@@ -1,0 +1,139 @@
+// Shared plumbing for the checks of component settings (control plane, etcd, kubelet, nodes):
+// effective settings built once per scan, one explicit not-evaluated result when the input
+// shows no such component, and subjects that point at the line where a value was set.
+
+import {
+  apiServerSettings, controllerManagerSettings, describeOrigin, etcdSettings, kubeletSettings, kubeProxySettings, locationOf, schedulerSettings,
+  type ComponentRun, type ComponentSettings, type KubeletSettings, type KubeProxySettings, type Setting,
+} from '../engines/config/index.js';
+import type { HostSnapshot } from '../inventory/host.js';
+import { Inventory } from '../inventory/inventory.js';
+import { notEvaluated } from './define.js';
+import type { CheckContext, CheckResult, Subject } from './types.js';
+
+type FlagComponent = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd';
+
+const BUILDERS = {
+  'kube-apiserver': apiServerSettings,
+  'kube-controller-manager': controllerManagerSettings,
+  'kube-scheduler': schedulerSettings,
+  etcd: etcdSettings,
+} as const;
+
+/** Why a component's checks could not run: the source's own reason, or what to scan instead. */
+export function absentReason(ctx: CheckContext, component: string): string {
+  const gap = ctx.inventory.gap(component);
+  if (gap) return gap;
+  if (component === 'etcd') return 'no etcd static pod or process in the input (external or managed etcd?); scan the etcd node with --node-root';
+  if (component === 'kubelet') return ctx.inventory.gap('nodes/proxy/configz') ?? 'no kubelet configuration in the input; scan a node with --node-root, or the cluster with --cluster to read each kubelet\'s /configz';
+  if (component === 'kube-proxy') return 'no kube-proxy DaemonSet, pod or process in the input; scan with --node-root or --cluster';
+  return `no ${component} static pod or process in the input; scan with --node-root or --cluster`;
+}
+
+function componentSubject(component: string): Subject {
+  return { ref: { kind: 'Component', name: component } };
+}
+
+/** The settings of every run of a component, or one not-evaluated result saying none was found. */
+export function* forEachRun(ctx: CheckContext, component: FlagComponent, judge: (s: ComponentSettings) => Iterable<CheckResult>): Iterable<CheckResult> {
+  const runs = ctx.shared(`config:${component}`, () => BUILDERS[component](ctx.inventory, ctx.k8sVersion));
+  if (runs.length === 0) {
+    yield notEvaluated(componentSubject(component), absentReason(ctx, component));
+    return;
+  }
+  for (const settings of runs) yield* judge(settings);
+}
+
+export function* forEachKubelet(ctx: CheckContext, judge: (s: KubeletSettings) => Iterable<CheckResult>): Iterable<CheckResult> {
+  const kubelets = ctx.shared('config:kubelet', () => kubeletSettings(ctx.inventory, ctx.k8sVersion));
+  if (kubelets.length === 0) {
+    yield notEvaluated(componentSubject('kubelet'), absentReason(ctx, 'kubelet'));
+    return;
+  }
+  for (const settings of kubelets) yield* judge(settings);
+}
+
+export function* forEachKubeProxy(ctx: CheckContext, judge: (s: KubeProxySettings) => Iterable<CheckResult>): Iterable<CheckResult> {
+  const proxies = ctx.shared('config:kube-proxy', () => kubeProxySettings(ctx.inventory, ctx.k8sVersion));
+  if (proxies.length === 0) {
+    yield notEvaluated(componentSubject('kube-proxy'), absentReason(ctx, 'kube-proxy'));
+    return;
+  }
+  for (const settings of proxies) yield* judge(settings);
+}
+
+/** Node roots in the input, or one not-evaluated result when there are none. */
+export function* forEachHost(ctx: CheckContext, judge: (host: HostSnapshot) => Iterable<CheckResult>): Iterable<CheckResult> {
+  if (ctx.inventory.hosts.length === 0) {
+    yield notEvaluated({ ref: { kind: 'Node', name: '(no node root)' } }, 'no node filesystem in the input; scan a node with --node-root DIR (or run kubeward node on it)');
+    return;
+  }
+  for (const host of ctx.inventory.hosts) yield* judge(host);
+}
+
+/** The run as a finding subject, located where a setting was written (or at the run). */
+export function runSubject(run: ComponentRun, setting?: Setting): Subject {
+  return { ref: run.ref, location: (setting && locationOf(setting.origin)) ?? run.location };
+}
+
+export function kubeletSubject(kubelet: KubeletSettings, setting?: Setting): Subject {
+  return { ref: kubelet.ref, location: (setting && locationOf(setting.origin)) ?? kubelet.location };
+}
+
+/** " (--flag at file:line)" or " (default (v1.30))": where a judged value came from. */
+export function from(setting: Setting): string {
+  return ` (${describeOrigin(setting.origin)})`;
+}
+
+/** A comma-separated flag value as a list. */
+export function listOf(setting: Setting): string[] {
+  return (setting.value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\./.test(h);
+}
+
+/** The host part of "host:port", "[v6]:port" or a bare address. */
+export function hostOfAddress(address: string): string {
+  const bracket = /^\[([^\]]+)\]/.exec(address);
+  if (bracket) return bracket[1]!;
+  const colons = address.split(':').length - 1;
+  return colons === 1 ? address.split(':')[0]! : address;
+}
+
+/** A static pod of a component as YAML, for check examples. */
+export function componentPodYaml(component: string, flags: string[], image = component === 'etcd' ? 'registry.k8s.io/etcd:3.5.12-0' : `registry.k8s.io/${component}:v1.30.2`): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: ${component}-cp1, namespace: kube-system, labels: {component: ${component}}}
+spec:
+  containers:
+  - name: ${component}
+    image: ${image}
+    command:
+${[component, ...flags].map((f) => `    - ${f}`).join('\n')}`;
+}
+
+/** The flags of a well-configured kubeadm API server, for passing examples. */
+export const KUBEADM_API_SERVER_FLAGS = [
+  '--advertise-address=10.0.0.10', '--allow-privileged=true', '--authorization-mode=Node,RBAC',
+  '--client-ca-file=/etc/kubernetes/pki/ca.crt', '--enable-admission-plugins=NodeRestriction',
+  '--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt', '--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt',
+  '--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key', '--etcd-servers=https://127.0.0.1:2379',
+  '--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt',
+  '--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key',
+  '--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt',
+  '--secure-port=6443', '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+  '--service-account-key-file=/etc/kubernetes/pki/sa.pub', '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
+  '--tls-cert-file=/etc/kubernetes/pki/apiserver.crt', '--tls-private-key-file=/etc/kubernetes/pki/apiserver.key',
+  '--anonymous-auth=false',
+];
+
+/** An inventory holding one node root built in memory, for check examples about node files. */
+export function hostInventory(host: Partial<HostSnapshot> & { name?: string }): Inventory {
+  return new Inventory([], {
+    hosts: [{ name: 'node-1', root: '/host', files: [], certificates: [], modprobeRules: [], processes: [], configFiles: [], users: {}, ...host }],
+  });
+}
