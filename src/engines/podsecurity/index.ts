@@ -7,3 +7,4 @@ export { evaluatePlan, evaluatePod, planFor } from './evaluate.js';
 export { denialMessage, forbiddenDetail, forbiddenReason, formatLevelVersion, formatVersion } from './format.js';
 export { LATEST, parseLevel, parseVersion, policyVersion } from './version.js';
 export * from './namespace.js';
+export * from './workloads.js';
