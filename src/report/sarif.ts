@@ -73,7 +73,7 @@ export function sarifLog(report: Report, options: SarifOptions): Record<string, 
 }
 
 function rule(summary: CheckSummary, check: Check | undefined): Record<string, unknown> {
-  const helpUri = check?.docs.references?.find((r) => /^https?:\/\//.test(r));
+  const helpUri = check?.docs.references?.map((r) => /https?:\/\/[^\s)]+/.exec(r)?.[0]).find((url) => url !== undefined);
   const description = check ? `${check.docs.what} ${check.docs.why}` : summary.title;
   return {
     id: summary.id,

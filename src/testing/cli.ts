@@ -1,0 +1,54 @@
+// Runs the real CLI (node bin/kubeward.js) in a child process, for end-to-end tests.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { REPO_ROOT } from './index.js';
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kubeward with args; never a stack trace on stderr, whatever the outcome. */
+export function kubeward(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kubeward.js'), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: undefined, KUBEWARD_DEBUG: undefined, ...options.env },
+  });
+  if (result.error) throw result.error;
+  assert.doesNotMatch(result.stderr, /^\s{4}at /m, `stack trace on stderr:\n${result.stderr}`);
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A temporary directory with the given files (path -> content); removed by the returned cleanup. */
+export function tempTree(files: Record<string, string | Buffer>): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeward-test-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A namespace with a workload and no ResourceQuota: a medium failure of a known check. */
+export const SHOP_DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27.1
+`;
