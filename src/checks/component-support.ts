@@ -8,7 +8,7 @@ import {
 } from '../engines/config/index.js';
 import type { HostSnapshot } from '../inventory/host.js';
 import { Inventory } from '../inventory/inventory.js';
-import { notEvaluated } from './define.js';
+import { fail, notEvaluated, pass } from './define.js';
 import type { CheckContext, CheckResult, Subject } from './types.js';
 
 type FlagComponent = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd';
@@ -136,4 +136,20 @@ export function hostInventory(host: Partial<HostSnapshot> & { name?: string }): 
   return new Inventory([], {
     hosts: [{ name: 'node-1', root: '/host', files: [], certificates: [], modprobeRules: [], processes: [], configFiles: [], users: {}, ...host }],
   });
+}
+
+/** Judges one KubeletConfiguration field of a kubelet: pass, fail with its origin, or not-evaluated. */
+export function judgeKubeletField(k: KubeletSettings, field: string, secure: (value: string | undefined) => boolean, problem: (value: string | undefined) => string): CheckResult {
+  const setting = k.get(field);
+  const subject = kubeletSubject(k, setting);
+  if (setting.unresolved) return notEvaluated(subject, setting.unresolved);
+  if (secure(setting.value)) return pass(subject);
+  return fail(subject, `kubelet on ${k.node}: ${problem(setting.value)}${from(setting)}`, { field: setting.origin.kind === 'default' ? field : setting.origin.field });
+}
+
+/** A KubeletConfiguration file as YAML, for check examples. */
+export function kubeletConfigYaml(body: string): string {
+  return `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+${body}`;
 }

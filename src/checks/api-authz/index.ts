@@ -1,6 +1,14 @@
 // Checks of section api-authz. Each check is one module beside this file; list it here.
 import type { Check } from '../types.js';
+import staticPodManifestPermissions from './static-pod-manifest-permissions.js';
 import apiserverAuthorizationModeInsecure from './apiserver-authorization-mode-insecure.js';
 import nodeRestrictionAdmissionDisabled from './node-restriction-admission-disabled.js';
+import clusterAdminEquivalentSubject from './cluster-admin-equivalent-subject.js';
+import subjectCanReadAllSecrets from './subject-can-read-all-secrets.js';
+import subjectCanCreateWorkloadsInKubeSystem from './subject-can-create-workloads-in-kube-system.js';
+import rbacEscalationPath from './rbac-escalation-path.js';
+import bindingToMissingRole from './binding-to-missing-role.js';
+import bindingToMissingServiceaccount from './binding-to-missing-serviceaccount.js';
+import defaultServiceaccountWithBindings from './default-serviceaccount-with-bindings.js';
 
-export const checks: Check[] = [apiserverAuthorizationModeInsecure, nodeRestrictionAdmissionDisabled];
+export const checks: Check[] = [apiserverAuthorizationModeInsecure, nodeRestrictionAdmissionDisabled, staticPodManifestPermissions, clusterAdminEquivalentSubject, subjectCanReadAllSecrets, subjectCanCreateWorkloadsInKubeSystem, rbacEscalationPath, bindingToMissingRole, bindingToMissingServiceaccount, defaultServiceaccountWithBindings];

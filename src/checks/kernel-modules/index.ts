@@ -1,4 +1,6 @@
 // Checks of section kernel-modules. Each check is one module beside this file; list it here.
 import type { Check } from '../types.js';
+import riskyKernelModuleNotBlocked from './risky-kernel-module-not-blocked.js';
+import riskyKernelModuleLoaded from './risky-kernel-module-loaded.js';
 
-export const checks: Check[] = [];
+export const checks: Check[] = [riskyKernelModuleNotBlocked, riskyKernelModuleLoaded];

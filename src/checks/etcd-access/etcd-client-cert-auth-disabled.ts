@@ -1,0 +1,54 @@
+import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+
+export default defineCheck({
+  id: 'etcd-client-cert-auth-disabled',
+  section: 'etcd-access',
+  severity: 'critical',
+  title: 'etcd serves clients without requiring a client certificate',
+  docs: {
+    what: 'Reports every etcd whose effective client-cert-auth is not true, or that has no trusted-ca-file to verify client certificates with. Values come from flags, ETCD_* variables, or (when given) the --config-file, which makes etcd ignore flags and variables; etcd\'s default is no client authentication.',
+    why: 'Any process that reaches port 2379 then reads and writes the whole cluster state: every Secret, every RBAC binding. The API server\'s authentication and authorization are bypassed entirely.',
+    references: ['Securing a Cluster: Restricting access to etcd', 'https://etcd.io/docs/v3.5/op-guide/security/', 'CIS Kubernetes 2.2'],
+  },
+  remediation: `Require client certificates signed by the etcd CA (kubeadm does):
+
+    - --client-cert-auth=true
+    - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt`,
+  *evaluate(ctx) {
+    yield* forEachRun(ctx, 'etcd', function* (s) {
+      const auth = s.get('client-cert-auth');
+      const ca = s.get('trusted-ca-file');
+      for (const setting of [auth, ca]) if (setting.unresolved) return yield notEvaluated(runSubject(s.run, setting), setting.unresolved);
+      if (auth.value !== 'true') yield fail(runSubject(s.run, auth), `etcd does not require client certificates: client-cert-auth is ${auth.value}${from(auth)}`);
+      else if (!ca.value) yield fail(runSubject(s.run, ca), `etcd has no trusted-ca-file to verify client certificates${from(ca)}`);
+      else yield pass(runSubject(s.run, auth));
+    });
+  },
+  examples: {
+    fail: [
+      componentPodYaml('etcd', ['--cert-file=/etc/kubernetes/pki/etcd/server.crt', '--key-file=/etc/kubernetes/pki/etcd/server.key']),
+      { description: 'ETCD_CLIENT_CERT_AUTH=false in the environment', yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: etcd-cp1, namespace: kube-system, labels: {component: etcd}}
+spec:
+  containers:
+  - name: etcd
+    image: registry.k8s.io/etcd:3.5.12-0
+    command: [etcd]
+    env: [{name: ETCD_CLIENT_CERT_AUTH, value: "false"}, {name: ETCD_TRUSTED_CA_FILE, value: /etc/kubernetes/pki/etcd/ca.crt}]` },
+    ],
+    pass: [
+      componentPodYaml('etcd', ['--client-cert-auth=true', '--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt']),
+      { description: 'set through ETCD_* variables', yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: etcd-cp1, namespace: kube-system, labels: {component: etcd}}
+spec:
+  containers:
+  - name: etcd
+    image: registry.k8s.io/etcd:3.5.12-0
+    command: [etcd]
+    env: [{name: ETCD_CLIENT_CERT_AUTH, value: "true"}, {name: ETCD_TRUSTED_CA_FILE, value: /etc/kubernetes/pki/etcd/ca.crt}]` },
+    ],
+  },
+});

@@ -1,0 +1,27 @@
+import { forEachKubelet, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
+import { defineCheck } from '../define.js';
+
+export default defineCheck({
+  id: 'kubelet-authorization-always-allow',
+  section: 'kubelet-access',
+  severity: 'critical',
+  title: 'Kubelet authorizes every request (authorization mode not Webhook)',
+  docs: {
+    what: 'Reports every kubelet whose effective authorization.mode is not Webhook (--authorization-mode; AlwaysAllow by default without --config, Webhook with a config file).',
+    why: 'With AlwaysAllow every authenticated caller (and every anonymous one, if anonymous auth is on) may exec into any container on the node, read its logs and environment, and list every pod: node compromise from anyone who can reach port 10250.',
+    references: ['Securing a Cluster: Controlling access to the Kubelet', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#kubelet-authorization', 'CIS Kubernetes 4.2.2'],
+  },
+  remediation: `KubeletConfiguration:
+
+authorization:
+  mode: Webhook`,
+  *evaluate(ctx) {
+    yield* forEachKubelet(ctx, function* (k) {
+      yield judgeKubeletField(k, 'authorization.mode', (v) => v === 'Webhook', (v) => `authorization mode is ${v ?? 'unset'}, so every authenticated request is allowed`);
+    });
+  },
+  examples: {
+    fail: [kubeletConfigYaml('authorization: {mode: AlwaysAllow}')],
+    pass: [kubeletConfigYaml('authorization: {mode: Webhook}')],
+  },
+});

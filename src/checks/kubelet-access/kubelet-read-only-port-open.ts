@@ -1,0 +1,26 @@
+import { forEachKubelet, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
+import { defineCheck } from '../define.js';
+
+export default defineCheck({
+  id: 'kubelet-read-only-port-open',
+  section: 'kubelet-access',
+  severity: 'high',
+  title: 'Kubelet serves the unauthenticated read-only port',
+  docs: {
+    what: 'Reports every kubelet whose effective readOnlyPort is not 0 (--read-only-port; 10255 by default without --config, 0 with a config file).',
+    why: 'The read-only port serves /pods, /spec and /metrics over plain HTTP with no authentication or authorization: anyone on the network lists every pod on the node with its environment variables, images and volumes, a map for the next step of an attack.',
+    references: ['Securing a Cluster: Controlling access to the Kubelet', 'CIS Kubernetes 4.2.4'],
+  },
+  remediation: `KubeletConfiguration (and remove --read-only-port from the kubelet's flags):
+
+readOnlyPort: 0`,
+  *evaluate(ctx) {
+    yield* forEachKubelet(ctx, function* (k) {
+      yield judgeKubeletField(k, 'readOnlyPort', (v) => v === undefined || v === '0', (v) => `read-only port ${v} is open`);
+    });
+  },
+  examples: {
+    fail: [kubeletConfigYaml('readOnlyPort: 10255')],
+    pass: [kubeletConfigYaml('readOnlyPort: 0')],
+  },
+});
