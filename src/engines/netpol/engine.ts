@@ -281,10 +281,11 @@ export class NetpolGraph {
     return { sure: intersectPorts(egress.sure, ingress.sure), possible: intersectPorts(egress.possible, ingress.possible) };
   }
 
-  /** Can `source` reach `destination` on some port? */
-  reachesOnSomePort(source: Endpoint, destination: Endpoint): Tri {
+  /** Can `source` reach `destination` on some port (of `protocol`, when given)? */
+  reachesOnSomePort(source: Endpoint, destination: Endpoint, protocol?: Protocol): Tri {
     const ports = this.allowedPorts(source, destination);
-    return !isEmptyPortSet(ports.sure) ? YES : !isEmptyPortSet(ports.possible) ? UNKNOWN : NO;
+    const some = (set: PortSet) => (protocol ? set[protocol].length > 0 : !isEmptyPortSet(set));
+    return some(ports.sure) ? YES : some(ports.possible) ? UNKNOWN : NO;
   }
 
   /**
@@ -485,4 +486,65 @@ function orInto(target: TriSet, source: TriSet): void {
     target.sure[w]! |= source.sure[w]!;
     target.possible[w]! |= source.possible[w]!;
   }
+}
+
+export interface MatrixOptions {
+  /** A port (with protocol, default TCP); without it a cell asks "on some port" (of the protocol, if given). */
+  port?: number;
+  protocol?: Protocol;
+  /** Only these namespaces (all namespaces with endpoints when empty). */
+  namespaces?: string[];
+  /** Pod x pod instead of namespace x namespace. */
+  pods?: boolean;
+}
+
+export interface ReachabilityTable {
+  port: number | null;
+  protocol: Protocol | null;
+  /** Sources: namespaces, or endpoint ids with pods. */
+  rows: string[];
+  /** Destinations, same names as rows. */
+  cols: string[];
+  /** allowed[row][col]; null when the input cannot decide. */
+  allowed: (boolean | null)[][];
+}
+
+/**
+ * Namespace x namespace (some pod of the row namespace can reach some pod of the column
+ * namespace) or pod x pod reachability.
+ */
+export function reachabilityTable(graph: NetpolGraph, options: MatrixOptions): ReachabilityTable {
+  const wanted = new Set(options.namespaces ?? []);
+  const endpoints = graph.endpoints.filter((e) => wanted.size === 0 || wanted.has(e.namespace));
+  const protocol = options.port !== undefined ? (options.protocol ?? 'TCP') : options.protocol;
+  const matrix = graph.matrix(options.port !== undefined ? { port: options.port, protocol: protocol! } : 'any');
+  // With no port, the class matrix only proposes candidates; the exact port sets decide.
+  const decide = (source: Endpoint, destination: Endpoint): Tri => {
+    const candidate = matrix.between(source, destination);
+    if (options.port !== undefined || candidate === NO) return candidate;
+    return graph.reachesOnSomePort(source, destination, protocol);
+  };
+  let rows: string[];
+  let allowed: Tri[][];
+  if (options.pods) {
+    rows = endpoints.map((e) => e.id);
+    allowed = endpoints.map((s) => endpoints.map((d) => decide(s, d)));
+  } else {
+    const byNamespace = new Map<string, Endpoint[]>();
+    for (const e of endpoints) byNamespace.set(e.namespace, [...(byNamespace.get(e.namespace) ?? []), e]);
+    rows = [...byNamespace.keys()].sort();
+    allowed = rows.map((source) =>
+      rows.map((destination) => {
+        if (options.port !== undefined) return matrix.betweenNamespaces(source, destination);
+        let best: Tri = NO;
+        for (const [s, d] of matrix.candidatePairs(source, destination)) {
+          const t = graph.reachesOnSomePort(matrix.representative(s), matrix.representative(d), protocol);
+          if (t > best) best = t;
+          if (best === YES) break;
+        }
+        return best;
+      }),
+    );
+  }
+  return { port: options.port ?? null, protocol: protocol ?? null, rows, cols: rows, allowed: allowed.map((r) => r.map(triToBoolean)) };
 }
