@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   checks: { summary: 'list every check, or write the catalogue (docs/checks.md)', load: () => import('./commands/checks.js') },
   podsecurity: { summary: 'Pod Security Standards as kube-apiserver decides; namespace label dry-runs', load: () => import('./commands/podsecurity.js') },
   rbac: { summary: 'RBAC as the authorizer decides: who-can, can, permissions, escalation paths', load: () => import('./commands/rbac.js') },
+  netpol: { summary: 'NetworkPolicy reachability as Kubernetes decides: reach, matrix', load: () => import('./commands/netpol.js') },
   review: { summary: 'review what a third-party integration could do before installing it', load: () => import('./commands/review.js') },
   snapshot: { summary: 'save what a live cluster scan reads, for offline scans', load: () => import('./commands/snapshot.js') },
   etcd: { summary: 'verify Secrets are encrypted in etcd; probe etcd for access without a client certificate', load: () => import('./commands/etcd.js') },
