@@ -10,6 +10,7 @@ import legacyServiceAccountTokenSecret from './legacy-service-account-token-secr
 import bootstrapTokenSecretPresent from './bootstrap-token-secret-present.js';
 import serviceAccountTokenMaxExpirationLong from './service-account-token-max-expiration-long.js';
 import type { Check } from '../types.js';
+import legacyTokenSecretReadable from './legacy-token-secret-readable.js';
 
 export const checks: Check[] = [
   certificateExpired,
@@ -22,4 +23,5 @@ export const checks: Check[] = [
   legacyServiceAccountTokenSecret,
   bootstrapTokenSecretPresent,
   serviceAccountTokenMaxExpirationLong,
+  legacyTokenSecretReadable,
 ];

@@ -143,6 +143,11 @@ function namesFor(rule: PolicyRule, verbs: string[], apiGroup: string, resource:
   return names.length > 0 ? { names } : undefined;
 }
 
+/** Every verb on every resource of every group: what cluster-admin holds. */
+export function isWildcardRule(rule: PolicyRule): boolean {
+  return rule.verbs.includes('*') && rule.apiGroups.includes('*') && rule.resources.includes('*') && rule.resourceNames.length === 0;
+}
+
 function factsOf(rule: PolicyRule, ruleIndex: number): RuleFacts {
   const workload = WORKLOADS.find(([g, r]) => allows(rule, ['create'], g, r));
   const exec = allows(rule, ['create', 'get'], '', 'pods', 'exec') ? 'pods/exec'
@@ -150,7 +155,7 @@ function factsOf(rule: PolicyRule, ruleIndex: number): RuleFacts {
       : allows(rule, ['update', 'patch'], '', 'pods', 'ephemeralcontainers') ? 'pods/ephemeralcontainers' : undefined;
   const facts: RuleFacts = {
     rule, ruleIndex,
-    wildcard: rule.verbs.includes('*') && rule.apiGroups.includes('*') && rule.resources.includes('*') && rule.resourceNames.length === 0,
+    wildcard: isWildcardRule(rule),
     createRoleBindings: allows(rule, ['create'], RBAC_GROUP, 'rolebindings'),
     createClusterRoleBindings: allows(rule, ['create'], RBAC_GROUP, 'clusterrolebindings'),
     escalateClusterRoles: allows(rule, ['escalate'], RBAC_GROUP, 'clusterroles'),

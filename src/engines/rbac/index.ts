@@ -371,3 +371,15 @@ function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
 export function rbacIndexOf(ctx: { inventory: { items: readonly Item[] }; shared<T>(key: string, build: () => T): T }): RbacIndex {
   return ctx.shared('rbac', () => new RbacIndex(ctx.inventory.items));
 }
+
+/** "user:alice", "group:devs", "sa:ns/name" (or "serviceaccount:ns/name") => a subject. */
+export function parseSubjectSpec(spec: string): SubjectId | undefined {
+  const m = /^(user|group|sa|serviceaccount):(.+)$/i.exec(spec);
+  if (!m) return undefined;
+  const kind = m[1]!.toLowerCase();
+  const rest = m[2]!;
+  if (kind === 'user') return { kind: 'User', name: rest };
+  if (kind === 'group') return { kind: 'Group', name: rest };
+  const [namespace, name, ...extra] = rest.split('/');
+  return namespace && name && extra.length === 0 ? { kind: 'ServiceAccount', namespace, name } : undefined;
+}
