@@ -51,9 +51,17 @@ export interface ComponentInstance {
   flags: Map<string, FlagValue>;
 }
 
+/**
+ * command followed by args, as strings: YAML turns an unquoted `- 8443` into a number, which the
+ * API server would refuse but a manifest on disk may still hold.
+ */
+export function argvOf(container: Container): string[] {
+  return [...(container.command ?? []), ...(container.args ?? [])].map(String);
+}
+
 /** Which component a container runs, from its command (kubeadm) or its pod's component label. */
 export function componentOf(container: Container, podLabels: Record<string, string> | undefined): Component | undefined {
-  const argv = [...(container.command ?? []), ...(container.args ?? [])];
+  const argv = argvOf(container);
   for (const word of argv.slice(0, 3)) {
     const base = word.split('/').pop()!;
     if ((COMPONENTS as readonly string[]).includes(base)) return base as Component;
@@ -68,7 +76,7 @@ export function findComponent(inventory: Inventory, component: Component): Compo
   for (const ref of inventory.podSpecs()) {
     (ref.spec.containers ?? []).forEach((container, index) => {
       if (componentOf(container, ref.podMetadata.labels) !== component) return;
-      const argv = [...(container.command ?? []), ...(container.args ?? [])];
+      const argv = argvOf(container);
       out.push({ component, item: ref.item, container, containerPath: `${ref.path}.containers[${index}]`, argv, flags: parseCommandLineFlags(argv) });
     });
   }
