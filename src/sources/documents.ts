@@ -79,9 +79,10 @@ function parseYaml(text: string, source: string, out: ParsedDocuments): void {
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
-      const line = lineOf(err.pos[0]);
-      const reason = helm ? HELM_HINT : `invalid YAML: ${firstLine(err.message)}`;
-      out.errors.push({ source, line, message: reason });
+      // In a template, the first template expression is the cause, wherever YAML stumbled.
+      const template = helm ? text.slice(doc.range[0], doc.range[2]).search(HELM_MARKER) : -1;
+      if (template >= 0) out.errors.push({ source, line: lineOf(doc.range[0] + template), message: HELM_HINT });
+      else out.errors.push({ source, line: lineOf(err.pos[0]), message: `invalid YAML: ${firstLine(err.message)}` });
       continue;
     }
     const templated = helm ? templateLine(doc, text) : undefined;
