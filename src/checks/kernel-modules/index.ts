@@ -2,5 +2,6 @@
 import type { Check } from '../types.js';
 import riskyKernelModuleNotBlocked from './risky-kernel-module-not-blocked.js';
 import riskyKernelModuleLoaded from './risky-kernel-module-loaded.js';
+import containerCanLoadKernelModules from './container-can-load-kernel-modules.js';
 
-export const checks: Check[] = [riskyKernelModuleNotBlocked, riskyKernelModuleLoaded];
+export const checks: Check[] = [riskyKernelModuleNotBlocked, riskyKernelModuleLoaded, containerCanLoadKernelModules];

@@ -1,0 +1,88 @@
+import { objectField } from '../../engines/podsecurity/workloads.js';
+import type { Toleration } from '../../inventory/pod.js';
+import { defineCheck, fail, pass } from '../define.js';
+
+export const CONTROL_PLANE_TAINTS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+
+/** Why a toleration is too broad, or undefined. Control-plane taints are NoSchedule with no value. */
+export function broadToleration(t: Toleration): string | undefined {
+  const operator = t.operator ?? 'Equal';
+  const effect = t.effect ?? '';
+  if (operator === 'Exists' && !t.key) return effect ? `tolerates every ${effect} taint` : 'tolerates every taint';
+  if (t.key && CONTROL_PLANE_TAINTS.includes(t.key) && (effect === '' || effect === 'NoSchedule') && (operator === 'Exists' || (t.value ?? '') === '')) {
+    return `tolerates the control-plane taint ${t.key}`;
+  }
+  return undefined;
+}
+
+export default defineCheck({
+  id: 'pod-tolerates-control-plane-or-all-taints',
+  section: 'node-placement',
+  severity: 'medium',
+  title: 'Workload tolerates every taint or the control-plane taints',
+  docs: {
+    what: 'Reports pods and workload templates outside the system namespaces with a toleration that matches every taint (operator: Exists without a key, of any or of one effect) or the control-plane taints node-role.kubernetes.io/control-plane and node-role.kubernetes.io/master.',
+    why: 'Taints keep workloads off nodes they must not reach: the control-plane nodes hold etcd, the API server\'s keys and the cluster CA. A pod that tolerates every taint can be scheduled there, and an attacker who controls it is one container escape away from the whole cluster.',
+    references: [
+      'Securing a Cluster: Controlling which nodes pods may access',
+      'https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/',
+    ],
+  },
+  remediation: `Tolerate only the taints of the nodes the workload must run on:
+
+tolerations:
+- key: dedicated            # instead of "- operator: Exists"
+  operator: Equal
+  value: gpu
+  effect: NoSchedule`,
+  *evaluate({ inventory }) {
+    for (const pod of inventory.podSpecs()) {
+      if (inventory.isSystemNamespace(pod.namespace)) continue;
+      const tolerations = Array.isArray(pod.spec.tolerations) ? pod.spec.tolerations : [];
+      let found = false;
+      for (const [index, toleration] of tolerations.entries()) {
+        const why = toleration ? broadToleration(toleration) : undefined;
+        if (!why) continue;
+        found = true;
+        yield fail(pod.item, `toleration ${index} ${why}, so the pods may run on control-plane nodes`, { field: objectField(pod, `spec.tolerations[${index}]`) });
+      }
+      if (!found) yield pass(pod.item);
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: log-shipper, namespace: logging}
+spec:
+  selector: {matchLabels: {app: log-shipper}}
+  template:
+    metadata: {labels: {app: log-shipper}}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers: [{name: shipper, image: fluent/fluent-bit:3.0}]`,
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]
+      containers: [{name: web, image: nginx:1.27}]`,
+    ],
+    pass: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: trainer, namespace: ml}
+spec:
+  selector: {matchLabels: {app: trainer}}
+  template:
+    metadata: {labels: {app: trainer}}
+    spec:
+      tolerations: [{key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}]
+      containers: [{name: trainer, image: example/trainer:1.0}]`,
+    ],
+  },
+});

@@ -1,0 +1,94 @@
+import { denialMessage } from '../../engines/podsecurity/index.js';
+import { objectField } from '../../engines/podsecurity/workloads.js';
+import { defineCheck, fail, pass } from '../define.js';
+import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, remediationFor } from './pod-security.js';
+
+export default defineCheck({
+  id: 'pod-violates-baseline-pod-security',
+  section: 'pod-privileges',
+  severity: 'high',
+  title: 'Pod or workload violates the Baseline Pod Security Standard',
+  docs: {
+    what: 'Evaluates every Pod and the pod template of every workload against the Baseline Pod Security Standard at the cluster\'s Kubernetes version (latest when unknown), exactly as kube-apiserver\'s PodSecurity admission does, with its message. Pods exempt by the PodSecurity admission configuration in the input (namespaces, runtime classes) are skipped.',
+    why: 'Baseline forbids the known privilege escalations: privileged containers, host namespaces, hostPath volumes, host ports, added capabilities, unconfined AppArmor/seccomp, unsafe sysctls. A pod that violates it can usually take over its node, and from the node the cluster. The guide (v1.23) asks for PodSecurityPolicy here; PodSecurityPolicy was removed in Kubernetes 1.25 and Pod Security Admission enforces these standards today.',
+    references: [
+      'Securing a Cluster: Controlling what privileges containers run with',
+      'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+      'https://kubernetes.io/docs/concepts/security/pod-security-admission/',
+    ],
+  },
+  remediation: `Fix each violation the message names in the pod's securityContext; a workload that needs host access belongs in a namespace labelled pod-security.kubernetes.io/enforce=privileged that only administrators may use. Minimal compliant pod spec:
+
+${RESTRICTED_SECURITY_CONTEXT}`,
+  *evaluate(ctx) {
+    const scan = podSecurityScan(ctx);
+    for (const pod of ctx.inventory.podSpecs()) {
+      const result = scan.evaluate(pod, 'baseline');
+      if (!result) continue;
+      if (result.allowed) {
+        yield pass(pod.item);
+        continue;
+      }
+      const firstField = result.violations[0]!.fields[0];
+      yield fail(pod.item, `${denialMessage('baseline', scan.version, result.violations)} (${scan.versionNote})`, {
+        ...(firstField ? { field: objectField(pod, firstField) } : {}),
+        remediation: remediationFor(result),
+      });
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: node-agent}}
+  template:
+    metadata: {labels: {app: node-agent}}
+    spec:
+      hostPID: true
+      containers:
+      - name: agent
+        image: example/agent:1.0
+        securityContext: {privileged: true}`,
+      {
+        description: 'a probe aimed at another host violates baseline from policy version 1.34',
+        k8sVersion: 'v1.34.1',
+        yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+    livenessProbe: {httpGet: {host: 169.254.169.254, path: /, port: 80}}`,
+      },
+    ],
+    pass: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        securityContext: {allowPrivilegeEscalation: false}`,
+      {
+        description: 'the same probe is allowed at policy version 1.33, which had no such check',
+        k8sVersion: 'v1.33.4',
+        yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.27
+    livenessProbe: {httpGet: {host: 169.254.169.254, path: /, port: 80}}`,
+      },
+    ],
+  },
+});

@@ -1,0 +1,82 @@
+import { denialMessage } from '../../engines/podsecurity/index.js';
+import { objectField } from '../../engines/podsecurity/workloads.js';
+import { defineCheck, fail, pass } from '../define.js';
+import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, remediationFor } from './pod-security.js';
+
+export default defineCheck({
+  id: 'pod-violates-restricted-pod-security',
+  section: 'pod-privileges',
+  severity: 'medium',
+  title: 'Pod or workload meets Baseline but violates the Restricted Pod Security Standard',
+  docs: {
+    what: 'Evaluates every Pod and pod template that meets Baseline against the Restricted Pod Security Standard at the cluster\'s Kubernetes version (latest when unknown), as kube-apiserver\'s PodSecurity admission does, with its message. Pods that violate Baseline are reported by pod-violates-baseline-pod-security only, so one problem is reported once; fix those first.',
+    why: 'Restricted is the hardening the guide asks for: no root user, no privilege escalation through setuid binaries, every capability dropped, a seccomp profile, only ephemeral and projected volume types. A container that runs as root with default capabilities turns any remote code execution or kernel bug into a much larger compromise.',
+    references: [
+      'Securing a Cluster: Controlling what privileges containers run with',
+      'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+    ],
+  },
+  remediation: `Set the restricted securityContext on the pod and on every container (init and ephemeral containers too), and make sure the image runs as a non-zero UID:
+
+${RESTRICTED_SECURITY_CONTEXT}`,
+  *evaluate(ctx) {
+    const scan = podSecurityScan(ctx);
+    for (const pod of ctx.inventory.podSpecs()) {
+      const baseline = scan.evaluate(pod, 'baseline');
+      if (!baseline?.allowed) continue; // exempt, or reported as a baseline violation
+      const result = scan.evaluate(pod, 'restricted')!;
+      if (result.allowed) {
+        yield pass(pod.item);
+        continue;
+      }
+      const firstField = result.violations[0]!.fields[0];
+      yield fail(pod.item, `${denialMessage('restricted', scan.version, result.violations)} (${scan.versionNote})`, {
+        ...(firstField ? { field: objectField(pod, firstField) } : {}),
+        remediation: remediationFor(result),
+      });
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]`,
+    ],
+    pass: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+      - name: web
+        image: nginxinc/nginx-unprivileged:1.27
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities: {drop: [ALL]}`,
+      {
+        description: 'a Windows pod needs neither capabilities nor seccomp (policy 1.25+)',
+        k8sVersion: 'v1.30.2',
+        yaml: `apiVersion: v1
+kind: Pod
+metadata: {name: iis, namespace: web}
+spec:
+  os: {name: windows}
+  securityContext: {runAsNonRoot: true}
+  containers: [{name: iis, image: mcr.microsoft.com/windows/servercore/iis}]`,
+      },
+    ],
+  },
+});

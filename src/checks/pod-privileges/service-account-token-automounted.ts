@@ -1,0 +1,90 @@
+import { objectField } from '../../engines/podsecurity/workloads.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+
+export default defineCheck({
+  id: 'service-account-token-automounted',
+  section: 'pod-privileges',
+  severity: 'low',
+  title: 'Service account token mounted into a pod that does not opt out',
+  docs: {
+    what: 'Decides, as the ServiceAccount admission plugin does, whether each pod outside the system namespaces gets an API token mounted: the pod\'s automountServiceAccountToken wins, else its ServiceAccount\'s, else the token is mounted. Reports pods that get one. When the pod does not decide and its ServiceAccount is not in the input, the result is not evaluated. The severity is low because most pods\' accounts hold no permissions; the RBAC engine can raise it for accounts that do.',
+    why: 'Every token mounted into a pod is a credential an attacker who gets code execution there can use against the API server. Pods that never call the API should not carry one.',
+    references: [
+      'Securing a Cluster: Controlling what privileges containers run with',
+      'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting',
+    ],
+  },
+  remediation: `Opt out where the pod does not call the Kubernetes API (on the pod, or on its ServiceAccount):
+
+spec:
+  automountServiceAccountToken: false   # pod spec (spec.template.spec in a workload)
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+automountServiceAccountToken: false`,
+  *evaluate({ inventory }) {
+    for (const pod of inventory.podSpecs()) {
+      if (inventory.isSystemNamespace(pod.namespace)) continue;
+      const field = objectField(pod, 'spec.automountServiceAccountToken');
+      const podSetting = pod.spec.automountServiceAccountToken;
+      if (podSetting === false) {
+        yield pass(pod.item);
+        continue;
+      }
+      const account = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
+      if (podSetting === true) {
+        yield fail(pod.item, `pod sets automountServiceAccountToken: true, so the token of ServiceAccount "${account}" is mounted`, { field });
+        continue;
+      }
+      const sa = inventory.get('ServiceAccount', pod.namespace, account);
+      if (!sa) {
+        yield notEvaluated(pod.item, `the pod does not set automountServiceAccountToken and ServiceAccount ${pod.namespace}/${account} is not in the input; its automountServiceAccountToken decides`);
+        continue;
+      }
+      if ((sa.object as { automountServiceAccountToken?: boolean }).automountServiceAccountToken === false) yield pass(pod.item);
+      else yield fail(pod.item, `neither the pod nor ServiceAccount "${account}" sets automountServiceAccountToken: false, so its API token is mounted into every container`, { field });
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      containers: [{name: web, image: nginx:1.27}]`,
+    ],
+    pass: [
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: web
+      containers: [{name: web, image: nginx:1.27}]`,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: batch, namespace: shop}
+spec:
+  automountServiceAccountToken: false
+  containers: [{name: batch, image: busybox:1.36}]`,
+    ],
+  },
+});
