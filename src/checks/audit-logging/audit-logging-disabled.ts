@@ -1,0 +1,47 @@
+import { componentPodYaml, forEachRun, runSubject } from '../component-support.js';
+import { defineCheck, fail, pass } from '../define.js';
+import { ROTATED_LOG_FLAGS } from './audit-policy.js';
+
+export default defineCheck({
+  id: 'audit-logging-disabled',
+  section: 'audit-logging',
+  severity: 'high',
+  title: 'kube-apiserver does not record an audit log',
+  docs: {
+    what: 'Reports every kube-apiserver started without --audit-policy-file, or with a policy but no backend to write to (neither --audit-log-path nor --audit-webhook-config-file). Without both, the API server records no audit events at all.',
+    why: 'The audit log is the only record of who did what through the API: which account read a Secret, created a privileged pod or changed a RoleBinding. Without it a compromise cannot be detected, scoped or investigated, and the guide asks for it to be enabled and archived on a secure server.',
+    references: [
+      'Securing a Cluster: Enable audit logging',
+      'https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/',
+      'CIS Kubernetes 1.2.16-1.2.19, 3.2.1',
+    ],
+  },
+  remediation: `Give kube-apiserver a policy and a backend (mount both files into the static pod):
+
+--audit-policy-file=/etc/kubernetes/audit-policy.yaml
+--audit-log-path=/var/log/kubernetes/audit/audit.log
+--audit-log-maxage=30 --audit-log-maxbackup=10 --audit-log-maxsize=100
+(or --audit-webhook-config-file=/etc/kubernetes/audit-webhook.conf to ship events off the node)`,
+  *evaluate(ctx) {
+    yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
+      const policy = s.get('audit-policy-file');
+      const logPath = s.get('audit-log-path');
+      const webhook = s.get('audit-webhook-config-file');
+      if (!policy.value) {
+        yield fail(runSubject(s.run), 'kube-apiserver has no --audit-policy-file: no API request is audited');
+      } else if (!logPath.value && !webhook.value) {
+        yield fail(runSubject(s.run, policy), `kube-apiserver has an audit policy (${policy.value}) but no backend: neither --audit-log-path nor --audit-webhook-config-file is set, so events go nowhere`);
+      } else yield pass(runSubject(s.run));
+    });
+  },
+  examples: {
+    fail: [
+      componentPodYaml('kube-apiserver', ['--authorization-mode=Node,RBAC']),
+      componentPodYaml('kube-apiserver', ['--audit-policy-file=/etc/kubernetes/audit-policy.yaml']),
+    ],
+    pass: [
+      componentPodYaml('kube-apiserver', ['--audit-policy-file=/etc/kubernetes/audit-policy.yaml', ...ROTATED_LOG_FLAGS]),
+      componentPodYaml('kube-apiserver', ['--audit-policy-file=/etc/kubernetes/audit-policy.yaml', '--audit-webhook-config-file=/etc/kubernetes/audit-webhook.conf']),
+    ],
+  },
+});

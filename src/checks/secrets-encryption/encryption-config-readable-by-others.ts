@@ -1,0 +1,38 @@
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { configSubject, forEachEncryptionConfig, hostFileOf, nodeRootExample } from './encryption-config.js';
+
+export default defineCheck({
+  id: 'encryption-config-readable-by-others',
+  section: 'secrets-encryption',
+  severity: 'high',
+  title: 'The encryption config file (with the keys) is readable by other users of the node',
+  docs: {
+    what: 'Reports EncryptionConfiguration files, read from a node root, whose mode gives the group or other users any access (anything beyond 600), or whose owner is not root. Needs --node-root: file modes are not in manifests.',
+    why: 'With aescbc, aesgcm or secretbox the file holds the keys that decrypt every Secret in etcd and its backups. Any process or user on the control-plane node that can read it can decrypt a stolen backup, undoing encryption at rest.',
+    references: [
+      'Securing a Cluster: Encrypt secrets at rest',
+      'https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/',
+    ],
+  },
+  remediation: `On every control-plane node:
+
+chown root:root /etc/kubernetes/encryption-config.yaml
+chmod 600 /etc/kubernetes/encryption-config.yaml`,
+  *evaluate(ctx) {
+    yield* forEachEncryptionConfig(ctx, function* ({ config }) {
+      const file = hostFileOf(ctx.inventory, config);
+      if (!file) {
+        yield notEvaluated(configSubject(config), `the mode of ${config.location.file} is unknown: it was not read from a node root (scan the node with --node-root)`);
+        return;
+      }
+      const mode = file.mode.toString(8).padStart(3, '0');
+      if ((file.mode & 0o077) !== 0 || file.uid !== 0) {
+        yield fail(configSubject(config), `${file.path} has mode ${mode} and owner uid ${file.uid}: users other than root can read the encryption keys`);
+      } else yield pass(configSubject(config));
+    });
+  },
+  examples: {
+    fail: [{ description: 'mode 644 on the node', build: () => nodeRootExample(0o644) }],
+    pass: [{ description: 'mode 600, owned by root', build: () => nodeRootExample(0o600) }],
+  },
+});

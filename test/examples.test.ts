@@ -1,0 +1,118 @@
+// The bundled example clusters, scanned the way users scan them: through the CLI (JSON report,
+// validated against the report schema) and through runScan. The insecure cluster must show the
+// guide's typical mistakes across sections; the hardened one must have no high or critical
+// failure.
+//
+// The hardened cluster's leaf certificates are valid for one year from the day
+// examples/tools/make-pki.sh made them, and end-of-life verdicts depend on the date, so every
+// scan here runs at a fixed --now inside that validity: the tests keep passing after the
+// certificates expire. Regenerating the certificates means moving SCAN_NOW into their new year.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { severityRank } from '../src/checks/sections.js';
+import type { Report } from '../src/report/types.js';
+import { runScan } from '../src/scan/run.js';
+import { loadPaths } from '../src/sources/files.js';
+import { REPO_ROOT, SHARED } from '../src/testing/index.js';
+
+const SCAN_NOW = '2027-01-15T00:00:00Z';
+const run = promisify(execFile);
+
+async function scanWithCli(example: string): Promise<{ report: Report; exitCode: number }> {
+  const args = [join(REPO_ROOT, 'bin/kubeward.js'), 'scan', join('examples', example), '--format', 'json', '--now', SCAN_NOW];
+  try {
+    const { stdout } = await run(process.execPath, args, { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    return { report: JSON.parse(stdout) as Report, exitCode: 0 };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    if (typeof err.code !== 'number' || !err.stdout) throw e;
+    return { report: JSON.parse(err.stdout) as Report, exitCode: err.code };
+  }
+}
+
+function validator() {
+  const schema = JSON.parse(readFileSync(join(SHARED, 'spec/report.schema.json'), 'utf8')) as object;
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  return ajv.compile(schema);
+}
+
+function failingSections(report: Report): string[] {
+  return [...new Set(report.findings.filter((f) => f.status === 'fail').map((f) => f.section))].sort();
+}
+
+function describeFindings(report: Report, minSeverity: 'high' | 'info'): string {
+  return report.findings
+    .filter((f) => f.status === 'fail' && severityRank(f.severity) >= severityRank(minSeverity))
+    .map((f) => `${f.severity} ${f.check} ${f.resource.kind} ${f.resource.namespace ?? ''}/${f.resource.name}: ${f.message}`)
+    .join('\n');
+}
+
+describe('examples/insecure-cluster', () => {
+  it('scans completely through the CLI, validates against the report schema, and fails', async () => {
+    const { report, exitCode } = await scanWithCli('insecure-cluster');
+    const validate = validator();
+    assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
+    assert.deepEqual(report.errors, [], 'every example file must parse');
+    assert.equal(exitCode, 1, 'high or critical findings exit 1');
+    assert.equal(report.kubernetesVersion, 'v1.30.2');
+  });
+
+  it('fails checks in at least 5 of the guide sections', async () => {
+    const { report } = await scanWithCli('insecure-cluster');
+    const sections = failingSections(report);
+    // Printed so a run shows which sections the example demonstrates.
+    console.log(`insecure-cluster fails ${sections.length} sections: ${sections.join(', ')}`);
+    assert.ok(sections.length >= 5, `only ${sections.length} sections fail: ${sections.join(', ')}`);
+  });
+
+  it('shows the mistakes the example was written to show', async () => {
+    const load = await loadPaths([join(REPO_ROOT, 'examples/insecure-cluster')]);
+    const report = runScan(load, { now: new Date(SCAN_NOW) });
+    const failed = new Set(report.findings.filter((f) => f.status === 'fail').map((f) => f.check));
+    for (const check of [
+      'namespace-without-resource-quota',
+      'audit-policy-logs-sensitive-bodies',
+      'audit-log-without-rotation',
+      'audit-rule-shadowed',
+      'alpha-feature-gate-enabled',
+      'all-alpha-feature-gates-enabled',
+      'beta-feature-gate-enabled',
+      'alpha-api-enabled',
+      'encryption-identity-first',
+      'configmaps-not-encrypted',
+      'encryption-config-readable-by-others',
+    ]) {
+      assert.ok(failed.has(check), `expected a failure of ${check}; failing checks: ${[...failed].sort().join(', ')}`);
+    }
+  });
+});
+
+describe('examples/hardened-cluster', () => {
+  it('scans completely through the CLI, validates against the report schema, and has no high or critical failure', async () => {
+    const { report, exitCode } = await scanWithCli('hardened-cluster');
+    const validate = validator();
+    assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
+    assert.deepEqual(report.errors, []);
+    assert.equal(describeFindings(report, 'high'), '', 'the hardened cluster must have no high or critical failure');
+    assert.equal(exitCode, 0);
+    assert.equal(report.kubernetesVersion, 'v1.37.1');
+  });
+
+  it('passes the checks the insecure cluster fails in its own sections, through runScan', async () => {
+    const load = await loadPaths([join(REPO_ROOT, 'examples/hardened-cluster')]);
+    const report = runScan(load, { now: new Date(SCAN_NOW) });
+    const mine = new Set(['audit-logging', 'feature-stages', 'secrets-encryption']);
+    const bad = report.findings.filter((f) => mine.has(f.section));
+    assert.deepEqual(bad.map((f) => `${f.check}: ${f.message}`), []);
+    const passed = report.checks.filter((c) => mine.has(c.section) && c.pass > 0).map((c) => c.id);
+    assert.ok(passed.length >= 5, `few checks passed: ${passed.join(', ')}`);
+  });
+});
