@@ -8,8 +8,10 @@ export const CONTROL_PLANE_TAINTS = ['node-role.kubernetes.io/control-plane', 'n
 export function broadToleration(t: Toleration): string | undefined {
   const operator = t.operator ?? 'Equal';
   const effect = t.effect ?? '';
-  if (operator === 'Exists' && !t.key) return effect ? `tolerates every ${effect} taint` : 'tolerates every taint';
-  if (t.key && CONTROL_PLANE_TAINTS.includes(t.key) && (effect === '' || effect === 'NoSchedule') && (operator === 'Exists' || (t.value ?? '') === '')) {
+  // Only tolerations of NoSchedule taints (or of every effect) open the control-plane nodes.
+  if (effect !== '' && effect !== 'NoSchedule') return undefined;
+  if (operator === 'Exists' && !t.key) return effect ? 'tolerates every NoSchedule taint' : 'tolerates every taint';
+  if (t.key && CONTROL_PLANE_TAINTS.includes(t.key) && (operator === 'Exists' || (t.value ?? '') === '')) {
     return `tolerates the control-plane taint ${t.key}`;
   }
   return undefined;
@@ -21,7 +23,7 @@ export default defineCheck({
   severity: 'medium',
   title: 'Workload tolerates every taint or the control-plane taints',
   docs: {
-    what: 'Reports pods and workload templates outside the system namespaces with a toleration that matches every taint (operator: Exists without a key, of any or of one effect) or the control-plane taints node-role.kubernetes.io/control-plane and node-role.kubernetes.io/master.',
+    what: 'Reports pods and workload templates outside the system namespaces with a toleration that lets them onto tainted nodes wholesale: operator Exists without a key (for every effect, or for NoSchedule), or a toleration of the control-plane taints node-role.kubernetes.io/control-plane and node-role.kubernetes.io/master. Keyless tolerations of NoExecute or PreferNoSchedule only do not open NoSchedule nodes and are not reported.',
     why: 'Taints keep workloads off nodes they must not reach: the control-plane nodes hold etcd, the API server\'s keys and the cluster CA. A pod that tolerates every taint can be scheduled there, and an attacker who controls it is one container escape away from the whole cluster.',
     references: [
       'Securing a Cluster: Controlling which nodes pods may access',
@@ -73,6 +75,16 @@ spec:
       containers: [{name: web, image: nginx:1.27}]`,
     ],
     pass: [
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      tolerations: [{operator: Exists, effect: NoExecute, tolerationSeconds: 300}]
+      containers: [{name: api, image: example/api:1.0}]`,
       `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: trainer, namespace: ml}

@@ -43,7 +43,7 @@ volumeMounts:
         const root = sensitiveRoot(volume.path);
         if (!root) continue;
         found = true;
-        yield fail(pod.item, `hostPath volume "${volume.name}" (${volume.path}, inside ${root}) is mounted writable by ${describeMounts(writable)}`, { field: volume.field });
+        yield fail(pod.item, `hostPath volume "${volume.name}" (${volume.path}${root === volume.path ? '' : `, inside ${root}`}) is mounted writable by ${describeMounts(writable)}`, { field: volume.field });
       }
       if (!found) yield pass(pod.item);
     }
