@@ -37,6 +37,7 @@ const STORED: [string, Buffer][] = [
   ['/registry/secrets/shop/sealed', encryptedForm('k8s:enc:secretbox:v1:sb1:')],
   ['/registry/configmaps/default/settings', Buffer.from(`{"kind":"ConfigMap","data":{"x":"${SECRET_MARKER}"}}`)],
   ['/registry/configmaps/shop/encrypted', encryptedForm('k8s:enc:aescbc:v1:key1:')],
+  ['/registry/example.com/widgets/shop/w1', Buffer.from('{"kind":"Widget"}')],
   // Keys outside the prefixes read: must not appear.
   ['/registry/secretsx/default/other', plaintextProtobuf('no')],
   ['/registry/pods/default/web', plaintextProtobuf('pod')],
@@ -182,6 +183,24 @@ describe('etcd against real servers', () => {
     const usage = await kubeward('etcd', 'verify-encryption', '--endpoints', mtls!.endpoint, '--cert', tls.client.certPath);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--cert and --key go together/);
+  });
+
+  it('CLI verify-encryption: --encryption-config adds the resources it names', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const configPath = join(certs.dir, 'encryption-config.yaml');
+    await writeFile(configPath, `apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+- resources: [secrets, widgets.example.com, '*.apps']
+  providers: [{identity: {}}]
+`);
+    const run = await kubeward('etcd', 'verify-encryption', '--endpoints', mtls!.endpoint, '--cacert', tls.ca.certPath, '--cert', tls.client.certPath, '--key', tls.client.keyPath, '--format', 'json', '--encryption-config', configPath);
+    assert.equal(run.code, 1, run.stderr);
+    const json = JSON.parse(run.stdout) as { summary: { byResource: Record<string, { total: number; plaintext: number }> }; resources: { key: string; resource: string }[] };
+    assert.deepEqual(Object.keys(json.summary.byResource), ['secrets', 'configmaps', 'widgets.example.com']);
+    assert.deepEqual(json.summary.byResource['widgets.example.com'], { total: 1, encrypted: 0, plaintext: 1, unknown: 0 });
+    assert.deepEqual(json.resources.filter((r) => r.resource === 'widgets.example.com').map((r) => r.key), ['/registry/example.com/widgets/shop/w1']);
+    assert.match(run.stderr, /wildcards name no single etcd path/);
   });
 
   it('CLI verify-encryption: the second endpoint is used when the first does not answer', async () => {

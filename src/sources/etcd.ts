@@ -5,6 +5,7 @@
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { InputUnavailableError, UsageError } from '../errors.js';
+import { etcdPathOf } from '../engines/encryption/etcd-keys.js';
 import { CLASSIFY_PREFIX_BYTES, classifyStoredValue, type EncryptionProvider } from '../engines/encryption/stored-value.js';
 
 export interface EtcdTls {
@@ -197,7 +198,7 @@ export interface EncryptionVerification {
 }
 
 export interface VerifyOptions {
-  /** Resources to read (e.g. secrets, configmaps, or group/resource for CRDs). */
+  /** Resources to read, named as EncryptionConfiguration names them (secrets, widgets.example.com). */
   resources: string[];
   /** kube-apiserver --etcd-prefix (default /registry). */
   etcdPrefix?: string;
@@ -215,7 +216,9 @@ export async function verifyEncryption(gateway: EtcdGateway, options: VerifyOpti
     summary: { total: 0, encrypted: 0, plaintext: 0, unknown: 0, plaintextSecrets: 0, byResource: {}, byProvider: {} },
   };
   for (const resource of options.resources) {
-    const prefix = `${root}/${resource}/`;
+    const path = etcdPathOf(resource);
+    if (!path) throw new UsageError(`"${resource}" names no single resource to read from etcd`);
+    const prefix = `${root}/${path}/`;
     const perResource: ResourceSummary = { total: 0, encrypted: 0, plaintext: 0, unknown: 0 };
     result.summary.byResource[resource] = perResource;
     for await (const batch of withConnectionErrors(gateway, gateway.scanPrefix(prefix, options.batchSize ?? 500))) {

@@ -3,6 +3,8 @@
 // whether a client without a certificate can read etcd (etcd-access).
 
 import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { encryptionConfigResources } from '../../engines/encryption/etcd-keys.js';
 import { InputUnavailableError, UsageError } from '../../errors.js';
 import {
   DEFAULT_RESOURCES,
@@ -27,8 +29,9 @@ Flags:
   --endpoints URL[,URL]   etcd client URL(s), e.g. https://127.0.0.1:2379 (the first that answers is used)
   --cacert FILE           CA that signed etcd's serving certificate (without it, probe does not verify the server)
   --cert FILE, --key FILE client certificate and key (verify-encryption; e.g. apiserver-etcd-client.crt)
-  --resources LIST        resources to read (default ${DEFAULT_RESOURCES.join(',')}); group/resource for
-                          resources stored under a group, e.g. example.com/widgets
+  --resources LIST        resources to read, named as EncryptionConfiguration names them
+                          (default ${DEFAULT_RESOURCES.join(',')}; e.g. secrets,widgets.example.com)
+  --encryption-config FILE  also read every resource this EncryptionConfiguration names
   --etcd-prefix PREFIX    kube-apiserver --etcd-prefix (default /registry)
   --batch-size N          keys read per request (default 500)
   --format table|json     output format (default table)
@@ -41,6 +44,7 @@ const FLAGS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   resources: { type: 'string' },
+  'encryption-config': { type: 'string' },
   'etcd-prefix': { type: 'string' },
   'batch-size': { type: 'string' },
   format: { type: 'string' },
@@ -74,8 +78,12 @@ export async function run(argv: string[]): Promise<number> {
     const key = values.key ? await readInput('--key', values.key) : undefined;
     const batchSize = values['batch-size'] === undefined ? 500 : Number(values['batch-size']);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
-    const resources = values.resources ? values.resources.split(',').map((r) => r.trim()).filter(Boolean) : DEFAULT_RESOURCES;
-    if (resources.some((r) => !/^[a-z0-9.-]+(\/[a-z0-9.-]+)?$/.test(r))) throw new UsageError(`--resources: expected resource names such as secrets,configmaps (got "${values.resources}")`);
+    const resources = values.resources ? values.resources.split(',').map((r) => r.trim()).filter(Boolean) : [...DEFAULT_RESOURCES];
+    if (resources.some((r) => !/^[a-z0-9.-]+$/.test(r))) throw new UsageError(`--resources: expected resource names such as secrets,configmaps (got "${values.resources}")`);
+    if (values['encryption-config']) {
+      const named = await configuredResources(values['encryption-config']);
+      for (const r of named) if (!resources.includes(r)) resources.push(r);
+    }
     const verification = await firstAnswering(endpoints, (endpoint) =>
       new EtcdGateway(endpoint, { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }),
       (gateway) => verifyEncryption(gateway, { resources, batchSize, ...(values['etcd-prefix'] ? { etcdPrefix: values['etcd-prefix'] } : {}) }),
@@ -102,6 +110,20 @@ async function firstAnswering<T>(endpoints: string[], connect: (e: string) => Et
     }
   }
   throw new InputUnavailableError(failures.join('; '));
+}
+
+/** Resources an EncryptionConfiguration names; wildcards name no single etcd path and are noted. */
+async function configuredResources(path: string): Promise<string[]> {
+  let config: unknown;
+  try {
+    config = parse((await readInput('--encryption-config', path)).toString('utf8'));
+  } catch (e) {
+    if (e instanceof InputUnavailableError) throw e;
+    throw new InputUnavailableError(`--encryption-config ${path}: not YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const { resources, wildcards } = encryptionConfigResources(config);
+  if (wildcards.length > 0) process.stderr.write(`kubeward etcd: ${path} names ${wildcards.join(', ')}; wildcards name no single etcd path, list those resources with --resources\n`);
+  return resources;
 }
 
 async function readInput(flag: string, path: string): Promise<Buffer> {
