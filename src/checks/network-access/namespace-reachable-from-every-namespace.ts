@@ -1,4 +1,4 @@
-import { NO, UNKNOWN, YES, type Tri } from '../../engines/netpol/index.js';
+import { NO, UNKNOWN, type Tri } from '../../engines/netpol/index.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from './netpol-graph.js';
 
@@ -30,12 +30,7 @@ ingress:
       const sources = [...byNamespace.keys()].filter((ns) => ns !== destination);
       const verdicts = new Map<string, Tri>();
       for (const source of sources) {
-        let best: Tri = NO;
-        for (const [s, d] of matrix.candidatePairs(source, destination)) {
-          const t = graph.reachesOnSomePort(matrix.representative(s), matrix.representative(d));
-          if (t > best) best = t;
-          if (best === YES) break;
-        }
+        const best = matrix.betweenNamespaces(source, destination, (s, d) => graph.reachesOnSomePort(s, d));
         verdicts.set(source, best);
         if (best === NO) break;
       }

@@ -18,10 +18,8 @@ export default defineCheck({
   remediation: 'Fix the selector to match the labels of the pod template (kubectl get pods -n <ns> --show-labels), or delete the stale policy.',
   *evaluate(ctx) {
     const graph = netpolGraph(ctx);
-    const byNamespace = new Map<string, typeof graph.endpoints>();
-    for (const e of graph.endpoints) byNamespace.set(e.namespace, [...(byNamespace.get(e.namespace) ?? []), e]);
     for (const policy of graph.policies) {
-      const endpoints = byNamespace.get(policy.namespace) ?? [];
+      const endpoints = graph.endpointsIn(policy.namespace);
       if (endpoints.length === 0) {
         yield notEvaluated(policy.item, `no pod or workload of namespace "${policy.namespace}" is in the input`);
         continue;

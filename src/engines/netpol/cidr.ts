@@ -12,6 +12,8 @@ export interface Cidr {
   /** The network address (host bits cleared). */
   base: bigint;
   prefix: number;
+  /** The prefix as a bit mask, kept because matching is hot. */
+  mask: bigint;
   text: string;
 }
 
@@ -53,7 +55,8 @@ export function parseCidr(text: string): Cidr | undefined {
   const prefix = Number(prefixText);
   const bits = BITS[ip.family];
   if (prefix > bits) return undefined;
-  return { family: ip.family, base: ip.value & mask(bits, prefix), prefix, text };
+  const prefixMask = mask(bits, prefix);
+  return { family: ip.family, base: ip.value & prefixMask, prefix, mask: prefixMask, text };
 }
 
 function mask(bits: number, prefix: number): bigint {
@@ -62,10 +65,10 @@ function mask(bits: number, prefix: number): bigint {
 }
 
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
-  return cidr.family === ip.family && (ip.value & mask(BITS[ip.family], cidr.prefix)) === cidr.base;
+  return cidr.family === ip.family && (ip.value & cidr.mask) === cidr.base;
 }
 
 /** Does `outer` contain every address of `inner`? */
 export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
-  return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.base & mask(BITS[inner.family], outer.prefix)) === outer.base;
+  return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.base & outer.mask) === outer.base;
 }

@@ -26,6 +26,7 @@ import { cidrContains, type IpAddress } from './cidr.js';
 import {
   compilePolicy,
   endpointsOf,
+  labelsKey,
   namespacesOf,
   NAMESPACE_NAME_LABEL,
   type CompiledPeer,
@@ -83,9 +84,11 @@ export class NetpolGraph {
   readonly problems: PolicyProblem[] = [];
   private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
   private readonly byId = new Map<string, Endpoint>();
+  private readonly endpointsByNamespace = new Map<string, Endpoint[]>();
   private readonly labelKeys: string[];
   private readonly selectorKeys = new WeakMap<object, string>();
   private readonly selectorCache = new Map<string, boolean>();
+  private readonly namespaceMatchCache = new Map<string, Tri>();
   private readonly selectingCache = { ingress: new Map<number, CompiledPolicy[]>(), egress: new Map<number, CompiledPolicy[]>() };
   private classCache: { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } | undefined;
 
@@ -98,13 +101,23 @@ export class NetpolGraph {
       if (list) list.push(policy);
       else this.policiesByNamespace.set(policy.namespace, [policy]);
     }
-    for (const endpoint of this.endpoints) this.byId.set(endpoint.id, endpoint);
+    for (const endpoint of this.endpoints) {
+      this.byId.set(endpoint.id, endpoint);
+      const list = this.endpointsByNamespace.get(endpoint.namespace);
+      if (list) list.push(endpoint);
+      else this.endpointsByNamespace.set(endpoint.namespace, [endpoint]);
+    }
     this.labelKeys = this.endpoints.map((e) => labelsKey(e.labels));
   }
 
   /** An endpoint by "namespace/pod" or "namespace/kind/name". */
   findEndpoint(id: string): Endpoint | undefined {
     return this.byId.get(id);
+  }
+
+  /** Endpoints of a namespace, in input order. */
+  endpointsIn(namespace: string): Endpoint[] {
+    return this.endpointsByNamespace.get(namespace) ?? [];
   }
 
   policiesInNamespace(namespace: string): CompiledPolicy[] {
@@ -129,14 +142,18 @@ export class NetpolGraph {
     return !endpoint.hostNetwork && this.policiesSelecting(endpoint, direction).length > 0;
   }
 
+  private selectorKey(selector: LabelSelector): string {
+    let key = this.selectorKeys.get(selector);
+    if (key === undefined) {
+      key = JSON.stringify(selector);
+      this.selectorKeys.set(selector, key);
+    }
+    return key;
+  }
+
   /** Label selector match, cached per selector and label set. */
   selects(selector: LabelSelector, labels: Record<string, string>, key = labelsKey(labels)): boolean {
-    let selKey = this.selectorKeys.get(selector);
-    if (selKey === undefined) {
-      selKey = JSON.stringify(selector);
-      this.selectorKeys.set(selector, selKey);
-    }
-    const cacheKey = `${selKey}\u0001${key}`;
+    const cacheKey = `${this.selectorKey(selector)}\u0001${key}`;
     let result = this.selectorCache.get(cacheKey);
     if (result === undefined) {
       result = selectorMatches(selector, labels);
@@ -147,11 +164,16 @@ export class NetpolGraph {
 
   /** Does a namespaceSelector select the namespace? Unknown when its labels are not in the input. */
   namespaceMatches(selector: LabelSelector, namespace: string, notes?: Set<string>): Tri {
-    const info = this.namespaces.get(namespace) ?? { name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace }, labelsKnown: false };
-    const matches = this.selects(selector, info.labels);
-    if (info.labelsKnown || onlyNameLabel(selector)) return matches ? YES : NO;
-    notes?.add(`namespace "${namespace}" has no Namespace object in the input, so its labels (other than ${NAMESPACE_NAME_LABEL}) are unknown`);
-    return UNKNOWN;
+    const cacheKey = `${this.selectorKey(selector)}\u0001${namespace}`;
+    let result = this.namespaceMatchCache.get(cacheKey);
+    if (result === undefined) {
+      const info = this.namespaces.get(namespace) ?? { name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace }, labelsKnown: false };
+      const matches = selectorMatches(selector, info.labels);
+      result = info.labelsKnown || onlyNameLabel(selector) ? (matches ? YES : NO) : UNKNOWN;
+      this.namespaceMatchCache.set(cacheKey, result);
+    }
+    if (result === UNKNOWN) notes?.add(`namespace "${namespace}" has no Namespace object in the input, so its labels (other than ${NAMESPACE_NAME_LABEL}) are unknown`);
+    return result;
   }
 
   /** Does a policy peer (of a policy in `policyNamespace`) match a party? */
@@ -336,7 +358,8 @@ export class NetpolGraph {
     const all: TriSet = { sure: fullBits(count, words), possible: fullBits(count, words) };
     const peerSets = new Map<string, TriSet>();
     const peerSet = (peer: CompiledPeer, policyNamespace: string): TriSet => {
-      const key = `${policyNamespace}\u0000${peer.key}`;
+      // Only a podSelector without namespaceSelector depends on the policy's namespace.
+      const key = peer.kind === 'selector' && !peer.namespaceSelector ? `${policyNamespace}\u0000${peer.key}` : peer.key;
       let set = peerSets.get(key);
       if (set) return set;
       set = { sure: new Uint32Array(words), possible: new Uint32Array(words) };
@@ -425,36 +448,23 @@ export class ReachMatrix {
     return this.betweenClasses(this.classOf[source.index]!, this.classOf[destination.index]!);
   }
 
-  /** The endpoint standing for a class (classes are numbered as candidatePairs returns them). */
-  representative(cls: number): Endpoint {
-    return this.representatives[cls]!;
-  }
-
-  /** Pairs of endpoints (as class representatives) that may connect, from `source` namespace to `destination`. */
-  candidatePairs(source: string, destination: string): [number, number][] {
-    const out: [number, number][] = [];
-    for (const s of this.classesByNamespace.get(source) ?? []) {
-      for (const d of this.classesByNamespace.get(destination) ?? []) if (this.betweenClasses(s, d) !== NO) out.push([s, d]);
-    }
-    return out;
-  }
-
-  /** Can some endpoint of namespace `source` reach some endpoint of namespace `destination`? */
-  betweenNamespaces(source: string, destination: string): Tri {
+  /**
+   * Can some endpoint of namespace `source` reach some endpoint of namespace `destination`?
+   * With `confirm`, each candidate pair of class representatives is decided by it (the exact
+   * port intersection for "any" matrices).
+   */
+  betweenNamespaces(source: string, destination: string, confirm?: (source: Endpoint, destination: Endpoint) => Tri): Tri {
     let best: Tri = NO;
     for (const s of this.classesByNamespace.get(source) ?? []) {
       for (const d of this.classesByNamespace.get(destination) ?? []) {
-        const t = this.betweenClasses(s, d);
+        let t = this.betweenClasses(s, d);
+        if (t !== NO && confirm) t = confirm(this.representatives[s]!, this.representatives[d]!);
         if (t === YES) return YES;
         if (t > best) best = t;
       }
     }
     return best;
   }
-}
-
-function labelsKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function onlyNameLabel(selector: LabelSelector): boolean {
@@ -516,6 +526,7 @@ export interface ReachabilityTable {
 export function reachabilityTable(graph: NetpolGraph, options: MatrixOptions): ReachabilityTable {
   const wanted = new Set(options.namespaces ?? []);
   const endpoints = graph.endpoints.filter((e) => wanted.size === 0 || wanted.has(e.namespace));
+  const namespaces = [...new Set(endpoints.map((e) => e.namespace))].sort();
   const protocol = options.port !== undefined ? (options.protocol ?? 'TCP') : options.protocol;
   const matrix = graph.matrix(options.port !== undefined ? { port: options.port, protocol: protocol! } : 'any');
   // With no port, the class matrix only proposes candidates; the exact port sets decide.
@@ -530,21 +541,9 @@ export function reachabilityTable(graph: NetpolGraph, options: MatrixOptions): R
     rows = endpoints.map((e) => e.id);
     allowed = endpoints.map((s) => endpoints.map((d) => decide(s, d)));
   } else {
-    const byNamespace = new Map<string, Endpoint[]>();
-    for (const e of endpoints) byNamespace.set(e.namespace, [...(byNamespace.get(e.namespace) ?? []), e]);
-    rows = [...byNamespace.keys()].sort();
-    allowed = rows.map((source) =>
-      rows.map((destination) => {
-        if (options.port !== undefined) return matrix.betweenNamespaces(source, destination);
-        let best: Tri = NO;
-        for (const [s, d] of matrix.candidatePairs(source, destination)) {
-          const t = graph.reachesOnSomePort(matrix.representative(s), matrix.representative(d), protocol);
-          if (t > best) best = t;
-          if (best === YES) break;
-        }
-        return best;
-      }),
-    );
+    rows = namespaces;
+    const confirm = options.port === undefined ? (s: Endpoint, d: Endpoint) => graph.reachesOnSomePort(s, d, protocol) : undefined;
+    allowed = rows.map((source) => rows.map((destination) => matrix.betweenNamespaces(source, destination, confirm)));
   }
   return { port: options.port ?? null, protocol: protocol ?? null, rows, cols: rows, allowed: allowed.map((r) => r.map(triToBoolean)) };
 }

@@ -48,6 +48,11 @@ export interface NamespaceInfo {
   labelsKnown: boolean;
 }
 
+/** A label set as a string, the key of selector caches. */
+export function labelsKey(labels: Record<string, string>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 export type CompiledPeer =
   | { kind: 'selector'; podSelector?: LabelSelector; namespaceSelector?: LabelSelector; key: string }
   | { kind: 'ipBlock'; cidr: Cidr; except: Cidr[]; key: string }
@@ -223,7 +228,9 @@ export function endpointsOf(inventory: Inventory): Endpoint[] {
   const podsByNamespace = new Map<string, Item[]>();
   for (const pod of pods) {
     const ns = pod.ref.namespace ?? 'default';
-    podsByNamespace.set(ns, [...(podsByNamespace.get(ns) ?? []), pod]);
+    const list = podsByNamespace.get(ns);
+    if (list) list.push(pod);
+    else podsByNamespace.set(ns, [pod]);
   }
   for (const kind of Object.keys(POD_TEMPLATE_PATHS)) {
     if (kind === 'Pod' || kind === 'PodTemplate') continue;
