@@ -13,7 +13,7 @@ export default defineCheck({
   severity: 'high',
   title: 'Container can load kernel modules (privileged or CAP_SYS_MODULE)',
   docs: {
-    what: 'Reports pods and workload templates with a container (init and ephemeral ones included) that is privileged or adds the SYS_MODULE capability (also spelled CAP_SYS_MODULE, in any case, or granted through ALL). Pods in a user namespace (hostUsers: false) are not reported: capabilities there do not reach the host kernel, and such pods cannot be privileged.',
+    what: 'Reports pods and workload templates with a container (init and ephemeral ones included) that is privileged or adds the SYS_MODULE capability (also spelled CAP_SYS_MODULE, in any case, or granted through ALL). Pods in a user namespace (hostUsers: false) are not reported: capabilities there do not reach the host kernel, and such pods cannot be privileged. The system namespaces (kube-system, ...) are not judged: kube-proxy and the CNI agent load modules by design, and who may create pods there is a question for the RBAC checks.',
     why: 'Loading a kernel module is running code in the node\'s kernel: it defeats every container boundary, and it is how rarely used, vulnerable protocol modules the node did not blacklist get pulled in. The node-side checks of this section look at the blacklist; this one finds the workloads that could load modules themselves.',
     references: [
       'Securing a Cluster: Preventing containers from loading unwanted kernel modules',
@@ -28,6 +28,7 @@ securityContext:
     drop: [ALL]            # and no SYS_MODULE in add`,
   *evaluate({ inventory }) {
     for (const pod of inventory.podSpecs()) {
+      if (inventory.isSystemNamespace(pod.namespace)) continue;
       if (pod.spec.hostUsers === false) {
         yield pass(pod.item);
         continue;

@@ -1,5 +1,31 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
+import type { Inventory } from '../../inventory/inventory.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+
+interface Subject {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+
+/**
+ * ServiceAccounts ("ns/name") that a RoleBinding or ClusterRoleBinding names, directly or through
+ * the system:serviceaccounts groups: they are meant to call the API, so their token is needed.
+ */
+export function boundServiceAccounts(inventory: Inventory): { accounts: Set<string>; namespaces: Set<string>; all: boolean } {
+  const accounts = new Set<string>();
+  const namespaces = new Set<string>();
+  let all = false;
+  for (const binding of [...inventory.ofKind('RoleBinding'), ...inventory.ofKind('ClusterRoleBinding')]) {
+    const subjects = (binding.object as { subjects?: Subject[] }).subjects;
+    for (const subject of Array.isArray(subjects) ? subjects : []) {
+      if (subject?.kind === 'ServiceAccount' && subject.name) accounts.add(`${subject.namespace ?? binding.ref.namespace ?? ''}/${subject.name}`);
+      if (subject?.kind === 'Group' && subject.name === 'system:serviceaccounts') all = true;
+      if (subject?.kind === 'Group' && subject.name?.startsWith('system:serviceaccounts:')) namespaces.add(subject.name.slice('system:serviceaccounts:'.length));
+    }
+  }
+  return { accounts, namespaces, all };
+}
 
 export default defineCheck({
   id: 'service-account-token-automounted',
@@ -7,7 +33,7 @@ export default defineCheck({
   severity: 'low',
   title: 'Service account token mounted into a pod that does not opt out',
   docs: {
-    what: 'Decides, as the ServiceAccount admission plugin does, whether each pod outside the system namespaces gets an API token mounted: the pod\'s automountServiceAccountToken wins, else its ServiceAccount\'s, else the token is mounted. Reports pods that get one. When the pod does not decide and its ServiceAccount is not in the input, the result is not evaluated. The severity is low because most pods\' accounts hold no permissions; the RBAC engine can raise it for accounts that do.',
+    what: 'Decides, as the ServiceAccount admission plugin does, whether each pod outside the system namespaces gets an API token mounted: the pod\'s automountServiceAccountToken wins, else its ServiceAccount\'s, else the token is mounted. Reports pods that get one, unless their ServiceAccount is named by a RoleBinding or ClusterRoleBinding in the input (then the pod is meant to call the API, and the RBAC checks judge what it may do). When the pod does not decide and its ServiceAccount is not in the input, the result is not evaluated. The severity is low because most pods\' accounts hold no permissions; the RBAC engine can raise it for accounts that do.',
     why: 'Every token mounted into a pod is a credential an attacker who gets code execution there can use against the API server. Pods that never call the API should not carry one.',
     references: [
       'Securing a Cluster: Controlling what privileges containers run with',
@@ -23,7 +49,9 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: web, namespace: shop}
 automountServiceAccountToken: false`,
-  *evaluate({ inventory }) {
+  *evaluate(ctx) {
+    const { inventory } = ctx;
+    const bound = ctx.shared('service-accounts-bound-by-rbac', () => boundServiceAccounts(inventory));
     for (const pod of inventory.podSpecs()) {
       if (inventory.isSystemNamespace(pod.namespace)) continue;
       const field = objectField(pod, 'spec.automountServiceAccountToken');
@@ -35,6 +63,10 @@ automountServiceAccountToken: false`,
       const account = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
       if (podSetting === true) {
         yield fail(pod.item, `pod sets automountServiceAccountToken: true, so the token of ServiceAccount "${account}" is mounted`, { field });
+        continue;
+      }
+      if (bound.all || bound.namespaces.has(pod.namespace) || bound.accounts.has(`${pod.namespace}/${account}`)) {
+        yield pass(pod.item); // the token is what the RBAC bindings are for
         continue;
       }
       const sa = inventory.get('ServiceAccount', pod.namespace, account);
@@ -85,6 +117,29 @@ metadata: {name: batch, namespace: shop}
 spec:
   automountServiceAccountToken: false
   containers: [{name: batch, image: busybox:1.36}]`,
+      {
+        description: 'a controller whose ServiceAccount is bound to a Role needs its token',
+        yaml: `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: operator, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: operator, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: operator}
+subjects: [{kind: ServiceAccount, name: operator, namespace: shop}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: operator, namespace: shop}
+spec:
+  selector: {matchLabels: {app: operator}}
+  template:
+    metadata: {labels: {app: operator}}
+    spec:
+      serviceAccountName: operator
+      containers: [{name: operator, image: example/operator:1.0}]`,
+      },
     ],
   },
 });

@@ -21,7 +21,7 @@ export default defineCheck({
   severity: 'high',
   title: 'Sensitive host directory mounted writable',
   docs: {
-    what: 'Reports hostPath volumes of pods and workload templates that a container mounts without readOnly: true and whose host path is, or is inside, a sensitive node directory: /etc (including /etc/kubernetes), /proc, /sys, /dev, /root, /home, /boot, /usr, /bin, /sbin, /lib, /var/lib/kubelet, /var/lib/etcd, the runtime state directories, /var/log, /opt/cni/bin, or /var/lib and /opt themselves. Paths that expose a container runtime socket (/, /var, /run, /var/run, ...) are reported by container-runtime-socket-mounted instead.',
+    what: 'Reports hostPath volumes of pods and workload templates that a container mounts without readOnly: true and whose host path is, or is inside, a sensitive node directory: /etc (including /etc/kubernetes), /proc, /sys, /dev, /root, /home, /boot, /usr, /bin, /sbin, /lib, /var/lib/kubelet, /var/lib/etcd, the runtime state directories, /var/log, /opt/cni/bin, or /var/lib and /opt themselves. Paths that expose a container runtime socket (/, /var, /run, /var/run, ...) are reported by container-runtime-socket-mounted instead. The system namespaces (kube-system, ...) are not judged: they hold the node\'s own components (etcd, the control-plane static pods, the CNI agent) that must write there; who may create pods in them is a question for the RBAC checks.',
     why: 'Writing to these paths is a node takeover: a cron entry or a systemd unit in /etc, an SSH key in /root, a kubelet credential in /var/lib/kubelet, a CNI plugin binary run as root, the etcd database, or a symlink in /var/log that the kubelet follows when it serves logs.',
     references: [
       'Securing a Cluster: Controlling what privileges containers run with',
@@ -36,6 +36,7 @@ volumeMounts:
   readOnly: true          # add this; and narrow hostPath.path to the file the agent reads`,
   *evaluate({ inventory }) {
     for (const pod of inventory.podSpecs()) {
+      if (inventory.isSystemNamespace(pod.namespace)) continue;
       let found = false;
       for (const volume of hostPathVolumes(pod)) {
         const writable = volume.mounts.filter((m) => !m.readOnly);
