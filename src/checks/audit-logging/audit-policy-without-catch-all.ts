@@ -1,17 +1,21 @@
 import { defineCheck, fail, pass } from '../define.js';
 import { GOOD_POLICY_RULES, ROTATED_LOG_FLAGS, auditExample, forEachAuditPolicy, levelFor, ruleSubject, type RequestAttributes } from './audit-policy.js';
 
-/** Requests no policy names: a policy without a catch-all lets at least one of them through unaudited. */
-const PROBES: { label: string; attrs: RequestAttributes }[] = [
-  {
-    label: 'a request to a resource the policy does not name (e.g. create widgets.example.com)',
-    attrs: { user: 'kubeward:any-user', groups: ['system:authenticated'], verb: 'create', resourceRequest: true, apiGroup: 'kubeward.example.com', resource: 'widgets', subresource: '', namespace: 'kubeward-any-namespace', name: 'kubeward-any-name', path: '' },
-  },
-  {
-    label: 'a non-resource request (e.g. GET /apis)',
-    attrs: { user: 'kubeward:any-user', groups: ['system:authenticated'], verb: 'get', resourceRequest: false, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', path: '/kubeward-any-path' },
-  },
+/** Requests no policy names, from a signed-in user and from an anonymous client: a policy without a catch-all lets some of them through unaudited. */
+const IDENTITIES = [
+  { who: 'a signed-in user', user: 'kubeward:any-user', groups: ['system:authenticated'] },
+  { who: 'an anonymous client', user: 'system:anonymous', groups: ['system:unauthenticated'] },
 ];
+const PROBES: { label: string; attrs: RequestAttributes }[] = IDENTITIES.flatMap(({ who, user, groups }) => [
+  {
+    label: `a request by ${who} to a resource the policy does not name (create widgets.kubeward.example.com)`,
+    attrs: { user, groups, verb: 'create', resourceRequest: true, apiGroup: 'kubeward.example.com', resource: 'widgets', subresource: '', namespace: 'kubeward-any-namespace', name: 'kubeward-any-name', path: '' },
+  },
+  {
+    label: `a non-resource request by ${who} (GET /kubeward-any-path)`,
+    attrs: { user, groups, verb: 'get', resourceRequest: false, apiGroup: '', resource: '', subresource: '', namespace: '', name: '', path: '/kubeward-any-path' },
+  },
+]);
 
 export default defineCheck({
   id: 'audit-policy-without-catch-all',
@@ -35,7 +39,7 @@ export default defineCheck({
       const rules = policy.object.rules ?? [];
       const missed = PROBES.filter((p) => levelFor(rules, p.attrs).rule === undefined);
       if (missed.length === 0) yield pass(ruleSubject(policy));
-      else yield fail(ruleSubject(policy), `the audit policy has no catch-all rule: ${missed.map((m) => m.label).join(' and ')} matches no rule and is not audited`);
+      else yield fail(ruleSubject(policy), `the audit policy has no catch-all rule: ${missed.map((m) => m.label).join('; ')} ${missed.length > 1 ? 'match' : 'matches'} no rule and would not be audited`);
     });
   },
   examples: {
@@ -44,6 +48,11 @@ export default defineCheck({
   resources:
   - group: ""
     resources: ["secrets"]`),
+      {
+        description: 'a last rule for signed-in users only leaves anonymous requests unaudited',
+        yaml: auditExample(ROTATED_LOG_FLAGS, `- level: Metadata
+  userGroups: ["system:authenticated"]`),
+      },
       {
         description: 'resource rules for some groups and every non-resource URL still leave other groups out',
         yaml: auditExample(ROTATED_LOG_FLAGS, `- level: Metadata
@@ -56,6 +65,11 @@ export default defineCheck({
     ],
     pass: [
       auditExample(ROTATED_LOG_FLAGS, GOOD_POLICY_RULES),
+      {
+        description: 'a last rule for signed-in and anonymous users alike',
+        yaml: auditExample(ROTATED_LOG_FLAGS, `- level: Metadata
+  userGroups: ["system:authenticated", "system:unauthenticated"]`),
+      },
       auditExample(ROTATED_LOG_FLAGS, `- level: Metadata
   resources:
   - group: ""
