@@ -1,10 +1,11 @@
 // kubeward rbac who-can|can|permissions|paths: questions to the RBAC authorizer over manifests.
 
-import { compactRules, describeRule } from '../../engines/rbac/compact.js';
+import { describeRule } from '../../engines/rbac/compact.js';
 import { clusterFactsOf, describeCite, EscalationGraph, TARGETS, type Target } from '../../engines/rbac/escalation.js';
 import { describeSubject, parseSubjectSpec, RbacIndex, userInfoFor, type Decision, type WhoCanSubject } from '../../engines/rbac/index.js';
 import { escalationPaths, formatPaths, PATH_FORMATS } from '../../engines/rbac/paths.js';
-import type { Grant, PolicyRule, RequestAttributes, SubjectId } from '../../engines/rbac/types.js';
+import { effectivePermissions } from '../../engines/rbac/permissions.js';
+import type { Grant, RequestAttributes, SubjectId } from '../../engines/rbac/types.js';
 import { UsageError } from '../../errors.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import { buildInventory } from '../../scan/run.js';
@@ -168,28 +169,13 @@ async function can(values: Values, args: string[]): Promise<number> {
   return decision.allowed ? 0 : 1;
 }
 
-export interface NamespacePermissions {
-  /** "" = cluster-wide (ClusterRoleBindings: every namespace and cluster-scoped resources). */
-  namespace: string;
-  rules: PolicyRule[];
-}
-
-export function effectivePermissions(index: RbacIndex, subject: SubjectId, namespace?: string): NamespacePermissions[] {
-  const user = userInfoFor(subject);
-  const scopes = namespace !== undefined ? ['', namespace] : ['', ...index.namespacesWithGrants(user)];
-  return scopes.map((ns) => ({
-    namespace: ns,
-    rules: compactRules(index.rulesFor(user, ns).filter((r) => ns === '' || r.grant.scope === ns).map((r) => r.rule)),
-  }));
-}
-
 async function permissions(values: Values, args: string[]): Promise<number> {
   const fmt = format(values);
   const [spec, ...paths] = args;
   const subject = subjectArg(spec);
   const { index, incomplete } = await load(paths);
   const bypass = userInfoFor(subject).groups.includes('system:masters') || (subject.kind === 'Group' && subject.name === 'system:masters');
-  const perNamespace = effectivePermissions(index, subject, values.namespace);
+  const perNamespace = effectivePermissions(index, subject, values.namespace !== undefined ? { namespace: values.namespace } : {});
   let text: string;
   if (fmt === 'json') text = `${JSON.stringify({ subject, ...(bypass ? { bypass: true } : {}), permissions: perNamespace }, null, 2)}\n`;
   else {

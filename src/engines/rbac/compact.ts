@@ -46,7 +46,7 @@ export function compactRules(rules: PolicyRule[]): PolicyRule[] {
 
 /** "get,list pods,secrets (group core) names=[a]" style description of a rule. */
 export function describeRule(r: PolicyRule): string {
-  if (r.nonResourceURLs.length > 0 && r.resources.length === 0) return `${r.verbs.join(',')} ${r.nonResourceURLs.join(',')}`;
+  if (r.nonResourceURLs.length > 0 && r.resources.length === 0) return `${r.verbs.join(',')} nonResourceURLs ${r.nonResourceURLs.join(',')}`;
   const groups = r.apiGroups.map((g) => (g === '' ? 'core' : g)).join(',');
   const names = r.resourceNames.length > 0 ? ` names=[${r.resourceNames.join(',')}]` : '';
   const urls = r.nonResourceURLs.length > 0 ? ` urls=[${r.nonResourceURLs.join(',')}]` : '';
