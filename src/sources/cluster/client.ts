@@ -86,8 +86,9 @@ export class ApiClient {
       try {
         response = await this.limited(() => this.send(url, accept));
       } catch (e) {
-        // No response: refused, reset, dropped mid-body, timed out. Worth another attempt.
-        if (attempt < this.options.attempts) {
+        // No response: refused, reset, dropped mid-body, timed out: worth another attempt. A
+        // certificate that does not verify will not verify next time either.
+        if (attempt < this.options.attempts && !isTlsVerificationError(e)) {
           await sleep(this.backoff(attempt));
           continue;
         }
@@ -183,6 +184,10 @@ function statusOf(body: Buffer): { reason?: string; message?: string } {
   }
   const text = body.toString('utf8').trim().split('\n')[0]?.slice(0, 200);
   return text ? { message: text } : {};
+}
+
+function isTlsVerificationError(e: unknown): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(String((e as NodeJS.ErrnoException).code ?? ''));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 // Clusters for the test API server: a kubeadm cluster (control plane as static pods) running
-// the real-world installs of ../shared/real-world, a managed variant without control-plane
-// pods, and synthetic clusters of any size for the benchmark.
+// the real-world installs of ../shared/real-world, and a managed variant without control-plane
+// pods.
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,7 +64,8 @@ function node(name: string, kubeletVersion: string, controlPlane: boolean): K8sO
   };
 }
 
-function kubeletConfig(anonymous: boolean): Record<string, unknown> {
+/** What a kubelet's /configz reports: a hardened one, or one open to anonymous requests. */
+export function kubeletConfig(anonymous: boolean): Record<string, unknown> {
   return {
     enableServer: true, staticPodPath: '/etc/kubernetes/manifests', readOnlyPort: anonymous ? 10255 : 0,
     authentication: { x509: { clientCAFile: '/etc/kubernetes/pki/ca.crt' }, webhook: { enabled: !anonymous, cacheTTL: '2m0s' }, anonymous: { enabled: anonymous } },
@@ -106,51 +107,4 @@ export function kubeadmCluster(options: { managed?: boolean } = {}): ClusterFixt
     );
   }
   return { objects, kubeletConfigs: { cp1: kubeletConfig(false), worker1: kubeletConfig(false), worker2: kubeletConfig(true) } };
-}
-
-/**
- * A cluster of `count` objects: namespaces each with Deployments, their Pods, Services,
- * ConfigMaps-free ServiceAccounts, RoleBindings and Secrets, in realistic sizes (~2 KB a pod).
- */
-export function syntheticCluster(count: number): ClusterFixture {
-  const objects: K8sObject[] = [];
-  const perNamespace = 100;
-  const namespaces = Math.max(1, Math.ceil(count / perNamespace));
-  const nodes = Math.max(3, Math.ceil(count / 1000));
-  for (let n = 0; n < nodes; n++) objects.push(node(`node-${n}`, 'v1.30.4', n === 0));
-  for (let i = 0; i < namespaces && objects.length < count; i++) {
-    const ns = `ns-${i}`;
-    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { team: `t${i % 20}` } } });
-    for (let j = 0; objects.length < count && j < perNamespace - 1; j++) {
-      const app = `app-${Math.floor(j / 10)}`;
-      const labels = { app, 'app.kubernetes.io/part-of': ns };
-      const container = { name: app, image: `registry.example.com/${app}:1.${j}`, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '128Mi' } }, securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false }, env: [{ name: 'MODE', value: 'production' }] };
-      switch (j % 10) {
-        case 0:
-          objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: app, namespace: ns, labels }, spec: { replicas: 5, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } } });
-          break;
-        case 1:
-          objects.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: ns, labels }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } });
-          break;
-        case 2:
-          objects.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace: ns } });
-          break;
-        case 3:
-          objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: app, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: app, namespace: ns }] });
-          break;
-        case 4:
-          objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `${app}-creds`, namespace: ns }, type: 'Opaque', data: { password: b64(SECRET_VALUE) } });
-          break;
-        default:
-          objects.push({
-            apiVersion: 'v1', kind: 'Pod',
-            metadata: { name: `${app}-7d9f8-${j}`, namespace: ns, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-7d9f8`, uid: 'rs-uid', controller: true }] },
-            spec: { nodeName: `node-${j % nodes}`, serviceAccountName: app, containers: [container], volumes: [{ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }] } }] },
-            status: { phase: 'Running', podIP: `10.244.${i % 250}.${j}`, conditions: [{ type: 'Ready', status: 'True' }] },
-          });
-      }
-    }
-  }
-  const kubeletConfigs = Object.fromEntries(Array.from({ length: nodes }, (_, n) => [`node-${n}`, kubeletConfig(false)]));
-  return { objects, kubeletConfigs };
 }

@@ -54,6 +54,8 @@ export interface RequestRecord {
   accept: string;
   user: string;
   status: number;
+  /** Response body size. */
+  bytes: number;
   body?: string;
 }
 
@@ -120,10 +122,11 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const record: RequestRecord = { path: url.pathname, query: url.search, accept: String(req.headers.accept ?? ''), user: '', status: 0 };
+    const record: RequestRecord = { path: url.pathname, query: url.search, accept: String(req.headers.accept ?? ''), user: '', status: 0, bytes: 0 };
     requests.push(record);
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       record.status = status;
+      record.bytes = Buffer.byteLength(body);
       if (options.recordBodies) record.body = body;
       res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
       res.end(body);

@@ -1,0 +1,111 @@
+// deploy/scanner-rbac.yaml is enough for a complete scan and no more than the scan needs; with a
+// narrower role the checks that depend on what was refused are not evaluated and the scan exits 2.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { K8sObject } from '../src/inventory/types.js';
+import type { Report } from '../src/report/types.js';
+import { RESOURCE_TYPES } from '../src/sources/cluster/resources.js';
+import { kubeward } from '../src/testing/apiserver/cli.js';
+import { kubeadmCluster, scannerRbac } from '../src/testing/apiserver/fixtures.js';
+import { startTestApiServer } from '../src/testing/apiserver/index.js';
+
+const SCANNER = { name: 'system:serviceaccount:kubeward:kubeward-scanner', groups: [] };
+const NOW = '2026-06-01T00:00:00Z';
+
+interface Rule { apiGroups?: string[]; resources?: string[]; verbs?: string[]; nonResourceURLs?: string[] }
+
+/** Scans, with the scanner's token, a cluster whose scanner RBAC is `rbac`. */
+async function scanAsScanner(rbac: K8sObject[], extraArgs: string[] = []): Promise<{ code: number; report: Report; stderr: string; log: { path: string; status: number }[] }> {
+  const fixture = kubeadmCluster();
+  const server = await startTestApiServer({ ...fixture, objects: [...fixture.objects, ...rbac], tokens: { 'scanner-token': SCANNER } });
+  const dir = await mkdtemp(join(tmpdir(), 'kubeward-rbac-'));
+  try {
+    const kubeconfig = join(dir, 'kubeconfig');
+    await server.writeKubeconfig(kubeconfig, { token: 'scanner-token' });
+    const result = await kubeward(['scan', '--cluster', '--kubeconfig', kubeconfig, '--format', 'json', '--fail-on', 'none', '--now', NOW, ...extraArgs]);
+    return { code: result.code, report: JSON.parse(result.stdout) as Report, stderr: result.stderr, log: server.requests.map((r) => ({ path: r.path, status: r.status })) };
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function clusterRole(objects: K8sObject[], name: string): K8sObject & { rules: Rule[] } {
+  return objects.find((o) => o.kind === 'ClusterRole' && o.metadata?.name === name) as K8sObject & { rules: Rule[] };
+}
+
+describe('deploy/scanner-rbac.yaml', () => {
+  it('grants only list (and get on discovery, /version and nodes/proxy), only on what the scan reads', () => {
+    const rbac = scannerRbac();
+    const read = new Set(RESOURCE_TYPES.map((t) => `${t.group}/${t.resource}`));
+    for (const role of rbac.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')) {
+      for (const rule of (role.rules as Rule[])) {
+        if (rule.nonResourceURLs) {
+          assert.deepEqual(rule.verbs, ['get']);
+          continue;
+        }
+        for (const group of rule.apiGroups ?? []) {
+          for (const resource of rule.resources ?? []) {
+            if (resource === 'nodes/proxy') {
+              assert.deepEqual(rule.verbs, ['get']);
+              continue;
+            }
+            assert.deepEqual(rule.verbs, ['list'], `${group}/${resource}`);
+            assert.ok(read.has(`${group}/${resource}`), `${group}/${resource} is granted but never read`);
+          }
+        }
+      }
+    }
+    // ...and everything the scan reads is granted
+    const granted = new Set(rbac.flatMap((o) => ((o.rules as Rule[] | undefined) ?? []).flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`)))));
+    for (const type of RESOURCE_TYPES) assert.ok(granted.has(`${type.group}/${type.resource}`), `${type.resource} is read but not granted`);
+  });
+
+  it('is enough for a complete scan: no request refused, exit code not 2', async () => {
+    const { code, report, log } = await scanAsScanner(scannerRbac());
+    assert.deepEqual(report.errors, []);
+    assert.notEqual(code, 2);
+    assert.deepEqual(log.filter((r) => r.status >= 400), []);
+    assert.ok(log.some((r) => r.path === '/api/v1/nodes/worker1/proxy/configz'));
+    assert.ok(log.some((r) => r.path === '/api/v1/namespaces/kube-system/configmaps'));
+  });
+
+  it('with a narrower role: what was refused is named, dependent checks are not evaluated, exit code 2', async () => {
+    const rbac = scannerRbac().filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata?.name === 'kubeward-scanner-kubelet-config'));
+    const role = clusterRole(rbac, 'kubeward-scanner');
+    for (const rule of role.rules) if (rule.resources) rule.resources = rule.resources.filter((r) => r !== 'secrets');
+    const { code, report, log } = await scanAsScanner(rbac);
+    assert.equal(code, 2);
+    assert.ok(log.some((r) => r.path === '/api/v1/secrets' && r.status === 403));
+    const sources = report.errors.map((e) => e.source);
+    assert.ok(sources.some((s) => /\/api\/v1\/secrets$/.test(s)), JSON.stringify(sources));
+    assert.ok(sources.some((s) => /\/api\/v1\/nodes\/cp1\/proxy\/configz$/.test(s)));
+    assert.match(report.errors.find((e) => e.source.endsWith('/api/v1/secrets'))!.message, /^403 Forbidden: secrets is forbidden: User "system:serviceaccount:kubeward:kubeward-scanner" cannot list resource "secrets"/);
+
+    const blocked = report.findings.filter((f) => f.status === 'not-evaluated' && /secrets could not be read|nodes\/proxy configz/.test(f.message));
+    const checks = new Set(blocked.map((f) => f.check));
+    assert.ok(checks.has('bootstrap-token-secret-present'), [...checks].join(', '));
+    assert.ok(blocked.some((f) => /nodes\/proxy configz/.test(f.message)), 'a kubelet check names the refused configz');
+    // Checks about Secrets or kubelets alone have nothing left to pass on (multi-component checks
+    // still judge the components they could see).
+    const single = [...checks].filter((id) => id.startsWith('kubelet-') || id.includes('secret'));
+    assert.ok(single.length >= 3, single.join(', '));
+    for (const id of single) {
+      const summary = report.checks.find((c) => c.id === id)!;
+      assert.deepEqual([summary.pass, summary.fail], [0, 0], `${id} judged without its input`);
+    }
+  });
+
+  it('without the nodes/proxy grant and with --no-kubelet-config: complete, kubelet checks not evaluated', async () => {
+    const rbac = scannerRbac().filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata?.name === 'kubeward-scanner-kubelet-config'));
+    const { code, report, log } = await scanAsScanner(rbac, ['--no-kubelet-config']);
+    assert.deepEqual(report.errors, []);
+    assert.equal(code, 0);
+    assert.ok(!log.some((r) => r.path.includes('/proxy/')));
+    assert.ok(report.findings.some((f) => f.status === 'not-evaluated' && f.message.includes('--no-kubelet-config')));
+  });
+});
