@@ -27,10 +27,10 @@ export async function run(): Promise<void> {
       const loadMs = performance.now() - loadStart;
       const rssBefore = process.memoryUsage().rss;
       const start = performance.now();
-      const result = await verifyEncryption(gateway, { resources: ['secrets', 'configmaps'], batchSize: 500 });
+      const result = await verifyEncryption(gateway, { resources: ['secrets', 'configmaps'], batchSize: 200 });
       const ms = performance.now() - start;
       if (result.summary.total !== KEYS) throw new Error(`read ${result.summary.total} keys, expected ${KEYS}`);
-      console.log(`etcd verify-encryption: ${KEYS} keys (${VALUE_BYTES} B values, mTLS, batches of 500)`);
+      console.log(`etcd verify-encryption: ${KEYS} keys (${VALUE_BYTES} B values, mTLS, batches of 200)`);
       console.log(`  load (txn puts):      ${(loadMs / 1000).toFixed(2)} s`);
       console.log(`  verify-encryption:    ${(ms / 1000).toFixed(2)} s  (${Math.round(KEYS / (ms / 1000))} keys/s; target < 10 s)`);
       console.log(`  plaintext Secrets:    ${result.summary.plaintextSecrets}, encrypted: ${result.summary.encrypted}`);

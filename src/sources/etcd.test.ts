@@ -171,6 +171,9 @@ describe('etcd against real servers', () => {
   });
 
   it('CLI verify-encryption: exit 2 with a clear message on TLS and connection errors', async () => {
+    const noCa = await kubeward('etcd', 'verify-encryption', '--endpoints', mtls!.endpoint, '--cert', tls.client.certPath, '--key', tls.client.keyPath);
+    assert.equal(noCa.code, 2);
+    assert.match(noCa.stderr, /--cacert is required/);
     const noClientCert = await kubeward('etcd', 'verify-encryption', '--endpoints', mtls!.endpoint, '--cacert', tls.ca.certPath);
     assert.equal(noClientCert.code, 2);
     assert.match(noClientCert.stderr, /kubeward etcd: .*etcd at https:\/\/127\.0\.0\.1:\d+/);

@@ -16,6 +16,9 @@ import {
 } from '../../sources/etcd.js';
 import { emit, oneOf, parseFlags } from '../args.js';
 
+/** Keys per range request: bounds the memory one reply takes (Secrets may hold up to 1 MiB each). */
+const DEFAULT_BATCH_SIZE = 200;
+
 export const USAGE = `Usage: kubeward etcd <verify-encryption|probe> [flags]
 
   verify-encryption  read the raw values of Secrets (and other resources) in etcd and report which
@@ -27,13 +30,14 @@ export const USAGE = `Usage: kubeward etcd <verify-encryption|probe> [flags]
 
 Flags:
   --endpoints URL[,URL]   etcd client URL(s), e.g. https://127.0.0.1:2379 (the first that answers is used)
-  --cacert FILE           CA that signed etcd's serving certificate (without it, probe does not verify the server)
+  --cacert FILE           CA that signed etcd's serving certificate (required by verify-encryption over
+                          https; without it, probe connects as an attacker would, unverified)
   --cert FILE, --key FILE client certificate and key (verify-encryption; e.g. apiserver-etcd-client.crt)
   --resources LIST        resources to read, named as EncryptionConfiguration names them
                           (default ${DEFAULT_RESOURCES.join(',')}; e.g. secrets,widgets.example.com)
   --encryption-config FILE  also read every resource this EncryptionConfiguration names
   --etcd-prefix PREFIX    kube-apiserver --etcd-prefix (default /registry)
-  --batch-size N          keys read per request (default 500)
+  --batch-size N          keys read per request (default ${DEFAULT_BATCH_SIZE})
   --format table|json     output format (default table)
   -o, --output FILE       write the output to FILE
 `;
@@ -74,9 +78,11 @@ export async function run(argv: string[]): Promise<number> {
 
   if (sub === 'verify-encryption') {
     if (!values.cert !== !values.key) throw new UsageError('--cert and --key go together');
+    // A server that is not verified could feed back any answer, "encrypted" included.
+    if (!ca && endpoints.some((e) => e.startsWith('https:'))) throw new UsageError('--cacert is required: the CA that signed etcd\'s serving certificate (e.g. /etc/kubernetes/pki/etcd/ca.crt)');
     const cert = values.cert ? await readInput('--cert', values.cert) : undefined;
     const key = values.key ? await readInput('--key', values.key) : undefined;
-    const batchSize = values['batch-size'] === undefined ? 500 : Number(values['batch-size']);
+    const batchSize = values['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(values['batch-size']);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
     const resources = values.resources ? values.resources.split(',').map((r) => r.trim()).filter(Boolean) : [...DEFAULT_RESOURCES];
     if (resources.some((r) => !/^[a-z0-9.-]+$/.test(r))) throw new UsageError(`--resources: expected resource names such as secrets,configmaps (got "${values.resources}")`);
@@ -135,7 +141,7 @@ async function readInput(flag: string, path: string): Promise<Buffer> {
 }
 
 function verificationTable(v: EncryptionVerification, unverifiedServer: boolean): string {
-  const lines = [`etcd ${v.endpoint}: ${v.summary.total} values read${unverifiedServer ? ' (server certificate not verified: give --cacert)' : ''}`, ''];
+  const lines = [`etcd ${v.endpoint}: ${v.summary.total} values read${unverifiedServer ? ' (plain http: the server was not authenticated)' : ''}`, ''];
   for (const [resource, s] of Object.entries(v.summary.byResource)) {
     lines.push(`  ${resource.padEnd(20)} ${String(s.total).padStart(7)} stored  ${String(s.encrypted).padStart(7)} encrypted  ${String(s.plaintext).padStart(7)} plaintext${s.unknown ? `  ${s.unknown} unknown prefix` : ''}`);
   }
