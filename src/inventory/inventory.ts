@@ -36,6 +36,9 @@ export class Inventory {
   private readonly byKind = new Map<string, Item[]>();
   private readonly byKey = new Map<string, Item>();
   private readonly byNamespace = new Map<string, Item[]>();
+  private readonly byNamespaceKind = new Map<string, Item[]>();
+  /** Security projection of each owner's pod template, computed once however many pods it has. */
+  private readonly ownerProjections = new Map<Item, unknown>();
   private podSpecCache: PodSpecRef[] | undefined;
 
   constructor(items: Item[], options: InventoryOptions = {}) {
@@ -48,7 +51,10 @@ export class Inventory {
     this.items = items;
     for (const item of items) {
       push(this.byKind, item.ref.kind, item);
-      if (item.ref.namespace) push(this.byNamespace, item.ref.namespace, item);
+      if (item.ref.namespace) {
+        push(this.byNamespace, item.ref.namespace, item);
+        push(this.byNamespaceKind, `${item.ref.namespace}\u0000${item.ref.kind}`, item);
+      }
       this.byKey.set(key(item.ref.kind, item.ref.namespace, item.ref.name), item);
     }
   }
@@ -64,8 +70,7 @@ export class Inventory {
   }
 
   inNamespace(namespace: string, kind?: string): Item[] {
-    const items = this.byNamespace.get(namespace) ?? [];
-    return kind ? items.filter((i) => i.ref.kind === kind) : items;
+    return (kind ? this.byNamespaceKind.get(`${namespace}\u0000${kind}`) : this.byNamespace.get(namespace)) ?? [];
   }
 
   /** Objects of a kind in a namespace whose labels a selector selects. */
@@ -122,8 +127,12 @@ export class Inventory {
     if (!owner?.kind || !owner.name) return false;
     const ownerItem = this.get(owner.kind, ref.namespace, owner.name);
     if (!ownerItem) return false;
-    const ownerSpec = this.podSpecOf(ownerItem);
-    return ownerSpec !== undefined && isDeepStrictEqual(securityProjection(ref.spec), securityProjection(ownerSpec.spec));
+    if (!this.ownerProjections.has(ownerItem)) {
+      const ownerSpec = this.podSpecOf(ownerItem);
+      this.ownerProjections.set(ownerItem, ownerSpec ? securityProjection(ownerSpec.spec) : undefined);
+    }
+    const ownerProjection = this.ownerProjections.get(ownerItem);
+    return ownerProjection !== undefined && isDeepStrictEqual(securityProjection(ref.spec), ownerProjection);
   }
 }
 

@@ -214,16 +214,12 @@ export function jsonListLines(text: string, expected?: number): number[] {
 function prettyListLines(text: string, expected: number): number[] | undefined {
   const first = /^\s*\{\s*(?:"[^"]*"\s*:\s*"[^"]*"\s*,\s*)*"items"\s*:\s*\[[ \t]*\r?\n([ \t]*)\{/.exec(text);
   if (!first) return undefined;
-  const marker = `\n${first[1]}{`;
+  const indent = first[1]!;
   const lines: number[] = [];
   let line = 1;
-  let counted = 0; // offset up to which newlines are counted
-  for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + marker.length)) {
-    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl <= at; nl = text.indexOf('\n', nl + 1)) {
-      line++;
-      counted = nl + 1;
-    }
-    lines.push(line);
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    if (text.charCodeAt(nl + 1 + indent.length) === 123 /* { */ && text.startsWith(indent, nl + 1)) lines.push(line);
   }
   return lines.length === expected ? lines : undefined;
 }
