@@ -20,6 +20,8 @@ import { emptyLoadResult, type LoadResult } from './types.js';
 export const STAT_SIDECAR = '.kubeward-stat.tsv';
 /** Files read for their text (certificates, configs) larger than this are refused. */
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+/** Files up to this size get per-field line numbers. */
+const MAX_FIELD_LINES_BYTES = 256 * 1024;
 const SYSTEMD_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 const MODPROBE_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
 const CERTIFICATE_DIRS = ['/etc/kubernetes/pki', '/var/lib/kubelet/pki'];
@@ -163,7 +165,9 @@ class NodeReader {
     if (text === undefined) return [];
     const source = this.local(path);
     const parsed = parseDocuments(text, source);
-    attachLines(text, parsed.items);
+    // Field lines need a second YAML parse; for huge files (a long audit policy) that costs
+    // seconds, so their findings point at the document's line instead.
+    if (text.length <= MAX_FIELD_LINES_BYTES) attachLines(text, parsed.items);
     for (const item of parsed.items) {
       if (item.ref.kind === 'Config') redactKubeconfig(item.object);
       this.result.items.push(item);
