@@ -29,7 +29,8 @@ export const USAGE = `Usage: kubeward etcd <verify-encryption|probe> [flags]
                      client read. Exit 1 when it does, 0 when it does not, 2 when unreachable.
 
 Flags:
-  --endpoints URL[,URL]   etcd client URL(s), e.g. https://127.0.0.1:2379 (the first that answers is used)
+  --endpoints URL[,URL]   etcd client URL(s), e.g. https://127.0.0.1:2379 (verify-encryption reads the
+                          first that answers; probe probes each)
   --cacert FILE           CA that signed etcd's serving certificate (required by verify-encryption over
                           https; without it, probe connects as an attacker would, unverified)
   --cert FILE, --key FILE client certificate and key (verify-encryption; e.g. apiserver-etcd-client.crt)
