@@ -23,6 +23,8 @@ export interface CertOptions {
   key?: KeySpec;
   /** Signature digest; default sha256. */
   digest?: 'sha256' | 'sha384' | 'sha1';
+  /** Sign with RSASSA-PSS (the issuer's key must be RSA). */
+  pss?: boolean;
   /** Validity; default from one hour ago for `days` (default 365) days. */
   notBefore?: Date;
   notAfter?: Date;
@@ -86,7 +88,7 @@ export class CertFactory {
     const signer = options.issuer ? ['-cert', options.issuer.certPath, '-keyfile', options.issuer.keyPath] : ['-selfsign', '-keyfile', keyPath];
     await run('openssl', [
       'ca', '-batch', '-notext', '-config', join(work, 'ca.cnf'), '-extensions', 'ext', '-in', csrPath, '-out', certPath,
-      '-md', options.digest ?? 'sha256', '-startdate', asn1Time(notBefore), '-enddate', asn1Time(notAfter), ...signer,
+      '-md', options.digest ?? 'sha256', ...(options.pss ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest'] : []), '-startdate', asn1Time(notBefore), '-enddate', asn1Time(notAfter), ...signer,
     ]);
     await rm(work, { recursive: true, force: true });
     const pem = await readFile(certPath, 'utf8');

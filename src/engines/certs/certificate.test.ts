@@ -50,6 +50,13 @@ describe('certificate facts', () => {
     assert.equal(isWeakRsa(certificateFacts(cases[0]!.cert.x509)), false);
   });
 
+  it('reads the hash of an RSASSA-PSS signature from its parameters', async () => {
+    const pss = await certs.leaf(ca, 'pss', { pss: true, digest: 'sha256' });
+    const facts = certificateFacts(pss.x509);
+    assert.deepEqual([facts.signature.name, facts.signature.oid, facts.signature.hash], ['RSASSA-PSS', '1.2.840.113549.1.1.10', 'sha256']);
+    assert.equal(await opensslSignatureAlgorithm(pss), 'rsassaPss');
+  });
+
   it('reads exact validity times, before 2050 (UTCTime) and after (GeneralizedTime)', async () => {
     const expired = await certs.leaf(ca, 'old', { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T12:30:00Z') });
     const longLived = await certs.leaf(ca, 'long', { notBefore: new Date('2024-06-01T00:00:00Z'), notAfter: new Date('2054-06-01T00:00:00Z') });
