@@ -22,5 +22,10 @@ for (const file of benches) {
     process.exitCode = 2;
     continue;
   }
-  await module.run();
+  try {
+    await module.run();
+  } catch (e) {
+    process.stderr.write(`${file} failed: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -29,10 +29,17 @@ type Mode = 'parse' | 'scan' | 'monokle';
 
 /** Runs one measurement in a fresh process. */
 function child(mode: Mode, file: string): Measurement {
-  const out = execFileSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--child', mode, file], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MB,
-  });
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--child', mode, file], {
+      encoding: 'utf8',
+      maxBuffer: 16 * MB,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '');
+    throw new Error(`the ${mode} measurement failed: ${stderr.split('\n').find((l) => /Error/.test(l)) ?? (e as Error).message}`);
+  }
   return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
 }
 
@@ -106,7 +113,7 @@ export async function run(): Promise<void> {
       try {
         monokle = child('monokle', file);
       } catch (e) {
-        monokle = `could not run: ${(e as Error).message.split('\n')[0]}`;
+        monokle = `could not run: ${(e as Error).message}`;
       }
       rows.push({ objects, bytes, parse, scan, monokle });
       const rssTarget = 4 * bytes + 150 * MB;
