@@ -154,6 +154,15 @@ describe('live cluster source', () => {
     assert.match(result.errors.find((e) => e.source.endsWith('/api/v1/services'))?.message ?? '', /^500 InternalError: .*after 3 attempts/);
   });
 
+  it('names the group whose discovery failed and lists the rest', async () => {
+    const { result } = await load([{ match: /^\/apis\/batch\/v1$/, mode: 'server-error' }], { attempts: 2 });
+    assert.deepEqual(result.errors.map((e) => e.source), [`${server.url}/apis/batch/v1`]);
+    assert.match(result.gaps.find((g) => g.scope === 'jobs')?.reason ?? '', /jobs \(discovery of its API group\) could not be read: request failed/);
+    assert.ok(result.gaps.some((g) => g.scope === 'cronjobs'));
+    assert.ok(result.items.some((i) => i.ref.kind === 'Deployment'));
+    assert.ok(!result.items.some((i) => i.ref.kind === 'Job'));
+  });
+
   it('keeps requests in flight within the concurrency bound', async () => {
     const before = server.maxInFlight();
     await load([{ match: /\?limit=/, mode: 'slow', delayMs: 20 }], { concurrency: 3 });
@@ -183,6 +192,28 @@ describe('managed control plane', () => {
       await server.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('older clusters', () => {
+  it('lists PodSecurityPolicies where the server still serves them (before 1.25)', async () => {
+    const psp = { apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'privileged' }, spec: { privileged: true } };
+    const dir = await mkdtemp(join(tmpdir(), 'kubeward-old-'));
+    for (const gitVersion of ['v1.24.17', 'v1.30.4']) {
+      const server = await startTestApiServer({ objects: [psp], gitVersion });
+      try {
+        const kubeconfig = join(dir, 'kubeconfig');
+        await server.writeKubeconfig(kubeconfig, { cert: await server.clientCert('admin', 'system:masters') });
+        const { result } = await loadCluster({ kubeconfig, kubeletConfig: false });
+        assert.deepEqual(result.errors, []);
+        const psps = result.items.filter((i) => i.ref.kind === 'PodSecurityPolicy');
+        assert.equal(psps.length, gitVersion === 'v1.24.17' ? 1 : 0, gitVersion);
+        if (psps.length) assert.equal(psps[0]!.object.apiVersion, 'policy/v1beta1');
+      } finally {
+        await server.close();
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
   });
 });
 

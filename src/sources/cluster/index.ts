@@ -50,8 +50,11 @@ export async function loadCluster(options: ClusterLoadOptions = {}): Promise<Clu
       throw new InputUnavailableError(`cannot read the API of ${connection.server} (context "${connection.context}"): ${e.message}`);
     }
 
+    const reported = new Set<ApiError>();
     const failed = (scope: string, error: ApiError, what: string) => {
-      result.errors.push({ source: error.url, message: error.message });
+      // One failed discovery request hides several types: one error, a gap for each.
+      if (!reported.has(error)) result.errors.push({ source: error.url, message: error.message });
+      reported.add(error);
       addGap(result.gaps, scope, `${what} could not be read: ${error.status === 403 ? 'forbidden' : 'request failed'} (${error.message})`);
     };
     for (const { type, error } of discovery.failures) failed(type.resource, error, `${type.resource} (discovery of its API group)`);

@@ -22,7 +22,7 @@ export function progressRenderer(stream: NodeJS.WriteStream, wanted: boolean): P
       const now = Date.now();
       if (now - last < REDRAW_MS) return;
       last = now;
-      const line = progressLine(event, stream.columns ?? 80);
+      const line = progressLine(event, stream.columns || 80);
       stream.write(`\r\u001b[2K${line}`);
       drawn = true;
     },
