@@ -33,8 +33,19 @@ export class EtcdServer {
     private readonly dataDir: string,
   ) {}
 
-  /** Starts etcd and waits until it answers (up to 20 s). */
+  /** Starts etcd and waits until it answers (up to 20 s each try). */
   static async start(options: StartEtcdOptions = {}, readyClient?: { cert: GeneratedCert; ca: GeneratedCert }): Promise<EtcdServer> {
+    // A free port can be taken by another process before etcd binds it: try again on new ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await EtcdServer.startOnce(options, readyClient);
+      } catch (e) {
+        if (attempt === 3 || !/address already in use/.test((e as Error).message)) throw e;
+      }
+    }
+  }
+
+  private static async startOnce(options: StartEtcdOptions, readyClient?: { cert: GeneratedCert; ca: GeneratedCert }): Promise<EtcdServer> {
     const [clientPort, peerPort] = await freePorts(2);
     const dataDir = await mkdtemp(join(tmpdir(), 'kubeward-etcd-'));
     const scheme = options.tls ? 'https' : 'http';
