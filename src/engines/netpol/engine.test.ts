@@ -192,6 +192,12 @@ spec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: "fd00:10::/64"}}]}]}
     assert.equal(graph.reach(ip('10.1.0.10'), pod(graph, 'other/client'), 80, 'TCP').allowed, false);
   });
 
+  it('a quoted numeric port is a problem: the API server rejects it as a port name', () => {
+    const graph = egress('[{ports: [{port: "80"}]}]');
+    assert.deepEqual(graph.problems.map((p) => p.field), ['spec.egress[0].ports[0].port']);
+    assert.equal(graph.reach(pod(graph, 'app/web'), ip('10.0.0.1'), 80, 'TCP').allowed, false);
+  });
+
   it('invalid CIDRs and peers are problems, and match nothing', () => {
     const graph = egress('[{to: [{ipBlock: {cidr: 10.0.0.0/33}}, {ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}, {}]}]');
     assert.deepEqual(graph.problems.map((p) => p.field), ['spec.egress[0].to[0].ipBlock', 'spec.egress[0].to[1]', 'spec.egress[0].to[2]']);

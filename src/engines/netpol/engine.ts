@@ -428,6 +428,8 @@ export class NetpolGraph {
 
 /** Reachability between classes of endpoints for one port query. */
 export class ReachMatrix {
+  private readonly confirmed = new Map<number, Tri>();
+
   constructor(
     private readonly classOf: Int32Array,
     private readonly representatives: Endpoint[],
@@ -444,8 +446,22 @@ export class ReachMatrix {
     return NO;
   }
 
-  between(source: Endpoint, destination: Endpoint): Tri {
-    return this.betweenClasses(this.classOf[source.index]!, this.classOf[destination.index]!);
+  /**
+   * Can `source` reach `destination`? With `confirm`, a candidate pair is decided by it, once
+   * per pair of classes.
+   */
+  between(source: Endpoint, destination: Endpoint, confirm?: (source: Endpoint, destination: Endpoint) => Tri): Tri {
+    const s = this.classOf[source.index]!;
+    const d = this.classOf[destination.index]!;
+    const candidate = this.betweenClasses(s, d);
+    if (candidate === NO || !confirm) return candidate;
+    const key = s * this.representatives.length + d;
+    let confirmed = this.confirmed.get(key);
+    if (confirmed === undefined) {
+      confirmed = confirm(this.representatives[s]!, this.representatives[d]!);
+      this.confirmed.set(key, confirmed);
+    }
+    return confirmed;
   }
 
   /**
@@ -530,19 +546,14 @@ export function reachabilityTable(graph: NetpolGraph, options: MatrixOptions): R
   const protocol = options.port !== undefined ? (options.protocol ?? 'TCP') : options.protocol;
   const matrix = graph.matrix(options.port !== undefined ? { port: options.port, protocol: protocol! } : 'any');
   // With no port, the class matrix only proposes candidates; the exact port sets decide.
-  const decide = (source: Endpoint, destination: Endpoint): Tri => {
-    const candidate = matrix.between(source, destination);
-    if (options.port !== undefined || candidate === NO) return candidate;
-    return graph.reachesOnSomePort(source, destination, protocol);
-  };
+  const confirm = options.port === undefined ? (s: Endpoint, d: Endpoint) => graph.reachesOnSomePort(s, d, protocol) : undefined;
   let rows: string[];
   let allowed: Tri[][];
   if (options.pods) {
     rows = endpoints.map((e) => e.id);
-    allowed = endpoints.map((s) => endpoints.map((d) => decide(s, d)));
+    allowed = endpoints.map((s) => endpoints.map((d) => matrix.between(s, d, confirm)));
   } else {
     rows = namespaces;
-    const confirm = options.port === undefined ? (s: Endpoint, d: Endpoint) => graph.reachesOnSomePort(s, d, protocol) : undefined;
     allowed = rows.map((source) => rows.map((destination) => matrix.betweenNamespaces(source, destination, confirm)));
   }
   return { port: options.port ?? null, protocol: protocol ?? null, rows, cols: rows, allowed: allowed.map((r) => r.map(triToBoolean)) };

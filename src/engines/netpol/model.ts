@@ -178,7 +178,10 @@ function compilePort(spec: { protocol?: string; port?: number | string; endPort?
   if (!protocol) problems.push({ item, field: `${field}.protocol`, message: `unknown protocol "${spec.protocol}"; it matches no traffic` });
   const port: CompiledPort = { protocol };
   if (spec.port !== undefined && spec.port !== null) {
-    // intstr: "80" in YAML may arrive as a string of digits; the API treats only the int form as a number.
+    if (typeof spec.port === 'string' && /^\d+$/.test(spec.port)) {
+      // intstr: a quoted "80" is a port name, and names must contain a letter: the API server rejects it.
+      problems.push({ item, field: `${field}.port`, message: `port "${spec.port}" is a string, not a number; the API server rejects it as a port name (write 80, not "80")` });
+    }
     port.port = spec.port;
     if (typeof spec.port === 'number' && typeof spec.endPort === 'number') {
       if (spec.endPort < spec.port) problems.push({ item, field: `${field}.endPort`, message: `endPort ${spec.endPort} is below port ${spec.port}; the API server rejects it` });
