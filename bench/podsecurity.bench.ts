@@ -30,13 +30,14 @@ function fixturePods(): { metadata: ObjectMeta | undefined; spec: PodSpec }[] {
 }
 
 export async function run(): Promise<void> {
-  const pods = fixturePods();
+  const fixtures = fixturePods();
+  const fixtureCount = fixtures.length;
   const plan = planFor('restricted', LATEST);
   let denied = 0;
   const pass = (withMessage: boolean) => {
     denied = 0;
-    for (let i = 0; i < pods.length; i++) {
-      const result = evaluatePlan(plan, pods[i]!.metadata, pods[i]!.spec);
+    for (let i = 0; i < fixtureCount; i++) {
+      const result = evaluatePlan(plan, fixtures[i]!.metadata, fixtures[i]!.spec);
       if (!result.allowed) {
         denied++;
         if (withMessage) denialMessage('restricted', LATEST, result.violations);
@@ -45,15 +46,26 @@ export async function run(): Promise<void> {
   };
   for (let i = 0; i < 20; i++) pass(true); // warm-up
   for (const withMessage of [false, true]) {
-    const rounds = 100;
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) pass(withMessage);
-    const seconds = (performance.now() - start) / 1000;
-    const perSecond = Math.round((rounds * pods.length) / seconds);
+    // CPU time of this process, not wall time: "per core" even when other processes share it.
+    // Best of several rounds, so a round slowed by a GC pause or a context switch does not count.
+    let best = Infinity;
+    let bestWall = Infinity;
+    const rounds = 10;
+    const passesPerRound = 20;
+    for (let r = 0; r < rounds; r++) {
+      const start = process.cpuUsage();
+      const wallStart = performance.now();
+      for (let i = 0; i < passesPerRound; i++) pass(withMessage);
+      const used = process.cpuUsage(start);
+      bestWall = Math.min(bestWall, (performance.now() - wallStart) / 1000);
+      best = Math.min(best, (used.user + used.system) / 1e6);
+    }
+    const pods = passesPerRound * fixtureCount;
+    const perSecond = Math.round(pods / best);
     process.stdout.write(
       `podsecurity: restricted:latest ${withMessage ? 'verdicts + denial messages' : 'verdicts + violations'}: ` +
-        `${perSecond.toLocaleString('en-US')} pods/s (${((seconds * 1e6) / (rounds * pods.length)).toFixed(2)} µs/pod; ` +
-        `${pods.length} fixture pods, ${denied} denied; target >= 100,000 pods/s)\n`,
+        `${perSecond.toLocaleString('en-US')} pods/s on one core (${((best * 1e6) / pods).toFixed(2)} µs/pod CPU; ` +
+        `wall clock ${Math.round(pods / bestWall).toLocaleString('en-US')} pods/s; ${fixtureCount} fixture pods, ${denied} denied; target >= 100,000 pods/s)\n`,
     );
   }
 }

@@ -12,14 +12,14 @@ const HANDLERS = ['postStart', 'preStop'] as const;
 const ACTIONS = ['httpGet', 'tcpSocket'] as const;
 
 /** Adds the non-empty hosts of a probe or handler; returns whether it had any. */
-function collectHosts(handler: Probe | null | undefined, path: string, hosts: string[], fields: string[]): boolean {
+function collectHosts(handler: Probe | null | undefined, path: () => string, hosts: string[], fields: string[]): boolean {
   if (!handler) return false;
   let found = false;
   for (const action of ACTIONS) {
     const host = handler[action]?.host;
     if (typeof host === 'string' && host !== '') {
       hosts.push(host);
-      fields.push(`${path}.${action}.host`);
+      fields.push(`${path()}.${action}.host`);
       found = true;
     }
   }
@@ -32,10 +32,10 @@ function hostProbesAndHostLifecycle_1_34(_metadata: unknown, spec: PodSpec): Vio
   const fields: string[] = [];
   visitContainers(spec, (c, list, i) => {
     let bad = false;
-    for (const probe of PROBES) bad = collectHosts(c[probe], containerField(list, i, probe), hosts, fields) || bad;
+    for (const probe of PROBES) bad = collectHosts(c[probe], () => containerField(list, i, probe), hosts, fields) || bad;
     const lifecycle = c.lifecycle;
     if (lifecycle) {
-      for (const handler of HANDLERS) bad = collectHosts(lifecycle[handler], containerField(list, i, `lifecycle.${handler}`), hosts, fields) || bad;
+      for (const handler of HANDLERS) bad = collectHosts(lifecycle[handler], () => containerField(list, i, `lifecycle.${handler}`), hosts, fields) || bad;
     }
     if (bad) badContainers.push(nameOf(c));
   });
