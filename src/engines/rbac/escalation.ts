@@ -210,13 +210,14 @@ export class EscalationGraph {
   private readonly edgeKeys = new Map<string, Edge>();
   private readonly roleFacts = new Map<RoleRecord, RuleFacts[]>();
   private readonly pending: string[] = [];
+  private userNames: string[] | undefined;
 
   constructor(private readonly index: RbacIndex, private readonly facts: ClusterFacts) {
     for (const t of TARGETS) this.node(targetId(t), 'target', t);
     this.addEdge(targetId('secrets'), targetId('cluster-admin'), 'equivalent', 'every Secret includes the credentials of privileged accounts and controllers (the guide: effectively cluster-admin)', []);
     this.addEdge(targetId('nodes'), targetId('cluster-admin'), 'equivalent', 'the kubelet API of every node runs commands in every pod, control-plane pods included', []);
     for (const subject of index.subjects()) this.principal(subject);
-    while (this.pending.length > 0) this.expand(this.pending.shift()!);
+    for (let i = 0; i < this.pending.length; i++) this.expand(this.pending[i]!);
   }
 
   private node(id: string, kind: NodeKind, label: string, subject?: SubjectId): GraphNode {
@@ -286,7 +287,7 @@ export class EscalationGraph {
         if (f.tokens) this.accountEdges(from, scope, f.tokens.names, 'serviceaccount-token', `creates tokens (serviceaccounts/token) ${where}`, c());
         if (f.impersonateServiceAccounts) this.accountEdges(from, scope, f.impersonateServiceAccounts.names, 'impersonate', `impersonates ServiceAccounts ${where}`, c());
         if (cluster && f.impersonateUsers) {
-          const users = f.impersonateUsers.names ?? this.index.subjects().filter((s) => s.kind === 'User').map((s) => s.name);
+          const users = f.impersonateUsers.names ?? (this.userNames ??= this.index.subjects().filter((s) => s.kind === 'User').map((s) => s.name));
           for (const name of users) this.addEdge(from, this.principal(resolveUser(name)), 'impersonate', `impersonates user ${name}`, c());
         }
         if (cluster && f.impersonateGroups) {

@@ -125,9 +125,14 @@ export class RbacIndex {
   private readonly bindingsByRole = new Map<string, BindingRecord[]>();
   /** Grants by user name or group name. */
   private readonly grantsBySubject = new Map<string, Grant[]>();
-  /** Resource rules by each entry of their `resources` ("pods", "*", "*\/scale"). */
+  /**
+   * Resource rules by the namespace of their Role ("" for ClusterRoles) and each entry of their
+   * `resources` ("pods", "*", "*\/scale"): a Role only ever applies in its own namespace.
+   */
   private readonly rulesByResource = new Map<string, IndexedRule[]>();
   private readonly nonResourceRules: IndexedRule[] = [];
+  /** Bindings by role and by binding namespace ("" for ClusterRoleBindings). */
+  private readonly bindingsByRoleAndNamespace = new Map<string, BindingRecord[]>();
 
   constructor(items: readonly Item[], options: RbacOptions = {}) {
     const clusterRoleItems = items.filter((i) => i.ref.kind === 'ClusterRole');
@@ -199,7 +204,7 @@ export class RbacIndex {
     this.roleByKey.set(roleKey(role.kind, role.namespace, role.name), role);
     role.rules.forEach((rule, ruleIndex) => {
       const entry = { role, rule, ruleIndex };
-      for (const r of new Set(rule.resources)) push(this.rulesByResource, r, entry);
+      for (const r of new Set(rule.resources)) push(this.rulesByResource, `${role.namespace ?? ''}\u0000${r}`, entry);
       if (rule.nonResourceURLs.length > 0) this.nonResourceRules.push(entry);
     });
   }
@@ -217,6 +222,7 @@ export class RbacIndex {
     } else binding.roleError = `unsupported role reference kind "${kind}"`;
     if (key) {
       push(this.bindingsByRole, key, binding);
+      push(this.bindingsByRoleAndNamespace, `${key}\u0000${binding.namespace ?? ''}`, binding);
       const role = this.roleByKey.get(key);
       if (role) binding.role = role;
       else binding.roleError = `${kind} "${name}"${kind === 'Role' ? ` in namespace "${binding.namespace}"` : ''} does not exist`;
@@ -296,15 +302,22 @@ export class RbacIndex {
     return [...new Set(this.grantsFor(user).flatMap((g) => (g.scope ? [g.scope] : [])))].sort();
   }
 
-  /** Roles with a rule that allows the request. */
+  /**
+   * Roles with a rule that allows the request, and the first such rule: ClusterRoles, and the
+   * Roles of the request's namespace (no other Role can apply to it).
+   */
   rolesAllowing(attrs: RequestAttributes): Map<RoleRecord, IndexedRule> {
-    const candidates: IndexedRule[] = [];
-    if (isResourceRequest(attrs)) {
-      const sub = attrs.subresource ?? '';
-      for (const key of new Set([combinedResource(attrs), '*', ...(sub ? [`*/${sub}`] : [])])) candidates.push(...(this.rulesByResource.get(key) ?? []));
-    } else candidates.push(...this.nonResourceRules);
     const out = new Map<RoleRecord, IndexedRule>();
-    for (const c of candidates) if (!out.has(c.role) && ruleAllows(attrs, c.rule)) out.set(c.role, c);
+    const consider = (list: IndexedRule[] | undefined) => {
+      for (const c of list ?? []) if (!out.has(c.role) && ruleAllows(attrs, c.rule)) out.set(c.role, c);
+    };
+    if (!isResourceRequest(attrs)) {
+      consider(this.nonResourceRules);
+      return out;
+    }
+    const sub = attrs.subresource ?? '';
+    const keys = new Set([combinedResource(attrs), '*', ...(sub ? [`*/${sub}`] : [])]);
+    for (const ns of attrs.namespace ? ['', attrs.namespace] : ['']) for (const key of keys) consider(this.rulesByResource.get(`${ns}\u0000${key}`));
     return out;
   }
 
@@ -317,8 +330,9 @@ export class RbacIndex {
     const bySubject = new Map<string, WhoCanSubject>();
     const grants: Grant[] = [];
     for (const role of this.rolesAllowing(attrs).keys()) {
-      for (const binding of this.bindingsOf(role)) {
-        if (binding.namespace !== undefined && binding.namespace !== namespace) continue;
+      const key = roleKey(role.kind, role.namespace, role.name);
+      const bindings = [...(this.bindingsByRoleAndNamespace.get(`${key}\u0000`) ?? []), ...(namespace ? (this.bindingsByRoleAndNamespace.get(`${key}\u0000${namespace}`) ?? []) : [])];
+      for (const binding of bindings) {
         for (const s of binding.subjects) {
           const subject = resolveSubject(s, binding.namespace);
           if (subject) grants.push({ binding, role, subject, ...(binding.namespace ? { scope: binding.namespace } : {}) });
