@@ -30,6 +30,6 @@ describe('security-updates', () => {
       'win-1: kubelet on win-1 (kubelet v1.32.0) is affected by CVE-2025-0426',
       'win-1: kubelet on win-1 (kubelet v1.32.0) is affected by CVE-2024-9042',
     ]);
-    assert.deepEqual(results.filter((r) => r.status === 'pass').map((r) => r.subject.ref.kind), ['ControlPlane']);
+    assert.deepEqual(results.filter((r) => r.status === 'pass').map((r) => `${r.subject.ref.kind} ${r.subject.ref.name}`), ['Pod kube-apiserver-cp-1']);
   });
 });

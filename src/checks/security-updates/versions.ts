@@ -1,6 +1,7 @@
 // Shared by this section's checks: which versions the input shows for the control plane and for
 // each node's kubelet, each as the subject findings name.
 
+import { componentRuns } from '../../engines/config/index.js';
 import { detectKubeVersion, parseKubeVersion, type KubeVersion } from '../../inventory/version.js';
 import type { Item } from '../../inventory/types.js';
 import type { CheckContext, Subject } from '../types.js';
@@ -32,7 +33,11 @@ export function controlPlaneVersion(ctx: CheckContext): VersionedSubject | { rea
   const version = ctx.k8sVersion ?? (fromApiServer ? detected?.version : undefined);
   if (!version) return { reason: 'the Kubernetes version is unknown: give --k8s-version, or include the kube-apiserver static pod' };
   if (fromApiServer && detected!.version.text === version.text) {
-    return { subject: CONTROL_PLANE, what: 'control plane', component: 'kube-apiserver', version, source: detected!.source };
+    // Name the kube-apiserver pod, so the finding points at the manifest to change.
+    const run = componentRuns(ctx.inventory, 'kube-apiserver').find((r) => r.pod);
+    const subject = run ? { ref: run.ref, location: run.location } : CONTROL_PLANE;
+    const field = run?.pod ? { field: `${run.pod.containerPath}.image` } : {};
+    return { subject, what: 'control plane', component: 'kube-apiserver', version, source: detected!.source, ...field };
   }
   if (!fromApiServer && detected && detected.version.text === version.text) {
     return {
