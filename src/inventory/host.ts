@@ -77,3 +77,15 @@ export interface HostSnapshot {
   /** Users of /etc/passwd by name (uid), to judge owners such as etcd's. */
   users?: Record<string, number>;
 }
+
+/**
+ * The node path of a file this node root read (its location minus the root), or undefined when
+ * the file was not read from this root: with root "/" every absolute path starts with the root,
+ * so the list of files read decides.
+ */
+export function nodePathOf(host: HostSnapshot, file: string): string | undefined {
+  const prefix = host.root.replace(/\/+$/, '');
+  if (!file.startsWith(`${prefix}/`)) return undefined;
+  const path = file.slice(prefix.length);
+  return host.files.some((f) => f.path === path) ? path : undefined;
+}

@@ -10,7 +10,7 @@ import { basename, join, posix } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node as YamlNode } from 'yaml';
 import { COMPONENTS, componentOf } from '../engines/config/command-line.js';
 import { attachFieldLines } from '../inventory/field-lines.js';
-import type { HostCommandLine, HostConfigFile, HostFile, HostSnapshot, ModprobeRule } from '../inventory/host.js';
+import { nodePathOf, type HostCommandLine, type HostConfigFile, type HostFile, type HostSnapshot, type ModprobeRule } from '../inventory/host.js';
 import type { Item, K8sObject } from '../inventory/types.js';
 import { parseDocuments } from './documents.js';
 import { describeFsError } from './files.js';
@@ -587,7 +587,7 @@ function parsePasswd(text: string | undefined): Record<string, number> {
  */
 export function collapseMirrorPods(load: LoadResult): LoadResult {
   if (load.hosts.length === 0) return load;
-  const hostOf = (file: string) => load.hosts.find((h) => file.startsWith(h.root.endsWith('/') ? h.root : `${h.root}/`));
+  const hostOf = (file: string) => load.hosts.find((h) => nodePathOf(h, file) !== undefined);
   const statics: { namespace: string; name: string; host: string }[] = [];
   for (const item of load.items) {
     const host = item.ref.kind === 'Pod' ? hostOf(item.location.file) : undefined;

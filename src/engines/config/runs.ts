@@ -3,7 +3,7 @@
 // Each flag keeps where it was written.
 
 import { fieldLineOf } from '../../inventory/field-lines.js';
-import type { HostSnapshot } from '../../inventory/host.js';
+import { nodePathOf, type HostSnapshot } from '../../inventory/host.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import type { Location, ResourceRef } from '../../inventory/types.js';
 import { componentOf, findComponent, parseCommandLineFlags, type Component, type ComponentInstance, type FlagValue } from './command-line.js';
@@ -28,7 +28,7 @@ export interface ComponentRun {
 
 /** The node root a file was read from, if any. */
 export function hostOfFile(inventory: Inventory, file: string): HostSnapshot | undefined {
-  return inventory.hosts.find((h) => file === h.root || file.startsWith(h.root.endsWith('/') ? h.root : `${h.root}/`));
+  return inventory.hosts.find((h) => nodePathOf(h, file) !== undefined);
 }
 
 function podRun(inventory: Inventory, instance: ComponentInstance): ComponentRun {

@@ -100,7 +100,7 @@ describe('etcdSettings', () => {
     const inv = new Inventory(inventoryFromYaml(pod('etcd', ['--config-file=/etc/etcd/etcd.yaml', '--client-cert-auth=true'], `    env:
     - {name: ETCD_AUTO_TLS, value: "true"}`)).items.map((i) => ({ ...i, location: { file: '/node/etc/kubernetes/manifests/etcd.yaml', line: 1 } })), {
       hosts: [{
-        name: 'cp1', root: '/node', files: [], certificates: [], modprobeRules: [], processes: [],
+        name: 'cp1', root: '/node', files: [{ path: '/etc/kubernetes/manifests/etcd.yaml', mode: 0o600, uid: 0, gid: 0, size: 1, type: 'file' }], certificates: [], modprobeRules: [], processes: [],
         configFiles: [{ path: '/etc/etcd/etcd.yaml', file: '/node/etc/etcd/etcd.yaml', data: { 'client-transport-security': { 'cert-file': '/pki/server.crt' } }, lines: { 'client-transport-security.cert-file': 3 } }],
       }],
     });
