@@ -201,6 +201,17 @@ export class NetpolGraph {
     return inNamespace;
   }
 
+  /** The best answer of any of a rule's peers. */
+  private anyPeerMatches(peers: CompiledPeer[], policyNamespace: string, party: Party, notes?: Set<string>): Tri {
+    let best: Tri = NO;
+    for (const peer of peers) {
+      const match = this.peerMatches(peer, policyNamespace, party, notes);
+      if (match === YES) return YES;
+      if (match > best) best = match;
+    }
+    return best;
+  }
+
   /** Do the rule's ports allow the query on a destination with these container ports? */
   portsMatch(rule: CompiledRule, destinationPorts: EndpointPort[] | undefined, query: PortQuery): boolean {
     if (!rule.ports) return true;
@@ -248,7 +259,7 @@ export class NetpolGraph {
       let policyBest: Tri = NO;
       for (const rule of policy[direction]!) {
         if (!this.portsMatch(rule, destinationPorts, query)) continue;
-        const match = rule.peers ? maxTri(rule.peers.map((p) => this.peerMatches(p, policy.namespace, peer, notes))) : YES;
+        const match = rule.peers ? this.anyPeerMatches(rule.peers, policy.namespace, peer, notes) : YES;
         if (match > policyBest) policyBest = match;
         if (policyBest === YES) break;
       }
@@ -286,7 +297,7 @@ export class NetpolGraph {
     let possible = emptyPortSet();
     for (const policy of this.policiesSelecting(subject, direction)) {
       for (const rule of policy[direction]!) {
-        const match = rule.peers ? maxTri(rule.peers.map((p) => this.peerMatches(p, policy.namespace, { endpoint: peer }))) : YES;
+        const match = rule.peers ? this.anyPeerMatches(rule.peers, policy.namespace, { endpoint: peer }) : YES;
         if (match === NO) continue;
         const ports = this.rulePorts(rule, destination.ports);
         possible = unionPorts(possible, ports);
@@ -485,12 +496,6 @@ export class ReachMatrix {
 
 function onlyNameLabel(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels ?? {}).every((k) => k === NAMESPACE_NAME_LABEL) && (selector.matchExpressions ?? []).every((e) => e.key === NAMESPACE_NAME_LABEL);
-}
-
-function maxTri(values: Tri[]): Tri {
-  let best: Tri = NO;
-  for (const v of values) if (v > best) best = v;
-  return best;
 }
 
 function fullBits(count: number, words: number): Uint32Array {
