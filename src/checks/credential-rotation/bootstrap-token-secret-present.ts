@@ -10,7 +10,7 @@ export default defineCheck({
   severity: 'medium',
   title: 'Bootstrap token still present',
   docs: {
-    what: `Reports every bootstrap token Secret (kube-system, named bootstrap-token-<id>, or of type ${BOOTSTRAP_TOKEN_TYPE}). Of its data kubeward reads only the "expiration" key, which is not secret; it never reads token-secret or prints any value. A token without expiration is high severity; one whose expiration has passed is still stored, which means the controller-manager's tokencleaner is not running. When the Secrets could not be listed, the check is not evaluated.`,
+    what: `Reports every bootstrap token Secret (kube-system, named bootstrap-token-<id>, or of type ${BOOTSTRAP_TOKEN_TYPE}). Of its data kubeward reads only the "expiration" key, which is not secret; it never reads token-secret or prints any value. A token without expiration is high severity (in a live scan, which reads Secrets as metadata only, the expiration is unknown and the token is reported at medium); one whose expiration has passed is still stored, which means the controller-manager's tokencleaner is not running. When the Secrets could not be listed, the check is not evaluated.`,
     why: 'A bootstrap token lets anyone who holds it join a node (and, through the node identity, read the Secrets of the pods scheduled there) or authenticate as system:bootstrappers. The guide asks to revoke bootstrap tokens once the nodes have joined; a token without expiration is a permanent cluster credential.',
     references: [
       'Securing a Cluster: Rotate infrastructure credentials frequently',
@@ -33,7 +33,7 @@ kubeadm token create --ttl 1h --print-join-command`,
     for (const secret of secrets) {
       if (!isBootstrapToken(secret)) continue;
       found = true;
-      yield judge(secret, now);
+      yield judge(secret, now, inventory.gap('secret-data'));
     }
     if (found || secrets.length === 0) return;
     // Secrets were visible and none is a bootstrap token.
@@ -86,9 +86,11 @@ function expirationOf(secret: Item): string | undefined {
   return typeof encoded === 'string' ? Buffer.from(encoded, 'base64').toString('utf8') : undefined;
 }
 
-function judge(secret: Item, now: Date): FailResult {
+/** `dataGap`: why Secret data is not in the input (a live scan reads Secrets as metadata only). */
+function judge(secret: Item, now: Date, dataGap: string | undefined): FailResult {
   const name = `bootstrap token ${secret.ref.name}`;
   const expiration = expirationOf(secret);
+  if (expiration === undefined && dataGap) return fail(secret, `${name} is still present; whether it expires is unknown (${dataGap})`);
   if (expiration === undefined) return fail(secret, `${name} has no expiration: it stays valid until deleted`, { severity: 'high' });
   const at = new Date(expiration);
   if (Number.isNaN(at.getTime())) return fail(secret, `${name} has an expiration that is not an RFC 3339 time, so it never expires`, { severity: 'high' });

@@ -74,6 +74,18 @@ data: {token-id: YWJjZGVm, token-secret: ${marker}, expiration: ${Buffer.from('2
     assert.ok(!JSON.stringify([legacy, bootstrap]).includes('SECRET-TOKEN-VALUE') && !JSON.stringify([legacy, bootstrap]).includes(marker));
   });
 
+  it('does not call a token without expiration when Secret data was not read (live scans)', async () => {
+    const { items } = inventoryFromYaml(`apiVersion: v1
+kind: Secret
+type: bootstrap.kubernetes.io/token
+metadata: {name: bootstrap-token-abcdef, namespace: kube-system}`);
+    const inventory = new Inventory(items, { gaps: [{ scope: 'secret-data', reason: 'Secrets are read as metadata only' }] });
+    const results = await runExample(bootstrapTokenSecretPresent, { description: 'live', build: () => inventory });
+    assert.deepEqual(results.map((r) => [r.status, r.status === 'fail' ? [r.severity ?? 'check severity', r.message] : null]), [
+      ['fail', ['check severity', 'bootstrap token bootstrap-token-abcdef is still present; whether it expires is unknown (Secrets are read as metadata only)']],
+    ]);
+  });
+
   it('is not evaluated when Secrets could not be listed', async () => {
     const inventory = new Inventory([], { gaps: [{ scope: 'secrets', reason: 'forbidden: cannot list secrets' }] });
     const results = await runExample(bootstrapTokenSecretPresent, { description: 'gap', build: () => inventory });
