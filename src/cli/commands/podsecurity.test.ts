@@ -92,4 +92,28 @@ describe('kubeward podsecurity', () => {
     assert.match(r.stdout, /violate the new PodSecurity enforce level "baseline:latest" \(1 of 1 workloads\)\n  DaemonSet kube-flannel-ds \(.*kube-flannel.yml:\d+\): non-default capabilities, host namespaces, hostPath volumes/);
     assert.match(r.stdout, /namespace "kube-system" .*\n  all 1 workloads would be allowed at enforce=baseline:latest/);
   });
+
+  it('--namespace-dry-run --format json gives results and, per namespace, its current policy and refusals', () => {
+    const d = dir({
+      'ns.yaml': `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels: {pod-security.kubernetes.io/enforce: bogus, pod-security.kubernetes.io/warn: baseline}
+---
+${BAD}`,
+    });
+    const r = kubeward('--namespace-dry-run', 'restricted', '--version', 'v1.29', '--format', 'json', d);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.results[0].level, 'restricted');
+    assert.equal(out.results[0].version, 'v1.29');
+    const [shop] = out.namespaces;
+    assert.equal(shop.namespace, 'shop');
+    assert.equal(shop.current, 'enforce=restricted:latest, audit=privileged:latest, warn=baseline:latest');
+    assert.deepEqual(shop.labelErrors, [{ key: 'pod-security.kubernetes.io/enforce', value: 'bogus', error: 'must be one of privileged, baseline, restricted' }]);
+    assert.equal(shop.workloads, 1);
+    assert.equal(shop.refused[0].resource.name, 'backup');
+    assert.equal(shop.refused[0].reasons, 'host namespaces, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile');
+  });
 });
