@@ -79,7 +79,7 @@ data: {token-id: YWJjZGVm, token-secret: ${marker}, expiration: ${Buffer.from('2
 kind: Secret
 type: bootstrap.kubernetes.io/token
 metadata: {name: bootstrap-token-abcdef, namespace: kube-system}`);
-    const inventory = new Inventory(items, { gaps: [{ scope: 'secret-data', reason: 'Secrets are read as metadata only' }] });
+    const inventory = new Inventory([...items], { gaps: [{ scope: 'secret-data', reason: 'Secrets are read as metadata only' }] });
     const results = await runExample(bootstrapTokenSecretPresent, { description: 'live', build: () => inventory });
     assert.deepEqual(results.map((r) => [r.status, r.status === 'fail' ? [r.severity ?? 'check severity', r.message] : null]), [
       ['fail', ['check severity', 'bootstrap token bootstrap-token-abcdef is still present; whether it expires is unknown (Secrets are read as metadata only)']],
