@@ -213,6 +213,24 @@ type: kubernetes.io/service-account-token
       cr('secret-reader', '[{apiGroups: [""], resources: [secrets], verbs: [list]}]')).graph();
     const next = g.shortestPaths('cluster-admin');
     assert.deepEqual(EscalationGraph.pathFrom('user:eve', next)!.map((e) => e.type), ['impersonate', 'wildcard']);
-    assert.ok(g.outgoing('user:eve').some((e) => e.to === 'role:ClusterRole/secret-reader@*' && e.type === 'bind'));
+    assert.ok(g.outgoing('user:eve').some((e) => e.to === 'role:ClusterRole/secret-reader@*ns' && e.type === 'bind'));
+  });
+});
+
+describe('escalation graph: RoleBindings in every namespace', () => {
+  it('binding a ClusterRole with RoleBindings everywhere grants no cluster-scoped rights', () => {
+    const g = build(
+      cr('binder', '[{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], resourceNames: [node-proxy], verbs: [bind]}, {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}]') +
+      crb('b', 'binder', '[{kind: User, name: eve}]') +
+      cr('node-proxy', '[{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}, {apiGroups: [""], resources: [pods], verbs: [create]}]')).graph();
+    const role = 'role:ClusterRole/node-proxy@*ns';
+    assert.ok(g.outgoing('user:eve').some((e) => e.to === role));
+    assert.deepEqual(g.outgoing(role).map((e) => `${e.type}>${e.to}`), ['create-workloads>hub:accounts:*']);
+  });
+  it('a wildcard Role in a namespace makes its holder admin of that namespace only', () => {
+    const g = build(role('team', 'all', '[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]') + rb('team', 'b', 'Role', 'all', '[{kind: User, name: eve}]')).graph();
+    const edges = g.outgoing('user:eve').map((e) => `${e.type}>${e.to}`);
+    assert.ok(edges.includes('wildcard>hub:admin:team'));
+    assert.ok(!edges.some((e) => e.endsWith('target:cluster-admin')));
   });
 });

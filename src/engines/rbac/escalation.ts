@@ -199,8 +199,10 @@ interface Combined {
   signerApprove?: Cite;
 }
 
-/** ALL = the grant applies in every namespace (a ClusterRoleBinding). */
+/** ALL = a ClusterRoleBinding: every namespace and cluster-scoped resources. */
 const ALL = '*';
+/** RoleBindings the principal can create in every namespace: namespaced resources only. */
+const EVERY_NAMESPACE = '*ns';
 
 export class EscalationGraph {
   readonly nodes = new Map<string, GraphNode>();
@@ -268,14 +270,17 @@ export class EscalationGraph {
 
   private grantEdges(from: string, grants: { role: RoleRecord; scope: string; cite: (f: RuleFacts) => Cite }[]): void {
     const combined: Combined = { createRoleBindings: new Map(), bindClusterRoles: [], bindRoles: [], escalateRoles: new Map(), writeRoles: new Map() };
-    for (const { role, scope, cite } of grants) {
+    for (const grant of grants) {
+      const { role, cite } = grant;
       // Cluster-scoped resources (users, nodes, clusterroles, CSRs, webhooks, PVs) are granted
       // only by ClusterRoleBindings: a RoleBinding's requests always carry its namespace.
-      const cluster = scope === ALL;
+      const cluster = grant.scope === ALL;
+      const scope = grant.scope === EVERY_NAMESPACE ? ALL : grant.scope;
       for (const f of this.factsOfRole(role)) {
         const c = () => [cite(f)];
-        const where = cluster ? 'in every namespace' : `in namespace ${scope}`;
+        const where = scope === ALL ? 'in every namespace' : `in namespace ${scope}`;
         if (f.wildcard && cluster) this.addEdge(from, targetId('cluster-admin'), 'wildcard', 'holds every verb on every resource cluster-wide', c());
+        if (f.wildcard && !cluster) this.addEdge(from, hub('admin', scope), 'wildcard', `holds every verb on every resource ${where}`, c());
         if (f.workloads) this.addEdge(from, hub('accounts', scope), 'create-workloads', `creates ${f.workloads} ${where}, so runs pods as any ServiceAccount there and mounts its Secrets`, c());
         if (f.exec) this.addEdge(from, hub('running', scope), 'exec-into-pods', `uses ${f.exec} ${where}, so acts as the accounts of the pods running there`, c());
         if (f.secrets) {
@@ -298,8 +303,7 @@ export class EscalationGraph {
         if (f.createRoleBindings && !combined.createRoleBindings.has(scope)) combined.createRoleBindings.set(scope, cite(f));
         if (cluster && f.createClusterRoleBindings) combined.createClusterRoleBindings ??= cite(f);
         if (f.bindClusterRoles) combined.bindClusterRoles.push({ scope, names: f.bindClusterRoles.names, cite: cite(f) });
-        if (f.bindRoles && !cluster) combined.bindRoles.push({ scope, names: f.bindRoles.names, cite: cite(f) });
-        if (f.bindRoles && cluster) combined.bindRoles.push({ scope: ALL, names: f.bindRoles.names, cite: cite(f) });
+        if (f.bindRoles) combined.bindRoles.push({ scope, names: f.bindRoles.names, cite: cite(f) });
         if (cluster && f.escalateClusterRoles) combined.escalateClusterRoles ??= cite(f);
         if (cluster && f.writeClusterRoles) combined.writeClusterRoles ??= cite(f);
         if (f.escalateRoles && !combined.escalateRoles.has(scope)) combined.escalateRoles.set(scope, cite(f));
@@ -333,7 +337,7 @@ export class EscalationGraph {
         if (b.names === null) this.addEdge(from, hub('admin', where), 'bind', `binds any ${isRole ? 'Role' : 'ClusterRole'} with a RoleBinding ${where === ALL ? 'in every namespace' : `in namespace ${where}`}`, [create, b.cite]);
         else for (const name of b.names) {
           if (isRole && where === ALL) continue;
-          this.roleEdge(from, isRole ? 'Role' : 'ClusterRole', isRole ? where : undefined, name, where, [create, b.cite]);
+          this.roleEdge(from, isRole ? 'Role' : 'ClusterRole', isRole ? where : undefined, name, where === ALL ? EVERY_NAMESPACE : where, [create, b.cite]);
         }
       }
     }
@@ -353,11 +357,11 @@ export class EscalationGraph {
     if (!role) return;
     const id = `role:${kind}/${namespace ? `${namespace}/` : ''}${name}@${scope}`;
     if (!this.nodes.has(id)) {
-      this.node(id, 'role', `${kind} ${name} ${scope === ALL ? 'cluster-wide' : `in ${scope}`}`);
+      this.node(id, 'role', `${kind} ${name} ${scope === ALL ? 'cluster-wide' : scope === EVERY_NAMESPACE ? 'in every namespace' : `in ${scope}`}`);
       const ref = { kind: role.kind, name: role.name, ...(role.namespace ? { namespace: role.namespace } : {}) };
-      this.grantEdges(id, [{ role, scope, cite: (f) => ({ binding: { kind: scope === ALL ? 'ClusterRoleBinding' : 'RoleBinding', name: '(one they create)', ...(scope === ALL ? {} : { namespace: scope }) }, role: ref, rule: f.rule, ruleIndex: f.ruleIndex }) }]);
+      this.grantEdges(id, [{ role, scope, cite: (f) => ({ binding: { kind: scope === ALL ? 'ClusterRoleBinding' : 'RoleBinding', name: '(one they create)', ...(scope === ALL || scope === EVERY_NAMESPACE ? {} : { namespace: scope }) }, role: ref, rule: f.rule, ruleIndex: f.ruleIndex }) }]);
     }
-    this.addEdge(from, id, 'bind', `binds ${kind} ${name} to itself ${scope === ALL ? 'cluster-wide' : `in namespace ${scope}`}`, cites);
+    this.addEdge(from, id, 'bind', `binds ${kind} ${name} to itself ${scope === ALL ? 'cluster-wide' : scope === EVERY_NAMESPACE ? 'in every namespace' : `in namespace ${scope}`}`, cites);
   }
 
   private accountEdges(from: string, scope: string, names: string[] | null, type: EdgeType, description: string, cites: Cite[]): void {
