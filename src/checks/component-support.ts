@@ -34,9 +34,18 @@ function componentSubject(component: string): Subject {
   return { ref: { kind: 'Component', name: component } };
 }
 
+/** The effective settings of every run of a component, built once per scan. */
+export function runsOf(ctx: CheckContext, component: FlagComponent): ComponentSettings[] {
+  return ctx.shared(`config:${component}`, () => BUILDERS[component](ctx.inventory, ctx.k8sVersion));
+}
+
+export function kubeletsOf(ctx: CheckContext): KubeletSettings[] {
+  return ctx.shared('config:kubelet', () => kubeletSettings(ctx.inventory, ctx.k8sVersion));
+}
+
 /** The settings of every run of a component, or one not-evaluated result saying none was found. */
 export function* forEachRun(ctx: CheckContext, component: FlagComponent, judge: (s: ComponentSettings) => Iterable<CheckResult>): Iterable<CheckResult> {
-  const runs = ctx.shared(`config:${component}`, () => BUILDERS[component](ctx.inventory, ctx.k8sVersion));
+  const runs = runsOf(ctx, component);
   if (runs.length === 0) {
     yield notEvaluated(componentSubject(component), absentReason(ctx, component));
     return;
@@ -44,8 +53,29 @@ export function* forEachRun(ctx: CheckContext, component: FlagComponent, judge: 
   for (const settings of runs) yield* judge(settings);
 }
 
+/**
+ * For checks over several components: every run of those present, silently skipping absent ones
+ * (a worker node has no scheduler); one not-evaluated result, with the first component's reason,
+ * when none is present at all.
+ */
+export function* forEachRunOf(
+  ctx: CheckContext,
+  components: readonly FlagComponent[],
+  judge: (s: ComponentSettings) => Iterable<CheckResult>,
+  judgeKubelet?: (k: KubeletSettings) => Iterable<CheckResult>,
+): Iterable<CheckResult> {
+  const runs = components.flatMap((c) => runsOf(ctx, c));
+  const kubelets = judgeKubelet ? kubeletsOf(ctx) : [];
+  if (runs.length + kubelets.length === 0) {
+    yield notEvaluated(componentSubject(components[0]!), absentReason(ctx, components[0]!));
+    return;
+  }
+  for (const settings of runs) yield* judge(settings);
+  if (judgeKubelet) for (const kubelet of kubelets) yield* judgeKubelet(kubelet);
+}
+
 export function* forEachKubelet(ctx: CheckContext, judge: (s: KubeletSettings) => Iterable<CheckResult>): Iterable<CheckResult> {
-  const kubelets = ctx.shared('config:kubelet', () => kubeletSettings(ctx.inventory, ctx.k8sVersion));
+  const kubelets = kubeletsOf(ctx);
   if (kubelets.length === 0) {
     yield notEvaluated(componentSubject('kubelet'), absentReason(ctx, 'kubelet'));
     return;

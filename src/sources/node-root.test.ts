@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +10,7 @@ import { runScan } from '../scan/run.js';
 import { SHARED } from '../testing/index.js';
 import { loadPaths } from './files.js';
 import { collapseMirrorPods, readNodeRoot } from './node-root.js';
+import { emptyLoadResult } from './types.js';
 
 /** Writes a file under a root with a real mode. */
 async function put(root: string, path: string, text: string, mode = 0o644): Promise<void> {
@@ -281,16 +283,28 @@ spec:
   });
 });
 
-describe('control-plane checks on a manifests-only scan', () => {
-  it('give one not-evaluated result each, never a pass', async () => {
-    const text = await readFile(join(SHARED, 'real-world/argo-cd/install.yaml'), 'utf8');
-    const load = await loadPaths([join(SHARED, 'real-world/argo-cd/install.yaml')]);
-    assert.ok(text.length > 0 && load.items.length > 0);
+describe('control-plane checks on manifests-only scans of real installs', () => {
+  const CONTROL_PLANE_CHECKS = [
+    'apiserver-authorization-mode-insecure', 'node-restriction-admission-disabled', 'apiserver-anonymous-auth-enabled',
+    'apiserver-serving-cert-missing', 'etcd-client-cert-auth-disabled', 'kubelet-read-only-port-open', 'kubelet-anonymous-auth-enabled',
+    'risky-kernel-module-not-blocked', 'credential-file-permissions', 'component-serves-on-all-interfaces',
+  ];
+  for (const name of readdirSync(join(SHARED, 'real-world')).filter((n) => !n.includes('.'))) {
+    it(`${name}: one not-evaluated result per check, never a pass`, async () => {
+      const load = await loadPaths([join(SHARED, 'real-world', name)]);
+      assert.ok(load.items.length > 0);
+      const report = runScan(load, { now: new Date('2026-01-01T00:00:00Z') });
+      for (const id of CONTROL_PLANE_CHECKS) {
+        const summary = report.checks.find((c) => c.id === id)!;
+        assert.deepEqual([summary.pass, summary.fail, summary.notEvaluated], [0, 0, 1], id);
+      }
+      assert.match(report.checks.find((c) => c.id === 'node-restriction-admission-disabled')!.reason!, /no kube-apiserver static pod or process in the input; scan with --node-root or --cluster/);
+    });
+  }
+
+  it('use the source\'s reason when the live API could not show the control plane', () => {
+    const load = { ...emptyLoadResult(), gaps: [{ scope: 'kube-apiserver', reason: 'managed control plane (EKS): kube-apiserver flags are not visible' }] };
     const report = runScan(load, { now: new Date('2026-01-01T00:00:00Z') });
-    for (const id of ['apiserver-authorization-mode-insecure', 'node-restriction-admission-disabled', 'apiserver-anonymous-auth-enabled', 'etcd-client-cert-auth-disabled', 'kubelet-read-only-port-open', 'risky-kernel-module-not-blocked', 'credential-file-permissions']) {
-      const summary = report.checks.find((c) => c.id === id)!;
-      assert.deepEqual([summary.pass, summary.fail, summary.notEvaluated], [0, 0, 1], id);
-    }
-    assert.match(report.checks.find((c) => c.id === 'node-restriction-admission-disabled')!.reason!, /no kube-apiserver static pod or process in the input; scan with --node-root or --cluster/);
+    assert.equal(report.checks.find((c) => c.id === 'apiserver-authorization-mode-insecure')!.reason, 'managed control plane (EKS): kube-apiserver flags are not visible');
   });
 });

@@ -1,4 +1,4 @@
-import { componentPodYaml, forEachRun, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRunOf, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 
 export default defineCheck({
@@ -16,18 +16,17 @@ export default defineCheck({
     - --bind-address=127.0.0.1
     - --port=0            # only on versions before 1.24 / 1.23`,
   *evaluate(ctx) {
-    for (const component of ['kube-controller-manager', 'kube-scheduler'] as const) {
-      yield* forEachRun(ctx, component, function* (s) {
-        const port = s.get('port');
-        if (port.value && port.value !== '0' && port.origin.kind === 'flag') {
-          yield fail(runSubject(s.run, port), `${component} serves the insecure port ${port.value} without TLS or authentication${from(port)}`, { severity: 'high', field: port.origin.field });
-        }
-        const bind = s.get('bind-address');
-        if (bind.unresolved) return yield notEvaluated(runSubject(s.run, bind), bind.unresolved);
-        if (bind.value && isLoopbackHost(hostOfAddress(bind.value))) yield pass(runSubject(s.run, bind));
-        else yield fail(runSubject(s.run, bind), `${component} listens on ${bind.value ?? 'all interfaces'}${from(bind)}`, bind.origin.kind === 'flag' ? { field: bind.origin.field } : {});
-      });
-    }
+    yield* forEachRunOf(ctx, ['kube-controller-manager', 'kube-scheduler'], function* (s) {
+      const component = s.run.component;
+      const port = s.get('port');
+      if (port.value && port.value !== '0' && port.origin.kind === 'flag') {
+        yield fail(runSubject(s.run, port), `${component} serves the insecure port ${port.value} without TLS or authentication${from(port)}`, { severity: 'high', field: port.origin.field });
+      }
+      const bind = s.get('bind-address');
+      if (bind.unresolved) return yield notEvaluated(runSubject(s.run, bind), bind.unresolved);
+      if (bind.value && isLoopbackHost(hostOfAddress(bind.value))) yield pass(runSubject(s.run, bind));
+      else yield fail(runSubject(s.run, bind), `${component} listens on ${bind.value ?? 'all interfaces'}${from(bind)}`, bind.origin.kind === 'flag' ? { field: bind.origin.field } : {});
+    });
   },
   examples: {
     fail: [componentPodYaml('kube-scheduler', ['--bind-address=0.0.0.0', '--kubeconfig=/etc/kubernetes/scheduler.conf'])],

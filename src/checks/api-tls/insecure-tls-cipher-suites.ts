@@ -1,5 +1,5 @@
 import { INSECURE_CIPHER_SUITES, type Setting } from '../../engines/config/index.js';
-import { componentPodYaml, forEachKubelet, forEachRun, from, kubeletSubject, listOf, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRunOf, from, kubeletSubject, listOf, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
 
@@ -24,13 +24,10 @@ export default defineCheck({
 
     - --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256`,
   *evaluate(ctx) {
-    for (const component of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const) {
-      yield* forEachRun(ctx, component, function* (s) {
-        const setting = s.get('tls-cipher-suites');
-        yield judge(component, setting, runSubject(s.run, setting));
-      });
-    }
-    yield* forEachKubelet(ctx, function* (k) {
+    yield* forEachRunOf(ctx, ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], function* (s) {
+      const setting = s.get('tls-cipher-suites');
+      yield judge(s.run.component, setting, runSubject(s.run, setting));
+    }, function* (k) {
       const setting = k.get('tlsCipherSuites');
       yield judge(`kubelet on ${k.node}`, setting, kubeletSubject(k, setting));
     });

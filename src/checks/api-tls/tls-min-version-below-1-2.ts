@@ -1,5 +1,5 @@
 import type { Setting } from '../../engines/config/index.js';
-import { componentPodYaml, forEachKubelet, forEachRun, from, kubeletSubject, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRunOf, from, kubeletSubject, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
 
@@ -27,13 +27,10 @@ export default defineCheck({
     - --tls-min-version=VersionTLS12          # control-plane flags
     tlsMinVersion: VersionTLS12               # KubeletConfiguration`,
   *evaluate(ctx) {
-    for (const component of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const) {
-      yield* forEachRun(ctx, component, function* (s) {
-        const setting = s.get('tls-min-version');
-        yield judge(component, setting, runSubject(s.run, setting));
-      });
-    }
-    yield* forEachKubelet(ctx, function* (k) {
+    yield* forEachRunOf(ctx, ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], function* (s) {
+      const setting = s.get('tls-min-version');
+      yield judge(s.run.component, setting, runSubject(s.run, setting));
+    }, function* (k) {
       const setting = k.get('tlsMinVersion');
       yield judge(`kubelet on ${k.node}`, setting, kubeletSubject(k, setting));
     });
