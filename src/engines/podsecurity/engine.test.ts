@@ -6,7 +6,7 @@ import {
   DEFAULT_REGISTRY, buildRegistry, denialMessage, describePolicy, evaluatePod, findPodSecurityConfiguration,
   isExemptNamespace, planFor, policyToEvaluate, parseVersion, type PodSecurityResult, type PssCheck,
 } from './index.js';
-import { goQuote } from './format.js';
+import { compareStrings, goQuote } from './format.js';
 
 const v = (text: string) => {
   const parsed = parseVersion(text);
@@ -137,6 +137,11 @@ describe('podsecurity messages (as upstream writes them)', () => {
 
   it('Go quoting escapes like strconv.Quote', () => {
     assert.equal(goQuote('a"b\\c\n\u0001\u007f\u0085é'), '"a\\"b\\\\c\\n\\x01\\x7f\\u0085é"');
+    assert.equal(goQuote('x\u200by\u{1F600}\u{E0001}'), '"x\\u200by\u{1F600}\\U000e0001"');
+  });
+
+  it('sorts strings in Go (UTF-8 byte) order', () => {
+    assert.deepEqual(['b', 'B', '\uFF21', '\u{1F600}', 'a'].sort(compareStrings), ['B', 'a', 'b', '\uFF21', '\u{1F600}']);
   });
 });
 

@@ -17,13 +17,32 @@ export function sortedUnique(items: Iterable<string>): string[] {
   return [...new Set(items)].sort(compareStrings);
 }
 
+/**
+ * Go's string order: UTF-8 bytes, which is code point order. UTF-16 code units differ from it only
+ * where a surrogate meets U+E000..U+FFFF, so those two ranges swap places before comparing.
+ */
 export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 const GO_ESCAPES: Record<string, string> = {
   '\u0007': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u000b': '\\v', '"': '\\"', '\\': '\\\\',
 };
+
+/** Printable as Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols, ASCII space. */
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
 /** Go's %q (strconv.Quote) for the strings a pod carries. */
 export function goQuote(text: string): string {
@@ -35,9 +54,10 @@ export function goQuote(text: string): string {
       continue;
     }
     const code = ch.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code >= 0x80 && code < 0xa0) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
+    if (code < 0x80 ? code >= 0x20 && code !== 0x7f : PRINTABLE.test(ch)) out += ch;
+    else if (code < 0x80) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
   }
   return `${out}"`;
 }
