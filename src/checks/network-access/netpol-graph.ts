@@ -8,7 +8,7 @@ import type { Item } from '../../inventory/types.js';
 import type { CheckContext, Subject } from '../types.js';
 
 export function netpolGraph(ctx: CheckContext): NetpolGraph {
-  return ctx.shared('netpol-graph', () => new NetpolGraph(ctx.inventory));
+  return ctx.shared('netpol-graph', () => new NetpolGraph(ctx.inventory, { k8sVersion: ctx.k8sVersion }));
 }
 
 /** The Namespace object, or a reference to the namespace when the input has none. */

@@ -2,15 +2,17 @@
 
 import { NetpolGraph, parseIp, parseProtocol, reachabilityTable, type Party, type Protocol, type ReachabilityTable, type ReachVerdict } from '../../engines/netpol/index.js';
 import { UsageError } from '../../errors.js';
-import { buildInventory } from '../../scan/run.js';
+import { parseKubeVersion } from '../../inventory/version.js';
+import { buildInventory, resolveVersion } from '../../scan/run.js';
 import { loadPaths } from '../../sources/files.js';
 import type { LoadResult } from '../../sources/types.js';
 import { oneOf, parseFlags } from '../args.js';
 
 export const USAGE = `Usage:
   kubeward netpol reach (--from NS/POD | --from-ip IP) (--to NS/POD | --to-ip IP) --port N
-                        [--protocol TCP|UDP|SCTP] [--format table|json] PATH...
-  kubeward netpol matrix [--port N] [--protocol P] [-n NS]... [--pods] [--format table|json] PATH...
+                        [--protocol TCP|UDP|SCTP] [--format table|json] [--k8s-version V] PATH...
+  kubeward netpol matrix [--port N] [--protocol P] [-n NS]... [--pods] [--format table|json]
+                         [--k8s-version V] PATH...
 
 Decides with the exact NetworkPolicy semantics whether traffic is allowed: the source's egress
 and the destination's ingress must both allow it. PATH holds manifests or kubectl get -o yaml
@@ -24,13 +26,18 @@ matrix: rows are sources, columns destinations; a namespace cell is allowed when
 the row namespace can reach some pod of the column namespace. Without --port, a cell asks
 "on some port". An answer the input cannot decide (namespace labels or pod IPs missing) is
 null in JSON and "?" in the table; the reason is printed on stderr.
+
+--k8s-version (default: detected from the input, else current) selects release semantics:
+before 1.22 the API server drops endPort; before 1.21 namespaces lack kubernetes.io/metadata.name.
 `;
 
-async function load(paths: string[]): Promise<{ graph: NetpolGraph; incomplete: boolean }> {
+async function load(paths: string[], versionFlag: string | undefined): Promise<{ graph: NetpolGraph; incomplete: boolean }> {
   if (paths.length === 0) throw new UsageError('nothing to read: give a PATH (or "-" for stdin)');
+  if (versionFlag !== undefined && !parseKubeVersion(versionFlag)) throw new UsageError(`--k8s-version is not a version: ${versionFlag}`);
   const result: LoadResult = await loadPaths(paths);
   for (const e of result.errors) process.stderr.write(`kubeward netpol: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  const graph = new NetpolGraph(buildInventory(result));
+  const inventory = buildInventory(result);
+  const graph = new NetpolGraph(inventory, { k8sVersion: resolveVersion(inventory, result, versionFlag).version });
   for (const p of graph.problems) {
     process.stderr.write(`kubeward netpol: ${p.item.location.file}${p.item.location.line ? `:${p.item.location.line}` : ''}: NetworkPolicy ${p.item.ref.namespace}/${p.item.ref.name} ${p.field}: ${p.message}\n`);
   }
@@ -115,6 +122,7 @@ async function reach(argv: string[]): Promise<number> {
     port: { type: 'string' },
     protocol: { type: 'string' },
     format: { type: 'string' },
+    'k8s-version': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -124,7 +132,7 @@ async function reach(argv: string[]): Promise<number> {
   const port = parsePort(values.port);
   if (port === undefined) throw new UsageError('--port is required');
   const protocol = protocolFlag(values.protocol) ?? 'TCP';
-  const { graph, incomplete } = await load(positionals);
+  const { graph, incomplete } = await load(positionals, values['k8s-version']);
   const source = party(graph, 'from', values.from, values['from-ip']);
   const destination = party(graph, 'to', values.to, values['to-ip']);
   const verdict = graph.reach(source, destination, port, protocol);
@@ -143,6 +151,7 @@ async function matrix(argv: string[]): Promise<number> {
     namespace: { type: 'string', short: 'n', multiple: true },
     pods: { type: 'boolean' },
     format: { type: 'string' },
+    'k8s-version': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -151,7 +160,7 @@ async function matrix(argv: string[]): Promise<number> {
   const format = oneOf('format', values.format, ['table', 'json'] as const, 'table');
   const port = parsePort(values.port);
   const protocol = protocolFlag(values.protocol);
-  const { graph, incomplete } = await load(positionals);
+  const { graph, incomplete } = await load(positionals, values['k8s-version']);
   const table = reachabilityTable(graph, {
     ...(port !== undefined ? { port } : {}),
     ...(protocol ? { protocol } : {}),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SHARED, inventoryFromYaml } from '../../testing/index.js';
+import { parseKubeVersion } from '../../inventory/version.js';
 import { cidrContains, cidrCovers, parseCidr, parseIp } from './cidr.js';
 import { NetpolGraph, NO, UNKNOWN, YES, type Party } from './engine.js';
 import { effectivePolicyTypes } from './model.js';
@@ -391,5 +392,36 @@ describe('real world: Argo CD install.yaml (7 NetworkPolicies, no namespace give
     for (const endpoint of graph.endpoints) {
       assert.equal(graph.reach({ endpoint }, METADATA_V4, 80, 'TCP').allowed, true, endpoint.id);
     }
+  });
+});
+
+describe('semantics per Kubernetes release', () => {
+  const POLICY = `${PODS}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: range, namespace: app}
+spec:
+  podSelector: {}
+  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}}], ports: [{port: 8000, endPort: 8080}]}]
+`;
+  const at = (version?: string) => new NetpolGraph(inventoryFromYaml(POLICY), { k8sVersion: version ? parseKubeVersion(version) : undefined });
+
+  it('the current semantics when the version is unknown, and from 1.22 on', () => {
+    for (const graph of [at(), at('1.22.0'), at('v1.31.2')]) {
+      assert.deepEqual(graph.semantics, { endPort: true, namespaceNameLabel: true });
+      assert.equal(graph.reach(pod(graph, 'other/client'), pod(graph, 'app/web'), 8080, 'TCP').allowed, true);
+    }
+  });
+
+  it('before 1.22 the API server drops endPort: only the first port is allowed', () => {
+    const graph = at('1.21.14');
+    assert.equal(graph.reach(pod(graph, 'other/client'), pod(graph, 'app/web'), 8000, 'TCP').allowed, true);
+    assert.equal(graph.reach(pod(graph, 'other/client'), pod(graph, 'app/web'), 8080, 'TCP').allowed, false);
+  });
+
+  it('before 1.21 namespaces carry no kubernetes.io/metadata.name label', () => {
+    const graph = at('1.20.15');
+    assert.deepEqual(graph.semantics, { endPort: false, namespaceNameLabel: false });
+    assert.equal(graph.reach(pod(graph, 'other/client'), pod(graph, 'app/web'), 8000, 'TCP').allowed, false);
   });
 });

@@ -17,11 +17,14 @@
 // - hostNetwork pods are not governed by NetworkPolicy in most CNIs: they are treated as not
 //   isolated, and selectors matching them as a peer are undecided (their traffic carries the
 //   node's IP).
+// Semantics that changed between releases (endPort, the namespace name label) follow the
+// version given, see versions.ts.
 // Where the input does not decide a question (a template has no IP, a namespace without a
 // Namespace object has unknown labels), the answer is "unknown", never a guess.
 
 import type { Inventory } from '../../inventory/inventory.js';
 import { selectorMatches, type LabelSelector } from '../../inventory/labels.js';
+import type { KubeVersion } from '../../inventory/version.js';
 import { cidrContains, type IpAddress } from './cidr.js';
 import {
   compilePolicy,
@@ -37,6 +40,7 @@ import {
   type NamespaceInfo,
   type PolicyProblem,
 } from './model.js';
+import { semanticsFor, type NetpolSemantics } from './versions.js';
 import { addPorts, emptyPortSet, fullPortSet, intersectPorts, isEmptyPortSet, MAX_PORT, unionPorts, type PortSet, type Protocol } from './ports.js';
 
 /** A three-valued answer: no, cannot be decided from the input, yes. Ordered so max/min work. */
@@ -92,10 +96,13 @@ export class NetpolGraph {
   private readonly selectingCache = { ingress: new Map<number, CompiledPolicy[]>(), egress: new Map<number, CompiledPolicy[]>() };
   private classCache: { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } | undefined;
 
-  constructor(inventory: Inventory) {
+  readonly semantics: NetpolSemantics;
+
+  constructor(inventory: Inventory, options: { k8sVersion?: KubeVersion | undefined } = {}) {
+    this.semantics = semanticsFor(options.k8sVersion);
     this.endpoints = endpointsOf(inventory);
-    this.namespaces = namespacesOf(inventory);
-    this.policies = inventory.ofKind('NetworkPolicy').map((item) => compilePolicy(item, this.problems));
+    this.namespaces = namespacesOf(inventory, this.semantics);
+    this.policies = inventory.ofKind('NetworkPolicy').map((item) => compilePolicy(item, this.problems, this.semantics));
     for (const policy of this.policies) {
       const list = this.policiesByNamespace.get(policy.namespace);
       if (list) list.push(policy);
@@ -167,9 +174,11 @@ export class NetpolGraph {
     const cacheKey = `${this.selectorKey(selector)}\u0001${namespace}`;
     let result = this.namespaceMatchCache.get(cacheKey);
     if (result === undefined) {
-      const info = this.namespaces.get(namespace) ?? { name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace }, labelsKnown: false };
+      const info = this.namespaces.get(namespace) ?? { name: namespace, labels: this.semantics.namespaceNameLabel ? { [NAMESPACE_NAME_LABEL]: namespace } : {}, labelsKnown: false };
       const matches = selectorMatches(selector, info.labels);
-      result = info.labelsKnown || onlyNameLabel(selector) ? (matches ? YES : NO) : UNKNOWN;
+      // Without the Namespace object only the name label is known, and only where the API server sets it.
+      const decidable = info.labelsKnown || isEmptySelector(selector) || (this.semantics.namespaceNameLabel && onlyNameLabel(selector));
+      result = decidable ? (matches ? YES : NO) : UNKNOWN;
       this.namespaceMatchCache.set(cacheKey, result);
     }
     if (result === UNKNOWN) notes?.add(`namespace "${namespace}" has no Namespace object in the input, so its labels (other than ${NAMESPACE_NAME_LABEL}) are unknown`);
@@ -492,6 +501,10 @@ export class ReachMatrix {
     }
     return best;
   }
+}
+
+function isEmptySelector(selector: LabelSelector): boolean {
+  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
 
 function onlyNameLabel(selector: LabelSelector): boolean {

@@ -3,3 +3,4 @@ export { NetpolGraph, ReachMatrix, reachabilityTable, type MatrixOptions, type R
 export { parseIp, parseCidr, cidrContains, cidrCovers, type IpAddress, type Cidr } from './cidr.js';
 export { PROTOCOLS, parseProtocol, describePorts, type Protocol, type PortSet } from './ports.js';
 export { effectivePolicyTypes, NAMESPACE_NAME_LABEL, type Endpoint, type CompiledPolicy, type CompiledRule, type CompiledPeer, type NamespaceInfo, type PolicyProblem } from './model.js';
+export { semanticsFor, type NetpolSemantics } from './versions.js';

@@ -9,6 +9,7 @@ import { containersOf, type PodSpec } from '../../inventory/pod.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
 import { parseCidr, parseIp, type Cidr, type IpAddress } from './cidr.js';
 import { parseProtocol, type Protocol } from './ports.js';
+import type { NetpolSemantics } from './versions.js';
 
 /** The label the API server sets on every namespace (immutable, since Kubernetes 1.21). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -123,7 +124,7 @@ export function effectivePolicyTypes(spec: NetworkPolicySpec): { ingress: boolea
   return { ingress: true, egress: (spec.egress ?? []).length > 0 };
 }
 
-export function compilePolicy(item: Item, problems: PolicyProblem[]): CompiledPolicy {
+export function compilePolicy(item: Item, problems: PolicyProblem[], semantics: NetpolSemantics): CompiledPolicy {
   const spec = ((item.object as { spec?: NetworkPolicySpec }).spec ?? {}) as NetworkPolicySpec;
   const types = effectivePolicyTypes(spec);
   const compileRules = (rules: NetworkPolicyRuleSpec[] | null | undefined, direction: 'ingress' | 'egress'): CompiledRule[] =>
@@ -132,7 +133,7 @@ export function compilePolicy(item: Item, problems: PolicyProblem[]): CompiledPo
       const peersSpec = (direction === 'ingress' ? rule.from : rule.to) ?? [];
       const peers = peersSpec.length === 0 ? undefined : peersSpec.map((peer, i) => compilePeer(peer, item, `${field}.${direction === 'ingress' ? 'from' : 'to'}[${i}]`, problems));
       const portsSpec = rule.ports ?? [];
-      const ports = portsSpec.length === 0 ? undefined : portsSpec.map((p, i) => compilePort(p, item, `${field}.ports[${i}]`, problems));
+      const ports = portsSpec.length === 0 ? undefined : portsSpec.map((p, i) => compilePort(p, item, `${field}.ports[${i}]`, problems, semantics));
       return { index, peers, ports, named: (ports ?? []).some((p) => typeof p.port === 'string') };
     });
   return {
@@ -173,7 +174,7 @@ function compilePeer(peer: NetworkPolicyPeerSpec, item: Item, field: string, pro
   };
 }
 
-function compilePort(spec: { protocol?: string; port?: number | string; endPort?: number }, item: Item, field: string, problems: PolicyProblem[]): CompiledPort {
+function compilePort(spec: { protocol?: string; port?: number | string; endPort?: number }, item: Item, field: string, problems: PolicyProblem[], semantics: NetpolSemantics): CompiledPort {
   const protocol = parseProtocol(spec.protocol);
   if (!protocol) problems.push({ item, field: `${field}.protocol`, message: `unknown protocol "${spec.protocol}"; it matches no traffic` });
   const port: CompiledPort = { protocol };
@@ -183,7 +184,7 @@ function compilePort(spec: { protocol?: string; port?: number | string; endPort?
       problems.push({ item, field: `${field}.port`, message: `port "${spec.port}" is a string, not a number; the API server rejects it as a port name (write 80, not "80")` });
     }
     port.port = spec.port;
-    if (typeof spec.port === 'number' && typeof spec.endPort === 'number') {
+    if (typeof spec.port === 'number' && typeof spec.endPort === 'number' && semantics.endPort) {
       if (spec.endPort < spec.port) problems.push({ item, field: `${field}.endPort`, message: `endPort ${spec.endPort} is below port ${spec.port}; the API server rejects it` });
       else port.endPort = spec.endPort;
     }
@@ -191,12 +192,12 @@ function compilePort(spec: { protocol?: string; port?: number | string; endPort?
   return port;
 }
 
-/** Namespaces of the input with their labels. */
-export function namespacesOf(inventory: Inventory): Map<string, NamespaceInfo> {
+/** Namespaces of the input with their labels (and the name label the API server adds). */
+export function namespacesOf(inventory: Inventory, semantics: NetpolSemantics): Map<string, NamespaceInfo> {
   const out = new Map<string, NamespaceInfo>();
   for (const name of inventory.namespaces()) {
     const object = inventory.get('Namespace', undefined, name);
-    const labels = { ...(object?.object.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: name };
+    const labels = { ...(object?.object.metadata?.labels ?? {}), ...(semantics.namespaceNameLabel ? { [NAMESPACE_NAME_LABEL]: name } : {}) };
     out.set(name, { name, labels, labelsKnown: object !== undefined });
   }
   return out;
