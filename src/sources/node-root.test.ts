@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -100,11 +100,13 @@ users:
     apiserverCert = certificate(join(root, 'etc/kubernetes/pki'), 'apiserver').cert;
     await chmod(join(root, 'etc/kubernetes/pki/apiserver.key'), 0o600);
     const kubeletPair = certificate(root, 'kubelet-client');
-    await put(root, '/var/lib/kubelet/pki/kubelet-client-current.pem', kubeletPair.cert + kubeletPair.key, 0o600);
+    await put(root, '/var/lib/kubelet/pki/kubelet-client-2026-01-01.pem', kubeletPair.cert + kubeletPair.key, 0o600);
+    // An absolute link, as the kubelet makes it: in a copy it must resolve under the root.
+    await symlink('/var/lib/kubelet/pki/kubelet-client-2026-01-01.pem', join(root, 'var/lib/kubelet/pki/kubelet-client-current.pem'));
     await put(root, '/usr/lib/systemd/system/kubelet.service', KUBELET_UNIT);
     await put(root, '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf', KUBEADM_DROP_IN);
     await put(root, '/var/lib/kubelet/kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock"\n');
-    await put(root, '/etc/default/kubelet', 'KUBELET_EXTRA_ARGS=--read-only-port=10255\n');
+    await put(root, '/etc/default/kubelet', 'KUBELET_EXTRA_ARGS="--read-only-port=10255 --tls-cert-file=/var/lib/kubelet/pki/kubelet-client-current.pem"\n');
     await put(root, '/var/lib/kubelet/config.yaml', 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: false\nreadOnlyPort: 0\n', 0o600);
     await put(root, '/var/lib/kubelet/config.d/50-local.conf', 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthorization:\n  mode: AlwaysAllow\n', 0o600);
     await put(root, '/etc/modprobe.d/blacklist.conf', '# hardening\nblacklist dccp\ninstall sctp /bin/true\n');
@@ -148,7 +150,9 @@ users:
     const host = result.hosts[0]!;
     assert.ok(host.certificates.every((c) => !c.pem.includes('PRIVATE KEY')));
     const paths = host.certificates.map((c) => c.path).sort();
-    assert.deepEqual(paths, ['/etc/kubernetes/pki/apiserver.crt', '/var/lib/kubelet/pki/kubelet-client-current.pem']);
+    assert.deepEqual(paths, ['/etc/kubernetes/pki/apiserver.crt', '/var/lib/kubelet/pki/kubelet-client-2026-01-01.pem', '/var/lib/kubelet/pki/kubelet-client-current.pem']);
+    const linked = host.certificates.find((c) => c.path.endsWith('kubelet-client-current.pem'))!;
+    assert.equal(linked.pem, host.certificates.find((c) => c.path.endsWith('2026-01-01.pem'))!.pem);
     assert.equal(host.certificates.find((c) => c.path.endsWith('apiserver.crt'))!.pem.trim(), apiserverCert.trim());
   });
 
@@ -194,6 +198,7 @@ users:
       '/usr/bin/kubelet', '--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf', '--kubeconfig=/etc/kubernetes/kubelet.conf',
       '--config=/var/lib/kubelet/config.yaml', '--config-dir=/var/lib/kubelet/config.d',
       '--container-runtime-endpoint=unix:///run/containerd/containerd.sock', '--read-only-port=10255',
+      '--tls-cert-file=/var/lib/kubelet/pki/kubelet-client-current.pem',
     ]);
     assert.deepEqual(line.locations[6], { file: join(root, '/etc/default/kubelet'), line: 1 });
     assert.deepEqual(line.locations[3], { file: join(root, '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf'), line: 3 });

@@ -4,7 +4,7 @@
 // every file the components' flags name. Items are located at the file under the root; file
 // modes and owners come from lstat, or from `<root>/.kubeward-stat.tsv` when the copy lost them.
 
-import { lstat, readFile, readdir } from 'node:fs/promises';
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join, posix } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node as YamlNode } from 'yaml';
@@ -148,13 +148,33 @@ class NodeReader {
       }
     }
     try {
-      return await readFile(this.local(path), 'utf8');
+      return await readFile(this.local(await this.resolveLink(path)), 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && options.optional) return undefined;
       this.result.errors.push({ source: this.local(path), message: code === 'EACCES' ? 'permission denied (run kubeward as root on the node)' : describeFsError(e) });
       return undefined;
     }
+  }
+
+  /**
+   * Follows a symlink inside the root: an absolute target (kubelet-client-current.pem ->
+   * /var/lib/kubelet/pki/...) names a node path, which in a copy lives under the root, not on
+   * the machine running kubeward.
+   */
+  async resolveLink(path: string): Promise<string> {
+    let current = path;
+    for (let hops = 0; hops < 40; hops++) {
+      let target: string;
+      try {
+        if (!(await lstat(this.local(current))).isSymbolicLink()) return current;
+        target = await readlink(this.local(current));
+      } catch {
+        return current;
+      }
+      current = posix.normalize(target.startsWith('/') ? target : posix.join(posix.dirname(current), target));
+    }
+    return current;
   }
 
   /** Parses a file of Kubernetes objects or component configs into items, with field lines. */
