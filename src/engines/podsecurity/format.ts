@@ -13,7 +13,8 @@ export function joinQuote(items: readonly string[]): string {
 }
 
 /** Sorted unique strings, as sets.String.List() returns them (byte order for ASCII). */
-export function sortedUnique(items: Iterable<string>): string[] {
+export function sortedUnique(items: readonly string[]): string[] {
+  if (items.length < 2) return items.slice();
   return [...new Set(items)].sort(compareStrings);
 }
 
