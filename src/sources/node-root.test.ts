@@ -280,6 +280,25 @@ spec:
     }
   });
 
+  it('finds static pods in a kubelet\'s --pod-manifest-path, and names a lone kubelet config after the node', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'kubeward-worker-'));
+    try {
+      await put(other, '/etc/hostname', 'worker-3\n');
+      await mkdir(join(other, 'etc/kubernetes'), { recursive: true });
+      await put(other, '/var/lib/kubelet/config.yaml', 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n', 0o600);
+      await put(other, '/proc/9/cmdline', '/usr/bin/kubelet\u0000--pod-manifest-path=/srv/static\u0000');
+      await put(other, '/srv/static/web.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default}\nspec:\n  containers: [{name: web, image: nginx}]\n');
+      const load = await readNodeRoot(other);
+      assert.deepEqual(load.items.filter((i) => i.ref.kind === 'Pod').map((i) => i.location.file), [join(other, '/srv/static/web.yaml')]);
+      const report = runScan(load, { now: new Date('2026-01-01T00:00:00Z') });
+      const readOnly = report.findings.filter((f) => f.check === 'kubelet-read-only-port-open' && f.status === 'fail');
+      // The kubelet process has no --config, so the lone config file and the flags-only kubelet are both judged.
+      assert.ok(readOnly.some((f) => f.message.startsWith('kubelet on worker-3: read-only port 10255 is open (readOnlyPort at')));
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('names a missing node root as an input error', async () => {
     const result = await readNodeRoot(join(root, 'no-such-dir'));
     assert.equal(result.errors.length, 1);

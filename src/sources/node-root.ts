@@ -300,6 +300,10 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
       if (line.component === 'kubelet' && flag === 'config') sawKubeletConfig = true;
       await readReferenced(reader, use, value);
     }
+    const podManifestPath = line.component === 'kubelet' ? flags.get('pod-manifest-path') : undefined;
+    if (podManifestPath?.startsWith('/') && podManifestPath !== '/etc/kubernetes/manifests') {
+      for (const name of await reader.list(podManifestPath)) if (!name.startsWith('.')) await reader.readObjects(posix.join(podManifestPath, name), { optional: true });
+    }
     if (line.component === 'kubelet' && flags.get('config-dir')?.startsWith('/')) {
       const dir = flags.get('config-dir')!;
       for (const entry of await reader.list(dir)) if (entry.endsWith('.conf')) await reader.readObjects(posix.join(dir, entry));

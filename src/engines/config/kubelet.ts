@@ -11,7 +11,7 @@ import type { Item, K8sObject, Location, ResourceRef } from '../../inventory/typ
 import type { KubeVersion } from '../../inventory/version.js';
 import { KUBELET_FIELDS } from './defaults.js';
 import type { Setting } from './origin.js';
-import { componentRuns, type ComponentRun } from './runs.js';
+import { componentRuns, hostOfFile, type ComponentRun } from './runs.js';
 import { stringify, valueAt } from './settings.js';
 
 export const CONFIGZ_ANNOTATION = 'kubeward.io/source';
@@ -136,7 +136,11 @@ export function kubeletSettings(inventory: Inventory, version: KubeVersion | und
   for (const item of inventory.ofKind('KubeletConfiguration')) {
     if (used.has(item)) continue;
     if (isConfigz(item)) out.push(effectiveSettings(item, item.object.metadata?.name ?? item.ref.name, 'configz', version));
-    else out.push(effectiveSettings(item, item.location.file.split('/').pop() ?? item.location.file, 'config-file', version));
+    else {
+      // A kubelet config on a node root whose kubelet command line was not found still names its node.
+      const node = hostOfFile(inventory, item.location.file)?.name ?? item.location.file.split('/').pop() ?? item.location.file;
+      out.push(effectiveSettings(item, node, 'config-file', version));
+    }
   }
   if (out.length === 0) {
     const configMap = inventory.get('ConfigMap', 'kube-system', 'kubelet-config');
