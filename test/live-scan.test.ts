@@ -97,6 +97,7 @@ describe('live scan and snapshot', () => {
     await rm(join(snapshotDir, nodesFile.file));
     const offline = await loadPaths([snapshotDir]);
     assert.ok(offline.errors.some((e) => e.message.startsWith(`${nodesFile.file}: the snapshot lists 3 objects but 0 were read`)));
+    await assert.rejects(writeSnapshot(snapshotDir, live.result, { server: live.server, context: live.context, now: new Date(NOW) }), /is not empty; a snapshot needs an empty or new folder/);
   });
 
   it('honours KUBECONFIG and --context, and refuses an unknown context', async () => {

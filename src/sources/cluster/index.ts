@@ -76,14 +76,17 @@ export async function loadCluster(options: ClusterLoadOptions = {}): Promise<Clu
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         // A partial list is dropped: checks must not judge half the RoleBindings as all of them.
-        failed(type.resource, e, `${type.resource}`);
-        return { type, url, objects: [] as K8sObject[], failed: true };
+        return { type, url, objects: [] as K8sObject[], failed: e };
       } finally {
         progress[i]!.done = true;
         report();
       }
     }));
-    for (const { url, objects } of listed) for (const object of objects) result.items.push(itemOf(object, url));
+    // Results in catalogue order, whatever order the requests finished in.
+    for (const { type, url, objects, failed: error } of listed) {
+      if (error) failed(type.resource, error, type.resource);
+      for (const object of objects) result.items.push(itemOf(object, url));
+    }
     if (listed.some((l) => l.type.metadataOnly && !l.failed)) {
       addGap(result.gaps, SECRET_DATA_SCOPE, 'Secrets are read as metadata only: kubeward never receives their data (values such as a bootstrap token\'s expiration are unknown)');
     }
@@ -129,8 +132,7 @@ async function readKubeletConfigs(client: ApiClient, nodes: K8sObject[] | undefi
     addGap(result.gaps, KUBELET_CONFIG_SCOPE, 'nodes could not be listed, so no kubelet configuration was read');
     return;
   }
-  const failures: string[] = [];
-  const configs = await Promise.all(nodes.map(async (node) => {
+  const configs = await Promise.all(nodes.map(async (node): Promise<Item | ApiError> => {
     const name = node.metadata?.name ?? '';
     const path = `/api/v1/nodes/${encodeURIComponent(name)}/proxy/configz`;
     try {
@@ -145,12 +147,18 @@ async function readKubeletConfigs(client: ApiClient, nodes: K8sObject[] | undefi
       return itemOf(object, client.url(path));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      result.errors.push({ source: e.url, message: e.message });
-      failures.push(`${name} (${e.status === 403 ? 'forbidden' : e.message})`);
-      return undefined;
+      return e;
     }
   }));
-  for (const item of configs) if (item) result.items.push(item);
+  const failures: string[] = [];
+  configs.forEach((config, i) => {
+    if (!(config instanceof ApiError)) {
+      result.items.push(config);
+      return;
+    }
+    result.errors.push({ source: config.url, message: config.message });
+    failures.push(`${nodes[i]!.metadata?.name ?? ''} (${config.status === 403 ? 'forbidden' : config.message})`);
+  });
   if (failures.length > 0) {
     const shown = failures.slice(0, 5).join(', ') + (failures.length > 5 ? ` and ${failures.length - 5} more` : '');
     addGap(result.gaps, KUBELET_CONFIG_SCOPE, `kubelet configuration (nodes/proxy configz) could not be read for ${failures.length} of ${nodes.length} nodes: ${shown}`);

@@ -24,6 +24,25 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Every object of a type, in the server's order; throws ApiError when the list cannot complete. */
 export async function listAll(client: ApiClient, type: ResourceType, version: string, options: ListOptions = {}): Promise<K8sObject[]> {
+  if (!type.typesBySelector) return listPages(client, type, version, options);
+  // Metadata carries no `type`. One list per known type (a field selector, still metadata only)
+  // and one of the rest fetch each object once and tell the checks each object's type.
+  const objects: K8sObject[] = [];
+  const onPage = (n: number) => options.onPage?.(objects.length + n);
+  for (const value of type.typesBySelector) {
+    for (const object of await listPages(client, type, version, { ...options, onPage, fieldSelector: `type=${value}` })) {
+      object.type = value;
+      objects.push(object);
+    }
+  }
+  const rest = type.typesBySelector.map((value) => `type!=${value}`).join(',');
+  objects.push(...(await listPages(client, type, version, { ...options, onPage, fieldSelector: rest })));
+  // The order one unfiltered list gives: etcd's key order, namespace then name.
+  const key = (o: K8sObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  return objects.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+async function listPages(client: ApiClient, type: ResourceType, version: string, options: ListOptions & { fieldSelector?: string }): Promise<K8sObject[]> {
   const path = listPath(type, version);
   const pageSize = options.pageSize ?? 500;
   const relists = options.relists ?? 3;
@@ -36,11 +55,13 @@ export async function listAll(client: ApiClient, type: ResourceType, version: st
     try {
       do {
         const query = new URLSearchParams({ limit: String(pageSize) });
+        if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
         if (token) query.set('continue', token);
         const body = (await client.getJson(`${path}?${query}`, accept)) as ListBody;
-        if (!Array.isArray(body.items)) throw new ApiError(client.url(path), 'response is not a List (no items)');
+        const request = client.requestName(`${path}?${query}`);
+        if (!Array.isArray(body.items)) throw new ApiError(request, 'response is not a List (no items)');
         if (type.metadataOnly && body.kind !== 'PartialObjectMetadataList') {
-          throw new ApiError(client.url(path), `the server answered a metadata-only list with ${body.kind ?? 'an untyped body'}; nothing of it is kept`);
+          throw new ApiError(request, `the server answered a metadata-only list with ${body.kind ?? 'an untyped body'}; nothing of it is kept`);
         }
         for (const raw of body.items) objects.push(normalise(raw, type, apiVersion));
         options.onPage?.(objects.length);
@@ -51,29 +72,7 @@ export async function listAll(client: ApiClient, type: ResourceType, version: st
       if (e instanceof ApiError && e.status === 410 && token && round < relists) continue;
       throw e;
     }
-    if (type.metadataOnly && type.typesBySelector) await addSecretTypes(client, type, path, objects);
     return objects;
-  }
-}
-
-/**
- * Metadata lists carry no `type`; the types checks care about (service-account tokens,
- * bootstrap tokens) are asked for with a field selector, still as metadata only.
- */
-async function addSecretTypes(client: ApiClient, type: ResourceType, path: string, objects: K8sObject[]): Promise<void> {
-  const byKey = new Map(objects.map((o) => [`${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, o]));
-  for (const secretType of type.typesBySelector ?? []) {
-    let token: string | undefined;
-    do {
-      const query = new URLSearchParams({ fieldSelector: `type=${secretType}`, limit: '500' });
-      if (token) query.set('continue', token);
-      const body = (await client.getJson(`${path}?${query}`, METADATA_LIST_ACCEPT)) as ListBody;
-      for (const raw of body.items ?? []) {
-        const object = byKey.get(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
-        if (object) object.type = secretType;
-      }
-      token = body.metadata?.continue || undefined;
-    } while (token);
   }
 }
 

@@ -17,7 +17,10 @@ export interface ResourceType {
   metadataOnly?: boolean;
   /** Listed in this namespace only (RBAC: a Role there, not a ClusterRole). */
   namespace?: string;
-  /** For metadata-only lists: `type` values asked for with a field selector, so checks see them. */
+  /**
+   * For metadata-only lists: `type` values listed one by one with a field selector, so checks see
+   * each object's type (metadata has none); objects of other types are listed without it.
+   */
   typesBySelector?: string[];
 }
 
@@ -37,7 +40,12 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: '', versions: ['v1'], resource: 'serviceaccounts', kind: 'ServiceAccount' },
   {
     group: '', versions: ['v1'], resource: 'secrets', kind: 'Secret', metadataOnly: true,
-    typesBySelector: ['kubernetes.io/service-account-token', 'bootstrap.kubernetes.io/token'],
+    // The built-in types (k8s.io/api/core/v1 SecretType*) and Helm's release records.
+    typesBySelector: [
+      'Opaque', 'kubernetes.io/service-account-token', 'bootstrap.kubernetes.io/token', 'kubernetes.io/tls',
+      'kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg', 'kubernetes.io/basic-auth', 'kubernetes.io/ssh-auth',
+      'helm.sh/release.v1',
+    ],
   },
   // kube-proxy's and kubeadm's configuration live in kube-system ConfigMaps; other namespaces'
   // ConfigMaps are no check's business.

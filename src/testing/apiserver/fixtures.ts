@@ -82,6 +82,7 @@ function secrets(): K8sObject[] {
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'legacy-token', namespace: 'default', annotations: { 'kubernetes.io/service-account.name': 'default' } }, type: 'kubernetes.io/service-account-token', data: { token: b64(SECRET_VALUE) } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bootstrap-token-abcdef', namespace: 'kube-system' }, type: 'bootstrap.kubernetes.io/token', data: { 'token-id': b64('abcdef'), 'token-secret': b64(SECRET_VALUE) } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls-cert', namespace: 'ingress-nginx' }, type: 'kubernetes.io/tls', data: { 'tls.key': b64(SECRET_VALUE) } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'vendor-license', namespace: 'team-a' }, type: 'example.com/license', data: { key: b64(SECRET_VALUE) } },
   ];
 }
 
