@@ -137,6 +137,11 @@ describe('etcd against real servers', () => {
     assert.deepEqual(plain, { endpoint: open!.endpoint, reachable: true, tls: false, clientCertRequired: false, readableWithoutClientCert: true });
   });
 
+  it('probe: a server certificate not signed by --cacert is an error, not an answer', async () => {
+    const otherCa = await certs.ca('unrelated-ca');
+    await assert.rejects(probeEtcd(tlsNoClientAuth!.endpoint, { ca: otherCa.pem }), (e: Error) => e instanceof InputUnavailableError && /not signed by --cacert/.test(e.message));
+  });
+
   it('probe: an endpoint nobody listens on is unreachable', async () => {
     const result = await probeEtcd('http://127.0.0.1:1');
     assert.equal(result.reachable, false);
