@@ -1,9 +1,8 @@
 // The inventory: every object read from every source, indexed for the checks and engines.
 
-import { isDeepStrictEqual } from 'node:util';
 import { CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, SYSTEM_NAMESPACES, isNamespacedKind } from './kinds.js';
 import { selectorMatches, type LabelSelector } from './labels.js';
-import type { PodSpec } from './pod.js';
+import type { Container, PodSpec, Volume } from './pod.js';
 import type { HostSnapshot } from './host.js';
 import type { Item, K8sObject, ObjectMeta, VisibilityGap } from './types.js';
 
@@ -37,8 +36,6 @@ export class Inventory {
   private readonly byKey = new Map<string, Item>();
   private readonly byNamespace = new Map<string, Item[]>();
   private readonly byNamespaceKind = new Map<string, Item[]>();
-  /** Security projection of each owner's pod template, computed once however many pods it has. */
-  private readonly ownerProjections = new Map<Item, unknown>();
   private podSpecCache: PodSpecRef[] | undefined;
 
   constructor(items: Item[], options: InventoryOptions = {}) {
@@ -127,12 +124,8 @@ export class Inventory {
     if (!owner?.kind || !owner.name) return false;
     const ownerItem = this.get(owner.kind, ref.namespace, owner.name);
     if (!ownerItem) return false;
-    if (!this.ownerProjections.has(ownerItem)) {
-      const ownerSpec = this.podSpecOf(ownerItem);
-      this.ownerProjections.set(ownerItem, ownerSpec ? securityProjection(ownerSpec.spec) : undefined);
-    }
-    const ownerProjection = this.ownerProjections.get(ownerItem);
-    return ownerProjection !== undefined && isDeepStrictEqual(securityProjection(ref.spec), ownerProjection);
+    const ownerSpec = this.podSpecOf(ownerItem);
+    return ownerSpec !== undefined && sameSecurityFields(ref.spec, ownerSpec.spec);
   }
 }
 
@@ -161,19 +154,51 @@ function podSpecOf(item: Item, path: string[]): PodSpecRef | undefined {
  * admission or the scheduler add to running pods (nodeName, token volumes, default
  * tolerations) are left out, so a live pod agrees with its template.
  */
-function securityProjection(spec: PodSpec): unknown {
-  const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => ({
-    name: c.name,
-    image: c.image,
-    securityContext: c.securityContext ?? null,
-    hostPorts: (c.ports ?? []).map((p) => p.hostPort ?? 0),
-  }));
-  return {
-    containers,
-    securityContext: spec.securityContext ?? null,
-    host: [spec.hostNetwork ?? false, spec.hostPID ?? false, spec.hostIPC ?? false, spec.hostUsers ?? true],
-    hostPaths: (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, v.hostPath?.path]),
-  };
+function sameSecurityFields(a: PodSpec, b: PodSpec): boolean {
+  // Compared field by field, without building copies: this runs for every pod of a cluster dump.
+  return (a.hostNetwork ?? false) === (b.hostNetwork ?? false) &&
+    (a.hostPID ?? false) === (b.hostPID ?? false) &&
+    (a.hostIPC ?? false) === (b.hostIPC ?? false) &&
+    (a.hostUsers ?? true) === (b.hostUsers ?? true) &&
+    jsonEqual(a.securityContext ?? null, b.securityContext ?? null) &&
+    sameContainers(a.initContainers ?? [], b.initContainers ?? []) &&
+    sameContainers(a.containers ?? [], b.containers ?? []) &&
+    sameHostPaths(a.volumes ?? [], b.volumes ?? []);
+}
+
+function sameContainers(a: Container[], b: Container[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name || x.image !== y.image || !jsonEqual(x.securityContext ?? null, y.securityContext ?? null)) return false;
+    const xp = x.ports ?? [];
+    const yp = y.ports ?? [];
+    if (xp.length !== yp.length) return false;
+    for (let j = 0; j < xp.length; j++) if ((xp[j]!.hostPort ?? 0) !== (yp[j]!.hostPort ?? 0)) return false;
+  }
+  return true;
+}
+
+function sameHostPaths(a: Volume[], b: Volume[]): boolean {
+  const x = a.filter((v) => v.hostPath);
+  const y = b.filter((v) => v.hostPath);
+  return x.length === y.length && x.every((v, i) => v.name === y[i]!.name && v.hostPath?.path === y[i]!.hostPath?.path);
+}
+
+/** Deep equality of parsed JSON/YAML values; node:util's isDeepStrictEqual is many times slower. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => jsonEqual(v, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  return keys.every((k) => Object.hasOwn(y, k) && jsonEqual(x[k], y[k]));
 }
 
 function key(kind: string, namespace: string | undefined, name: string): string {
