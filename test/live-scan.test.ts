@@ -13,6 +13,7 @@ import { writeSnapshot } from '../src/sources/snapshot.js';
 import { startTestApiServer, type TestApiServer } from '../src/testing/apiserver/index.js';
 import { kubeward } from '../src/testing/apiserver/cli.js';
 import { SECRET_VALUE, kubeadmCluster } from '../src/testing/apiserver/fixtures.js';
+import { REPO_ROOT } from '../src/testing/index.js';
 
 const NOW = '2026-06-01T00:00:00Z';
 
@@ -122,4 +123,38 @@ describe('live scan and snapshot', () => {
     assert.match(result.stderr, /cannot read the API of https:\/\/127\.0\.0\.1:\d+ \(context "test"\): 401 Unauthorized/);
     assert.ok(!result.stderr.includes('    at '), 'no stack trace');
   });
+});
+
+describe('the example clusters through the API', () => {
+  for (const example of ['insecure-cluster', 'hardened-cluster']) {
+    it(`${example}: the live scan fails what the scan of its dump fails`, async () => {
+      const files = await loadPaths([join(REPO_ROOT, 'examples', example, 'cluster')]);
+      assert.deepEqual(files.errors, []);
+      const offline = runScan(files, { now: new Date(NOW) });
+      const server = await startTestApiServer({
+        objects: files.items.map((i) => structuredClone(i.object)),
+        bootstrapPolicy: false,
+        gitVersion: offline.kubernetesVersion ?? 'v1.30.4',
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'kubeward-example-'));
+      try {
+        const kubeconfig = join(dir, 'kubeconfig');
+        await server.writeKubeconfig(kubeconfig, { cert: await server.clientCert('admin', 'system:masters') });
+        const live = await loadCluster({ kubeconfig, kubeletConfig: false });
+        assert.deepEqual(live.result.errors, []);
+        const report = runScan(live.result, { now: new Date(NOW) });
+        assert.equal(report.kubernetesVersion, offline.kubernetesVersion);
+        // Messages list objects in the order read (the API's is namespace/name) and name their
+        // location; what fails, where, and how badly is the same. Except a bootstrap token's
+        // severity: it depends on its expiration, Secret data a live scan never reads.
+        const failures = (r: typeof report) => r.findings.filter((f) => f.status === 'fail')
+          .map((f) => JSON.stringify([f.check, f.check === 'bootstrap-token-secret-present' ? '' : f.severity, f.resource.kind, f.resource.namespace ?? '', f.resource.name, f.field ?? ''])).sort();
+        assert.ok(failures(offline).length > 0);
+        assert.deepEqual(failures(report), failures(offline));
+      } finally {
+        await server.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
