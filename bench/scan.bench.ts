@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatReport } from '../src/report/index.js';
-import { runScan } from '../src/scan/run.js';
+import { ALL_CHECKS } from '../src/checks/registry.js';
+import { buildInventory, createContext, evaluateCheck, resolveVersion, runScan } from '../src/scan/run.js';
 import { loadPaths } from '../src/sources/files.js';
 import { generateCluster, toJsonList } from './generate.js';
 
@@ -25,7 +26,7 @@ interface Measurement {
   detail?: string;
 }
 
-type Mode = 'parse' | 'scan' | 'monokle';
+type Mode = 'parse' | 'scan' | 'framework' | 'checks' | 'monokle';
 
 /** Runs one measurement in a fresh process. */
 function child(mode: Mode, file: string): Measurement {
@@ -65,6 +66,30 @@ async function measureInChild(mode: Mode, file: string): Promise<Measurement> {
       const objects = report.sources.reduce((n, s) => n + (s.objects ?? 0), 0);
       return { ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail: `${objects} objects, ${report.checks.length} checks, ${report.findings.length} findings, ${report.errors.length} errors, report ${(json.length / MB).toFixed(1)} MB` };
     }
+    case 'framework': {
+      // The same without checks: reading, parsing, indexing and reporting alone.
+      const start = performance.now();
+      const report = runScan(await loadPaths([file]), { checks: [] });
+      formatReport(report, 'json', { color: false });
+      return { ms: performance.now() - start, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    }
+    case 'checks': {
+      // Where the check time goes: each check timed on its own over one shared context.
+      const load = await loadPaths([file]);
+      const inventory = buildInventory(load);
+      const ctx = createContext(inventory, resolveVersion(inventory, load, undefined).version, new Date('2026-06-01T00:00:00Z'));
+      let start = performance.now();
+      inventory.podSpecs();
+      const times: [string, number][] = [['(inventory pod specs)', performance.now() - start]];
+      for (const check of ALL_CHECKS) {
+        start = performance.now();
+        evaluateCheck(check, ctx);
+        times.push([check.id, performance.now() - start]);
+      }
+      times.sort((a, b) => b[1] - a[1]);
+      const total = times.reduce((n, [, ms]) => n + ms, 0);
+      return { ms: total, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail: times.slice(0, 6).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ') };
+    }
     case 'monokle': {
       // Only local plugins: kubernetes-schema, open-policy-agent and custom plugins download
       // schemas or WASM at run time. Resources are handed over already split and parsed, with
@@ -102,13 +127,15 @@ const f2 = (n: number) => n.toFixed(2);
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubeward-bench-'));
   try {
-    const rows: { objects: number; bytes: number; parse: Measurement; scan: Measurement; monokle: Measurement | string }[] = [];
+    const rows: { objects: number; bytes: number; parse: Measurement; scan: Measurement; framework: Measurement; monokle: Measurement | string }[] = [];
     for (const objects of SIZES) {
       const file = join(dir, `cluster-${objects}.json`);
       writeFileSync(file, toJsonList(generateCluster({ objects, seed: 1 })));
       const bytes = statSync(file).size;
       const parse = best('parse', file, REPEATS);
       const scan = best('scan', file, REPEATS);
+      const framework = best('framework', file, REPEATS);
+      const checks = child('checks', file);
       // Monokle takes minutes at 50,000 objects already: it runs at the first size only.
       let monokle: Measurement | string = 'not run at this size';
       if (objects === SIZES[0]) {
@@ -118,17 +145,18 @@ export async function run(): Promise<void> {
           monokle = `could not run: ${(e as Error).message}`;
         }
       }
-      rows.push({ objects, bytes, parse, scan, monokle });
+      rows.push({ objects, bytes, parse, scan, framework, monokle });
       const rssTarget = 4 * bytes + 150 * MB;
       console.log(`${objects} objects, ${f1(bytes / MB)} MB of JSON (${scan.detail})`);
       console.log(`  JSON.parse ${f1(parse.ms)} ms; whole scan ${f1(scan.ms)} ms; scan / JSON.parse = ${f2(scan.ms / parse.ms)} (target <= 3 at 50k)`);
+      console.log(`  without checks (read, parse, index, report) ${f1(framework.ms)} ms = ${f2(framework.ms / parse.ms)} x JSON.parse; checks ${f1(checks.ms)} ms, slowest: ${checks.detail}`);
       console.log(`  peak RSS ${f1(scan.maxRssBytes / MB)} MB = ${f2(scan.maxRssBytes / bytes)} x input (target <= 4x input + 150 MB = ${f1(rssTarget / MB)} MB: ${scan.maxRssBytes <= rssTarget ? 'met' : 'MISSED'})`);
       if (typeof monokle === 'string') console.log(`  @monokle/validation ${monokle}`);
       else console.log(`  @monokle/validation (pod-security-standards, resource-links, practices) validate() ${f1(monokle.ms)} ms, peak RSS ${f1(monokle.maxRssBytes / MB)} MB (${monokle.detail}); kubeward / monokle time = ${f2(scan.ms / monokle.ms)}`);
     }
     const [small, large] = rows;
     if (small && large) {
-      console.log(`doubling ${small.objects} -> ${large.objects} objects: scan time x${f2(large.scan.ms / small.scan.ms)} (target <= 2.2), JSON.parse x${f2(large.parse.ms / small.parse.ms)}`);
+      console.log(`doubling ${small.objects} -> ${large.objects} objects: scan time x${f2(large.scan.ms / small.scan.ms)} (target <= 2.2), without checks x${f2(large.framework.ms / small.framework.ms)}, JSON.parse x${f2(large.parse.ms / small.parse.ms)}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
