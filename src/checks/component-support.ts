@@ -11,6 +11,9 @@ import { Inventory } from '../inventory/inventory.js';
 import { fail, notEvaluated, pass } from './define.js';
 import type { CheckContext, CheckResult, Subject } from './types.js';
 
+/** The scope the cluster source names when it could not read kubelets' /configz. */
+const KUBELET_CONFIG_GAP = 'kubelet-config';
+
 type FlagComponent = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd';
 
 const BUILDERS = {
@@ -25,7 +28,7 @@ export function absentReason(ctx: CheckContext, component: string): string {
   const gap = ctx.inventory.gap(component);
   if (gap) return gap;
   if (component === 'etcd') return 'no etcd static pod or process in the input (external or managed etcd?); scan the etcd node with --node-root';
-  if (component === 'kubelet') return ctx.inventory.gap('nodes/proxy/configz') ?? 'no kubelet configuration in the input; scan a node with --node-root, or the cluster with --cluster to read each kubelet\'s /configz';
+  if (component === 'kubelet') return ctx.inventory.gap(KUBELET_CONFIG_GAP) ?? 'no kubelet configuration in the input; scan a node with --node-root, or the cluster with --cluster to read each kubelet\'s /configz';
   if (component === 'kube-proxy') return 'no kube-proxy DaemonSet, pod or process in the input; scan with --node-root or --cluster';
   return `no ${component} static pod or process in the input; scan with --node-root or --cluster`;
 }
@@ -81,6 +84,9 @@ export function* forEachKubelet(ctx: CheckContext, judge: (s: KubeletSettings) =
     return;
   }
   for (const settings of kubelets) yield* judge(settings);
+  // Some nodes' /configz could not be read: the kubelets seen are judged, the others are not.
+  const partial = ctx.inventory.gap(KUBELET_CONFIG_GAP);
+  if (partial) yield notEvaluated(componentSubject('kubelet'), partial);
 }
 
 export function* forEachKubeProxy(ctx: CheckContext, judge: (s: KubeProxySettings) => Iterable<CheckResult>): Iterable<CheckResult> {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { fieldLineOf } from '../inventory/field-lines.js';
 import { runScan } from '../scan/run.js';
 import { SHARED } from '../testing/index.js';
+import { parseDocuments } from './documents.js';
 import { loadPaths } from './files.js';
 import { collapseMirrorPods, readNodeRoot } from './node-root.js';
 import { emptyLoadResult } from './types.js';
@@ -330,5 +331,16 @@ describe('control-plane checks on manifests-only scans of real installs', () => 
     const load = { ...emptyLoadResult(), gaps: [{ scope: 'kube-apiserver', reason: 'managed control plane (EKS): kube-apiserver flags are not visible' }] };
     const report = runScan(load, { now: new Date('2026-01-01T00:00:00Z') });
     assert.equal(report.checks.find((c) => c.id === 'apiserver-authorization-mode-insecure')!.reason, 'managed control plane (EKS): kube-apiserver flags are not visible');
+  });
+
+  it('judge the kubelets whose /configz was read and say which could not be', () => {
+    const configz = parseDocuments(`apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+metadata: {name: worker-1, annotations: {kubeward.io/source: configz}}
+readOnlyPort: 0`, 'https://10.0.0.10:6443/api/v1/nodes/worker-1/proxy/configz').items;
+    const reason = 'kubelet configuration (nodes/proxy configz) could not be read for 1 of 2 nodes: worker-2 (forbidden)';
+    const report = runScan({ ...emptyLoadResult(), items: configz, gaps: [{ scope: 'kubelet-config', reason }] }, { now: new Date('2026-01-01T00:00:00Z') });
+    const summary = report.checks.find((c) => c.id === 'kubelet-read-only-port-open')!;
+    assert.deepEqual([summary.pass, summary.fail, summary.notEvaluated, summary.reason], [1, 0, 1, reason]);
   });
 });
