@@ -135,3 +135,21 @@ export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
 export const ANONYMOUS_USER = 'system:anonymous';
 export const SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
 
+
+/**
+ * Bindings kubeadm creates when it sets a cluster up (cmd/kubeadm/app/phases/bootstraptoken,
+ * kubeconfig, addons/proxy). Known by name, namespace and role, so a user's own binding does not
+ * pass for one; subjects, when listed, must all be among them.
+ */
+export const INSTALLER_BINDINGS: { kind: 'ClusterRoleBinding' | 'RoleBinding'; name: string; namespace?: string; role: string; subjects?: string[] }[] = [
+  { kind: 'ClusterRoleBinding', name: 'kubeadm:cluster-admins', role: 'cluster-admin', subjects: ['Group:kubeadm:cluster-admins'] },
+  { kind: 'ClusterRoleBinding', name: 'kubeadm:kubelet-bootstrap', role: 'system:node-bootstrapper' },
+  { kind: 'ClusterRoleBinding', name: 'kubeadm:node-autoapprove-bootstrap', role: 'system:certificates.k8s.io:certificatesigningrequests:nodeclient' },
+  { kind: 'ClusterRoleBinding', name: 'kubeadm:node-autoapprove-certificate-rotation', role: 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient' },
+  { kind: 'ClusterRoleBinding', name: 'kubeadm:get-nodes', role: 'kubeadm:get-nodes' },
+  { kind: 'ClusterRoleBinding', name: 'kubeadm:node-proxier', role: 'system:node-proxier', subjects: ['ServiceAccount:kube-system/kube-proxy'] },
+  { kind: 'RoleBinding', name: 'kubeadm:nodes-kubeadm-config', namespace: 'kube-system', role: 'kubeadm:nodes-kubeadm-config' },
+  { kind: 'RoleBinding', name: 'kubeadm:kubelet-config', namespace: 'kube-system', role: 'kubeadm:kubelet-config' },
+  { kind: 'RoleBinding', name: 'kubeadm:bootstrap-signer-clusterinfo', namespace: 'kube-public', role: 'kubeadm:bootstrap-signer-clusterinfo', subjects: ['User:system:anonymous'] },
+  { kind: 'RoleBinding', name: 'kube-proxy', namespace: 'kube-system', role: 'kube-proxy' },
+];

@@ -234,3 +234,12 @@ describe('escalation graph: RoleBindings in every namespace', () => {
     assert.ok(!edges.some((e) => e.endsWith('target:cluster-admin')));
   });
 });
+
+describe('installer bindings', () => {
+  it('kubeadm:cluster-admins is known; the same name with another subject is not', () => {
+    const known = build(crb('kubeadm:cluster-admins', 'cluster-admin', '[{kind: Group, name: kubeadm:cluster-admins}]')).index;
+    assert.equal(known.bindings.find((b) => b.name === 'kubeadm:cluster-admins')?.builtin, true);
+    const disguised = build(crb('kubeadm:cluster-admins', 'cluster-admin', '[{kind: User, name: mallory}]')).index;
+    assert.equal(disguised.bindings.find((b) => b.name === 'kubeadm:cluster-admins')?.builtin, false);
+  });
+});

@@ -5,7 +5,7 @@
 import type { LabelSelector } from '../../inventory/labels.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
 import { aggregateClusterRoles, type AggregationCandidate } from './aggregation.js';
-import { AUTHENTICATED_GROUP, BUILTIN_CLUSTER_ROLES, BUILTIN_CLUSTER_ROLE_BINDINGS, MASTERS_GROUP, SERVICE_ACCOUNTS_GROUP, UNAUTHENTICATED_GROUP, ANONYMOUS_USER } from './bootstrap.js';
+import { AUTHENTICATED_GROUP, BUILTIN_CLUSTER_ROLES, BUILTIN_CLUSTER_ROLE_BINDINGS, INSTALLER_BINDINGS, MASTERS_GROUP, SERVICE_ACCOUNTS_GROUP, UNAUTHENTICATED_GROUP, ANONYMOUS_USER } from './bootstrap.js';
 import { combinedResource, isResourceRequest, parseServiceAccountUsername, ruleAllows, serviceAccountUsername } from './match.js';
 import type { BindingRecord, BindingSubject, Grant, PolicyRule, RequestAttributes, RoleRecord, SubjectId, UserInfo } from './types.js';
 
@@ -186,6 +186,7 @@ export class RbacIndex {
         item,
         order: order++,
       };
+      record.builtin ||= isInstallerBinding(record);
       if (record.kind === 'ClusterRoleBinding') bindingNames.add(record.name);
       this.addBinding(record);
     }
@@ -373,6 +374,14 @@ function isBootstrapObject(object: K8sObject): boolean {
   const name = object.metadata?.name ?? '';
   return object.metadata?.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults' &&
     (name.startsWith('system:') || BUILTIN_CLUSTER_ROLES.some((r) => r.name === name) || BUILTIN_CLUSTER_ROLE_BINDINGS.some((b) => b.name === name));
+}
+
+/** A binding kubeadm created, recognised by name, namespace, role and subjects. */
+function isInstallerBinding(b: BindingRecord): boolean {
+  const known = INSTALLER_BINDINGS.find((k) => k.kind === b.kind && k.name === b.name && (k.namespace ?? undefined) === b.namespace && k.role === b.roleRef.name);
+  if (!known) return false;
+  if (!known.subjects) return true;
+  return b.subjects.every((s) => known.subjects!.includes(s.kind === 'ServiceAccount' ? `ServiceAccount:${s.namespace || b.namespace}/${s.name}` : `${s.kind}:${s.name}`));
 }
 
 function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
