@@ -132,7 +132,7 @@ async function readKubeletConfigs(client: ApiClient, nodes: K8sObject[] | undefi
     addGap(result.gaps, KUBELET_CONFIG_SCOPE, 'nodes could not be listed, so no kubelet configuration was read');
     return;
   }
-  const configs = await Promise.all(nodes.map(async (node): Promise<Item | ApiError> => {
+  const read = async (node: K8sObject): Promise<Item | ApiError> => {
     const name = node.metadata?.name ?? '';
     const path = `/api/v1/nodes/${encodeURIComponent(name)}/proxy/configz`;
     try {
@@ -149,7 +149,16 @@ async function readKubeletConfigs(client: ApiClient, nodes: K8sObject[] | undefi
       if (!(e instanceof ApiError)) throw e;
       return e;
     }
-  }));
+  };
+  // One node first: when nodes/proxy is forbidden it is forbidden for all of them, and a
+  // thousand identical 403s would bury the other errors.
+  const first = nodes.length > 0 ? await read(nodes[0]!) : undefined;
+  if (first instanceof ApiError && first.status === 403) {
+    result.errors.push({ source: first.url, message: first.message });
+    addGap(result.gaps, KUBELET_CONFIG_SCOPE, `kubelet configuration (nodes/proxy configz) could not be read: forbidden (${first.message}); no other node was asked`);
+    return;
+  }
+  const configs = first === undefined ? [] : [first, ...(await Promise.all(nodes.slice(1).map(read)))];
   const failures: string[] = [];
   configs.forEach((config, i) => {
     if (!(config instanceof ApiError)) {
