@@ -34,14 +34,25 @@ spec:
   *evaluate(ctx) {
     const graph = netpolGraph(ctx);
     for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
-      const exposed: string[] = [];
+      // Workloads grouped by the metadata addresses they reach.
+      const exposed = new Map<string, string[]>();
+      let count = 0;
       for (const endpoint of endpoints) {
         const reached = METADATA_ADDRESSES.filter((address) => graph.reach({ endpoint }, address, 80, 'TCP').allowed === true).map((a) => a.text);
-        if (reached.length > 0) exposed.push(`${endpoint.id}${endpoint.hostNetwork ? ' (hostNetwork)' : ''} -> ${reached.join(', ')}`);
+        if (reached.length === 0) continue;
+        count++;
+        const key = reached.join(' and ');
+        const name = `${endpoint.id}${endpoint.hostNetwork ? ' (hostNetwork)' : ''}`;
+        const group = exposed.get(key);
+        if (group) group.push(name);
+        else exposed.set(key, [name]);
       }
       const subject = namespaceSubject(ctx.inventory, namespace);
-      if (exposed.length === 0) yield pass(subject);
-      else yield fail(subject, `namespace "${namespace}": ${exposed.length} of ${endpoints.length} pods/workloads can reach the cloud metadata service on 80/TCP: ${listNames(exposed)}`);
+      if (count === 0) yield pass(subject);
+      else {
+        const groups = [...exposed].map(([addresses, names]) => `${addresses}: ${listNames(names)}`).join('; ');
+        yield fail(subject, `namespace "${namespace}": ${count} of ${endpoints.length} pods/workloads can reach the cloud metadata service on 80/TCP at ${groups}`);
+      }
     }
   },
   examples: {
