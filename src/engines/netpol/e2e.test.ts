@@ -202,6 +202,51 @@ const CASES: E2eCase[] = [
     probes: [{ port: 80, expected: (p) => new Expected(p).allIngress('x/a', false) }],
   },
   {
+    name: 'should allow ingress access from updated namespace (after label ns2=updated is added to y)',
+    pods: ['x/a', 'y/a'],
+    ports: [80],
+    // The update is the namespace label; the Namespace object below replaces the model's y.
+    policies: `{apiVersion: v1, kind: Namespace, metadata: {name: y, labels: {ns: y, ns2: updated}}}
+---
+{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-client-a-via-ns-selector, namespace: x}, spec: {podSelector: {matchLabels: {pod: a}}, policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {matchLabels: {ns2: updated}}}]}]}}`,
+    probes: [{ port: 80, expected: (p) => new Expected(p).allIngress('x/a', false).expectPeer({ ns: 'y' }, {}, true) }],
+  },
+  {
+    name: 'should allow ingress access from updated pod (after x/b gets pod2=updated)',
+    pods: ['x/a', 'x/b'],
+    ports: [80],
+    policies: `{apiVersion: v1, kind: Pod, metadata: {name: b, namespace: x, labels: {pod: b, pod2: updated}}, spec: {containers: [{name: cont-80-tcp, image: agnhost, ports: [{containerPort: 80, name: serve-80-tcp, protocol: TCP}]}]}, status: {phase: Running, podIP: 10.0.1.2}}
+---
+{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-client-a-via-pod-selector, namespace: x}, spec: {podSelector: {matchLabels: {pod: a}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {pod: b, pod2: updated}}}]}]}}`,
+    probes: [{ port: 80, expected: (p) => new Expected(p).allIngress('x/a', false).expect('x/b', 'x/a', true) }],
+  },
+  {
+    name: 'should deny ingress access to updated pod (after x/a gets target=isolated)',
+    pods: ['x/a', 'y/a'],
+    ports: [80],
+    policies: `{apiVersion: v1, kind: Pod, metadata: {name: a, namespace: x, labels: {pod: a, target: isolated}}, spec: {containers: [{name: cont-80-tcp, image: agnhost, ports: [{containerPort: 80, name: serve-80-tcp, protocol: TCP}]}]}, status: {phase: Running, podIP: 10.0.1.1}}
+---
+{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: deny-ingress-via-label-selector, namespace: x}, spec: {podSelector: {matchLabels: {target: isolated}}, policyTypes: [Ingress], ingress: []}}`,
+    probes: [{ port: 80, expected: (p) => new Expected(p).allIngress('x/a', false) }],
+  },
+  {
+    name: 'should enforce multiple egress policies with egress allow-all policy taking precedence (after allow-all)',
+    pods: ['x/a', 'y/a'],
+    ports: [81],
+    policies: `{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-egress-port-80, namespace: x}, spec: {podSelector: {matchLabels: {}}, policyTypes: [Egress], egress: [{ports: [{port: 80}]}]}}
+---
+{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-egress, namespace: x}, spec: {podSelector: {matchLabels: {}}, policyTypes: [Egress], egress: [{}]}}`,
+    probes: [{ port: 81, expected: allAllowed }],
+  },
+  {
+    name: 'should enforce ingress policy allowing any port traffic to a server on a specific protocol (SCTP probe)',
+    pods: ['x/a', 'y/a'],
+    ports: [80],
+    protocols: ['TCP', 'SCTP'],
+    policies: `{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-ingress-by-proto, namespace: x}, spec: {podSelector: {matchLabels: {pod: a}}, policyTypes: [Ingress], ingress: [{ports: [{protocol: TCP}]}]}}`,
+    probes: [{ port: 80, protocol: 'SCTP', expected: (p) => new Expected(p).expectPeer({}, { ns: 'x', pod: 'a' }, false) }],
+  },
+  {
     name: 'should deny ingress from pods on other namespaces',
     pods: ['x/a', 'x/b', 'y/a', 'z/a'],
     ports: [80],
