@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runCheckOnYaml } from '../../testing/index.js';
 import auditPolicyLogsSensitiveBodies from './audit-policy-logs-sensitive-bodies.js';
-import { SENSITIVE_RESOURCES, highestLevelFor, levelFor, ruleCovers, ruleMatches, type PolicyRule, type RequestAttributes } from './audit-policy.js';
+import { SENSITIVE_RESOURCES, highestLevelFor, levelFor, ruleCovers, ruleMatches, shadowedRules, type PolicyRule, type RequestAttributes } from './audit-policy.js';
 
 function request(over: Partial<RequestAttributes>): RequestAttributes {
   return { user: 'alice', groups: ['system:authenticated'], verb: 'get', resourceRequest: true, apiGroup: '', resource: 'pods', subresource: '', namespace: 'default', name: 'web', path: '', ...over };
@@ -108,5 +108,38 @@ spec:
     const results = await runCheckOnYaml(auditPolicyLogsSensitiveBodies, yaml);
     assert.deepEqual(results.map((r) => r.status), ['not-evaluated']);
     assert.match((results[0] as { reason: string }).reason, /audit-policy\.yaml is not in the input/);
+  });
+});
+
+describe('shadowedRules', () => {
+  it('finds the first earlier rule that covers each later rule', () => {
+    const rules: PolicyRule[] = [
+      { level: 'None', users: ['system:kube-proxy'], verbs: ['watch'] },
+      { level: 'Metadata', users: ['alice', 'bob'] },
+      { level: 'Request', users: ['bob'], verbs: ['create'] },
+      { level: 'None', users: ['system:kube-proxy'], verbs: ['watch'], resources: [{ group: '' }] },
+      { level: 'Metadata' },
+      { level: 'None', nonResourceURLs: ['/healthz'] },
+    ];
+    assert.deepEqual(shadowedRules(rules), [{ rule: 2, by: 1 }, { rule: 3, by: 0 }, { rule: 5, by: 4 }]);
+  });
+  it('agrees with comparing every pair', () => {
+    const rules: PolicyRule[] = [];
+    const groups = ['', 'apps', 'batch'];
+    for (let i = 0; i < 60; i++) {
+      rules.push({
+        level: 'Metadata',
+        ...(i % 3 ? { users: [`u${i % 5}`, `u${(i + 1) % 5}`] } : {}),
+        ...(i % 4 ? { verbs: ['get', 'list'].slice(0, 1 + (i % 2)) } : {}),
+        ...(i % 5 ? { namespaces: [`ns${i % 2}`] } : {}),
+        ...(i % 2 ? { resources: [{ group: groups[i % 3]!, ...(i % 7 ? { resources: ['pods', 'pods/*'].slice(i % 2) } : {}) }] } : {}),
+      });
+    }
+    const pairwise = rules.flatMap((rule, i) => {
+      const by = rules.slice(0, i).findIndex((earlier) => ruleCovers(earlier, rule));
+      return by >= 0 ? [{ rule: i, by }] : [];
+    });
+    assert.ok(pairwise.length > 5);
+    assert.deepEqual(shadowedRules(rules), pairwise);
   });
 });

@@ -123,6 +123,9 @@ const ANY_NAME = 'kubeward-any-name';
  */
 export function reachesRule(rules: PolicyRule[], index: number, target: SensitiveResource): RequestAttributes | undefined {
   const rule = rules[index]!;
+  // Cheap rejections first: a non-resource rule, or one whose resources name other groups only.
+  if (nonEmpty(rule.nonResourceURLs) && !nonEmpty(rule.namespaces) && (rule.resources ?? []).length === 0) return undefined;
+  if ((rule.resources ?? []).length > 0 && !rule.resources!.some((gr) => (gr.group ?? '') === target.apiGroup)) return undefined;
   const users = nonEmpty(rule.users) ? rule.users : [ANY_USER];
   const groups = nonEmpty(rule.userGroups) ? rule.userGroups.map((g) => [g]) : [[]];
   const verbs = nonEmpty(rule.verbs) ? rule.verbs : VERBS;
@@ -199,6 +202,51 @@ export function ruleCovers(earlier: PolicyRule, later: PolicyRule): boolean {
     return later.nonResourceURLs.every((n) => earlier.nonResourceURLs!.some((b) => urlCovers(b, n)));
   }
   return true;
+}
+
+/**
+ * Earlier rules that may cover a later one, indexed by one constrained field: a rule that lists
+ * users can only cover a rule whose users are all among them, so it must list the later rule's
+ * first user. Keeps the search near-linear for policies with thousands of per-user rules.
+ */
+class ConstraintIndex {
+  private readonly open: number[] = [];
+  private readonly byValue = new Map<string, number[]>();
+
+  add(index: number, values: string[] | undefined): void {
+    if (!nonEmpty(values)) {
+      this.open.push(index);
+      return;
+    }
+    for (const v of new Set(values)) {
+      const list = this.byValue.get(v);
+      if (list) list.push(index);
+      else this.byValue.set(v, [index]);
+    }
+  }
+
+  /** The earlier rules that may cover a rule with these values, as lists (not copied). */
+  candidates(values: string[] | undefined): number[][] {
+    return nonEmpty(values) ? [this.open, this.byValue.get(values[0]!) ?? []] : [this.open];
+  }
+}
+
+const total = (lists: number[][]) => lists.reduce((n, l) => n + l.length, 0);
+
+/** Every rule an earlier rule covers, with the first such earlier rule. */
+export function shadowedRules(rules: PolicyRule[]): { rule: number; by: number }[] {
+  const fields = ['users', 'userGroups', 'namespaces', 'verbs'] as const;
+  const indexes = fields.map(() => new ConstraintIndex());
+  const shadowed: { rule: number; by: number }[] = [];
+  rules.forEach((rule, index) => {
+    const lists = fields.map((field, f) => indexes[f]!.candidates(rule[field]));
+    const smallest = lists.reduce((a, b) => (total(b) < total(a) ? b : a));
+    let by = -1;
+    for (const list of smallest) for (const j of list) if ((by < 0 || j < by) && ruleCovers(rules[j]!, rule)) by = j;
+    if (by >= 0) shadowed.push({ rule: index, by });
+    fields.forEach((field, f) => indexes[f]!.add(index, rule[field]));
+  });
+  return shadowed;
 }
 
 /** "rule 2 (RequestResponse)": how messages name a rule. */

@@ -1,5 +1,5 @@
 import { defineCheck, fail, pass } from '../define.js';
-import { GOOD_POLICY_RULES, ROTATED_LOG_FLAGS, auditExample, describeRule, forEachAuditPolicy, ruleCovers, ruleSubject } from './audit-policy.js';
+import { GOOD_POLICY_RULES, ROTATED_LOG_FLAGS, auditExample, describeRule, forEachAuditPolicy, ruleSubject, shadowedRules } from './audit-policy.js';
 
 export default defineCheck({
   id: 'audit-rule-shadowed',
@@ -18,11 +18,7 @@ export default defineCheck({
   *evaluate(ctx) {
     yield* forEachAuditPolicy(ctx, function* ({ policy }) {
       const rules = policy.object.rules ?? [];
-      const shadowed: { rule: number; by: number }[] = [];
-      rules.forEach((rule, index) => {
-        const by = rules.slice(0, index).findIndex((earlier) => ruleCovers(earlier, rule));
-        if (by >= 0) shadowed.push({ rule: index, by });
-      });
+      const shadowed = shadowedRules(rules);
       if (shadowed.length === 0) {
         yield pass(ruleSubject(policy));
         return;
