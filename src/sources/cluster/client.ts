@@ -45,7 +45,8 @@ interface RawResponse {
   body: Buffer;
 }
 
-const DEFAULTS = { concurrency: 8, timeoutMs: 60_000, attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_CONCURRENCY = 8;
+const DEFAULTS = { concurrency: DEFAULT_CONCURRENCY, timeoutMs: 60_000, attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 /** Longest Retry-After kubeward waits; longer asks are capped (the attempt bound still holds). */
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -58,10 +59,6 @@ export class ApiClient {
 
   constructor(readonly connection: Connection, options: ClientOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
-  }
-
-  get concurrency(): number {
-    return this.options.concurrency;
   }
 
   url(path: string): string {
@@ -109,7 +106,8 @@ export class ApiClient {
       }
       const retryable = status === 429 || (status >= 500 && status !== 501);
       if (retryable && attempt < this.options.attempts) {
-        await sleep(status === 429 ? retryAfterMs(response.headers['retry-after']) ?? this.backoff(attempt) : this.backoff(attempt));
+        // 429 (and a 503 during a rollout) may say when to come back.
+        await sleep(retryAfterMs(response.headers['retry-after']) ?? this.backoff(attempt));
         continue;
       }
       const failure = statusOf(response.body);

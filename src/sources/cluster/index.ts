@@ -7,7 +7,7 @@ import { InputUnavailableError } from '../../errors.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { refOf, type Item, type K8sObject, type VisibilityGap } from '../../inventory/types.js';
 import { emptyLoadResult, type LoadResult } from '../types.js';
-import { ApiClient, ApiError, type ClientOptions } from './client.js';
+import { ApiClient, ApiError, DEFAULT_CONCURRENCY, type ClientOptions } from './client.js';
 import { connect, type ClusterTarget } from './connection.js';
 import { discover } from './discovery.js';
 import { listAll } from './list.js';
@@ -38,7 +38,7 @@ export interface ClusterLoad {
 
 export async function loadCluster(options: ClusterLoadOptions = {}): Promise<ClusterLoad> {
   const types = options.types ?? RESOURCE_TYPES;
-  const connection = await connect(options, options.concurrency ?? 8);
+  const connection = await connect(options, options.concurrency ?? DEFAULT_CONCURRENCY);
   const client = new ApiClient(connection, options);
   const result = emptyLoadResult();
   try {
