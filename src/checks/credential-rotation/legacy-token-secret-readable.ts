@@ -25,13 +25,15 @@ its namespace.`,
     }
     const { index } = rbacScan(ctx);
     for (const secret of tokens) {
-      const readers = index.whoCan({ verb: 'get', apiGroup: '', resource: 'secrets', name: secret.ref.name, namespace: secret.ref.namespace ?? 'default' })
-        .filter((s) => !s.bypass && s.via.some((g) => !g.binding.builtin));
+      const namespace = secret.ref.namespace ?? 'default';
+      const account = secret.object.metadata?.annotations?.['kubernetes.io/service-account.name'] ?? '(unknown account)';
+      // The account reading its own token gains nothing.
+      const readers = index.whoCan({ verb: 'get', apiGroup: '', resource: 'secrets', name: secret.ref.name, namespace })
+        .filter((s) => !s.bypass && s.via.some((g) => !g.binding.builtin) && !(s.kind === 'ServiceAccount' && s.namespace === namespace && s.name === account));
       if (readers.length === 0) {
         yield pass(secret);
         continue;
       }
-      const account = secret.object.metadata?.annotations?.['kubernetes.io/service-account.name'] ?? '(unknown account)';
       const names = readers.map((r) => `${describeSubject(r)} (${r.via.map((g) => `${g.binding.kind} ${g.binding.name}`).join(', ')})`);
       yield fail(secret, `legacy token of ServiceAccount ${secret.ref.namespace}/${account} is readable by ${names.join('; ')}`);
     }

@@ -390,10 +390,6 @@ function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   else map.set(k, [v]);
 }
 
-/** The engine for a scan, built once and shared by every RBAC check. */
-export function rbacIndexOf(ctx: { inventory: { items: readonly Item[] }; shared<T>(key: string, build: () => T): T }): RbacIndex {
-  return ctx.shared('rbac', () => new RbacIndex(ctx.inventory.items));
-}
 
 /** "user:alice", "group:devs", "sa:ns/name" (or "serviceaccount:ns/name") => a subject. */
 export function parseSubjectSpec(spec: string): SubjectId | undefined {

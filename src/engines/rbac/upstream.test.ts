@@ -1,5 +1,6 @@
 // Table cases transcribed from Kubernetes' own tests:
 // plugin/pkg/auth/authorizer/rbac/rbac_test.go (TestRuleMatches, TestAuthorizer),
+// plugin/pkg/auth/authorizer/rbac/subject_locator_test.go (TestSubjectLocator),
 // pkg/registry/rbac/validation/rule_test.go (TestAppliesTo, TestDefaultRuleResolver) and
 // pkg/controller/clusterroleaggregation/clusterroleaggregation_controller_test.go (TestSyncClusterRole).
 
@@ -226,4 +227,32 @@ describe('TestSyncClusterRole (upstream aggregation controller)', () => {
       assert.deepEqual(aggregateClusterRoles([...roles, target]).get('combined'), expected);
     });
   }
+});
+
+describe('TestSubjectLocator (upstream; who-can)', () => {
+  // Upstream lists subjects in binding order; kubeward sorts them, so compare as sets. The
+  // evaluator's optional "super user" is an API server test hook kubeward has no counterpart of.
+  const masters = 'Group:system:masters';
+  const names = (attrs: RequestAttributes, index: RbacIndex) => index.whoCan(attrs).map((s) => `${s.kind}:${s.name}`).sort();
+  it('no super user, star matches star', () => {
+    const index = new RbacIndex([
+      clusterRole('admin', newRule(['*'], ['*'], ['*'])),
+      clusterRoleBinding('admin', 'User:super-admin', 'Group:super-admins'),
+      roleBinding('ns1', 'admin', true, 'User:admin', 'Group:admins'),
+    ], { bootstrap: false });
+    assert.deepEqual(names({ verb: 'get', resource: 'Pods', namespace: 'ns1' }, index), [masters, 'User:super-admin', 'Group:super-admins', 'User:admin', 'Group:admins'].sort());
+    assert.deepEqual(names({ verb: '*', resource: 'Pods', namespace: '*' }, index), [masters, 'User:super-admin', 'Group:super-admins'].sort());
+    assert.deepEqual(names({ verb: '*', resource: 'Pods', namespace: '' }, index), [masters, 'User:super-admin', 'Group:super-admins'].sort());
+  });
+  it('local roles work', () => {
+    const index = new RbacIndex([
+      clusterRole('admin', newRule(['*'], ['*'], ['*'])),
+      clusterRoleBinding('admin', 'User:super-admin', 'Group:super-admins'),
+      role('admin', 'ns1', newRule(['get'], ['*'], ['Pods'])),
+      roleBinding('ns1', 'admin', false, 'User:admin', 'Group:admins'),
+    ], { bootstrap: false });
+    assert.deepEqual(names({ verb: 'get', resource: 'Pods', namespace: 'ns1' }, index), [masters, 'User:super-admin', 'Group:super-admins', 'User:admin', 'Group:admins'].sort());
+    assert.deepEqual(names({ verb: 'create', resource: 'Pods', namespace: 'ns1' }, index), [masters, 'User:super-admin', 'Group:super-admins'].sort());
+    assert.deepEqual(names({ verb: 'get', resource: 'Pods', namespace: 'ns2' }, index), [masters, 'User:super-admin', 'Group:super-admins'].sort());
+  });
 });
