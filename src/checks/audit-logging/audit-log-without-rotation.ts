@@ -33,7 +33,8 @@ export default defineCheck({
       const unset = LIMITS.map((flag) => ({ flag, setting: s.get(flag) })).filter(({ setting }) => !(Number(setting.value) > 0));
       if (unset.length === 0) yield pass(runSubject(s.run, logPath));
       else {
-        yield fail(runSubject(s.run, logPath), `kube-apiserver writes the audit log to ${logPath.value} only, with ${unset.map(({ flag, setting }) => `--${flag}=${setting.value ?? '0'}${from(setting)}`).join(', ')}: no rotation or retention and no copy off the node`, logPath.origin.kind === 'flag' ? { field: logPath.origin.field } : {});
+        const limits = unset.map(({ flag, setting }) => (setting.origin.kind === 'default' ? `--${flag} unset` : `--${flag}=${setting.value}${from(setting)}`));
+        yield fail(runSubject(s.run, logPath), `kube-apiserver writes the audit log to ${logPath.value} only (no webhook backend), with ${limits.join(', ')}: it is not rotated or pruned and has no copy off the node`, logPath.origin.kind === 'flag' ? { field: logPath.origin.field } : {});
       }
     });
   },

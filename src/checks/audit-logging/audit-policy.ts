@@ -3,6 +3,7 @@
 // audited. Built on that: which level a sensitive resource can be logged at, whether some
 // request escapes every rule, and which rules can never be reached.
 
+import { basename } from 'node:path';
 import { findReferencedFile, type ComponentSettings, type Setting } from '../../engines/config/index.js';
 import { fieldLineOf } from '../../inventory/field-lines.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
@@ -257,7 +258,12 @@ export function describeRule(rules: PolicyRule[], index: number): string {
 /** The policy item as a finding subject, at the line of rules[index] when known. */
 export function ruleSubject(item: Item, index?: number): Subject {
   const line = index === undefined ? undefined : fieldLineOf(item.object, `rules[${index}]`);
-  return { ref: item.ref, location: line === undefined ? item.location : { file: item.location.file, line } };
+  return { ref: fileRef(item), location: line === undefined ? item.location : { file: item.location.file, line } };
+}
+
+/** A config file's ref: files carry no metadata.name, so they are named by their file name. */
+export function fileRef(item: Item): Item['ref'] {
+  return item.object.metadata?.name ? item.ref : { ...item.ref, name: basename(item.location.file) };
 }
 
 export interface AuditSetup {

@@ -1,4 +1,4 @@
-import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRun, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { parseRuntimeConfig } from './runtime-config.js';
 
@@ -23,7 +23,7 @@ export default defineCheck({
       const setting = s.get('runtime-config');
       const alpha = parseRuntimeConfig(setting.value ?? '').filter((e) => e.enabled && (e.key === 'api/all' || e.key === 'api/alpha' || e.stage === 'alpha'));
       if (alpha.length > 0) {
-        yield fail(runSubject(s.run, setting), `kube-apiserver serves alpha APIs: --runtime-config ${alpha.map((e) => e.text).join(',')}${from(setting)}`, setting.origin.kind === 'flag' ? { field: setting.origin.field } : {});
+        yield fail(runSubject(s.run, setting), `kube-apiserver serves alpha APIs: --runtime-config ${alpha.map((e) => e.text).join(',')}`, setting.origin.kind === 'flag' ? { field: setting.origin.field } : {});
       } else yield pass(runSubject(s.run));
     });
   },

@@ -1,4 +1,4 @@
-import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRun, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { parseRuntimeConfig } from './runtime-config.js';
 
@@ -22,7 +22,7 @@ export default defineCheck({
       const setting = s.get('runtime-config');
       const beta = parseRuntimeConfig(setting.value ?? '').filter((e) => e.enabled && (e.key === 'api/beta' || e.stage === 'beta'));
       if (beta.length > 0) {
-        yield fail(runSubject(s.run, setting), `kube-apiserver serves beta APIs enabled by --runtime-config ${beta.map((e) => e.text).join(',')}${from(setting)}`, setting.origin.kind === 'flag' ? { field: setting.origin.field } : {});
+        yield fail(runSubject(s.run, setting), `kube-apiserver serves beta APIs enabled by --runtime-config ${beta.map((e) => e.text).join(',')}`, setting.origin.kind === 'flag' ? { field: setting.origin.field } : {});
       } else yield pass(runSubject(s.run));
     });
   },

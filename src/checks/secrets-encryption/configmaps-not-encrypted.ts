@@ -21,7 +21,7 @@ kubectl get configmaps -A -o json | kubectl replace -f -`,
   *evaluate(ctx) {
     yield* forEachEncryptionConfig(ctx, function* ({ config }) {
       if (coveringEntry(config.object, 'configmaps')) yield pass(configSubject(config));
-      else yield fail(configSubject(config, 'resources'), `the encryption config (${config.location.file}) covers no configmaps: ConfigMaps are stored in plaintext`, { field: 'resources' });
+      else yield fail(configSubject(config, 'resources'), 'the encryption config covers no configmaps: ConfigMaps are stored in plaintext', { field: 'resources' });
     });
   },
   examples: {

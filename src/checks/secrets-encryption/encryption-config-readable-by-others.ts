@@ -26,9 +26,9 @@ chmod 600 /etc/kubernetes/encryption-config.yaml`,
         return;
       }
       const mode = file.mode.toString(8).padStart(3, '0');
-      if ((file.mode & 0o077) !== 0 || file.uid !== 0) {
-        yield fail(configSubject(config), `${file.path} has mode ${mode} and owner uid ${file.uid}: users other than root can read the encryption keys`);
-      } else yield pass(configSubject(config));
+      const problems = [...((file.mode & 0o077) !== 0 ? [`has mode ${mode}`] : []), ...(file.uid !== 0 ? [`is owned by uid ${file.uid}`] : [])];
+      if (problems.length > 0) yield fail(configSubject(config), `${file.path} ${problems.join(' and ')}: users other than root can read the encryption keys`);
+      else yield pass(configSubject(config));
     });
   },
   examples: {

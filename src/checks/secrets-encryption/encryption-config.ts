@@ -8,6 +8,7 @@ import { fieldLineOf } from '../../inventory/field-lines.js';
 import { Inventory } from '../../inventory/inventory.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
 import { parseDocuments } from '../../sources/documents.js';
+import { fileRef } from '../audit-logging/audit-policy.js';
 import { forEachRun, runSubject } from '../component-support.js';
 import { notEvaluated } from '../define.js';
 import type { CheckContext, CheckResult, Subject } from '../types.js';
@@ -51,7 +52,7 @@ export function coveringEntry(config: EncryptionConfiguration, resource: string,
 /** The config item as a finding subject, at the line of a field when the source kept it. */
 export function configSubject(item: Item, field?: string): Subject {
   const line = field === undefined ? undefined : fieldLineOf(item.object, field);
-  return { ref: item.ref, location: line === undefined ? item.location : { file: item.location.file, line } };
+  return { ref: fileRef(item), location: line === undefined ? item.location : { file: item.location.file, line } };
 }
 
 export interface EncryptionSetup {

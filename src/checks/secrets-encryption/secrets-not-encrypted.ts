@@ -25,7 +25,7 @@ resources:
   *evaluate(ctx) {
     yield* forEachEncryptionConfig(ctx, function* ({ config }) {
       if (coveringEntry(config.object, 'secrets')) yield pass(configSubject(config));
-      else yield fail(configSubject(config, 'resources'), `the encryption config (${config.location.file}) covers no secrets: Secrets are stored in plaintext`, { field: 'resources' });
+      else yield fail(configSubject(config, 'resources'), 'the encryption config covers no secrets: Secrets are stored in plaintext', { field: 'resources' });
     });
   },
   examples: {
