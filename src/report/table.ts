@@ -51,6 +51,8 @@ export function formatTable(report: Report, options: TableOptions): string {
   const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.status === 'fail' && f.severity === s).length] as const);
   lines.push(p.bold('Summary: ') + counts.map(([s, n]) => p.severity(s, `${n} ${s}`)).join(', ') +
     `; ${report.findings.filter((f) => f.status === 'excepted').length} excepted, ${report.findings.filter((f) => f.status === 'not-evaluated').length} not evaluated`);
+  const firstFail = report.findings.find((f) => f.status === 'fail');
+  if (firstFail) lines.push(p.dim(`Why it matters and how to fix it: kubeward explain <check-id> (e.g. kubeward explain ${firstFail.check})`));
   for (const e of report.expiredExceptions) lines.push(p.dim(`expired exception (no longer applies): ${e.check} ${e.namespace ?? '*'}/${e.name ?? '*'} expired ${e.expires}`));
   if (report.errors.length > 0) {
     lines.push('');
