@@ -6,9 +6,13 @@
 //     and zpages gates too.
 //   - the scheduler gates' versioned list of the v1.37 development cycle (newer DRA, scheduling
 //     and pod-resources gates, and their 1.36/1.37 stages).
+//   - pkg/features/versioned_kube_features.go at commit 0021731de5897e81f1d576a134db15c7c301eeff
+//     (v1.32 development), for the gates removed before v1.35 (AppArmor, CPUManager, ...) and the
+//     early history of the apiserver gates graduated since.
 //   - staging/src/k8s.io/apiserver/pkg/features/kube_features.go at commit
 //     67a171a1422cc5861491aadd69e51ce718196434 (v1.31 development, unversioned FeatureSpecs), for
-//     the apiserver gates removed since; recorded from 1.31 only.
+//     the few apiserver gates neither list has (ValidatingAdmissionPolicy, KMSv2, ServerSideApply,
+//     ...); recorded from 1.31 only.
 // Usage: node scripts/feature-gates.mjs   (rewrites data/feature-gates.json)
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +40,7 @@ const data = {
     files: [
       'kubernetes/kubernetes pkg/features/kube_features.go (defaultVersionedKubernetesFeatureGates, v1.35 development)',
       'kubernetes/kubernetes scheduler feature gates (defaultVersionedKubernetesFeatureGates, v1.37 development)',
+      'kubernetes/kubernetes pkg/features/versioned_kube_features.go @ 0021731de5897e81f1d576a134db15c7c301eeff (v1.32 development)',
       'kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/features/kube_features.go @ 67a171a1422cc5861491aadd69e51ce718196434 (v1.31 development)',
     ],
     newestVersion: '1.37',

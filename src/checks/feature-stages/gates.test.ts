@@ -16,7 +16,7 @@ describe('feature gate data', () => {
   it('records its sources and lists the gates of kube_features.go and the apiserver', () => {
     assert.ok(data.source.files.some((f) => f.includes('pkg/features/kube_features.go')));
     assert.ok(data.source.files.some((f) => f.includes('staging/src/k8s.io/apiserver/pkg/features/kube_features.go')));
-    for (const gate of ['InPlacePodVerticalScaling', 'UserNamespacesSupport', 'StorageVersionAPI', 'KMSv1', 'AnonymousAuthConfigurableEndpoints', 'ValidatingAdmissionPolicy', 'CustomCPUCFSQuotaPeriod']) {
+    for (const gate of ['InPlacePodVerticalScaling', 'UserNamespacesSupport', 'StorageVersionAPI', 'KMSv1', 'AnonymousAuthConfigurableEndpoints', 'ValidatingAdmissionPolicy', 'CustomCPUCFSQuotaPeriod', 'AppArmor', 'CPUManager']) {
       assert.ok(data.gates[gate], `${gate} missing`);
     }
     assert.ok(Object.keys(data.gates).length >= 230);
@@ -40,6 +40,10 @@ describe('gate stage at a version', () => {
     assert.equal(at('v1.25.3'), 'alpha:false');
     assert.equal(at('v1.30.2'), 'beta:false');
     assert.equal(at('v1.33.0'), 'beta:true');
+  });
+  it('knows gates removed since, at the versions that had them', () => {
+    const lookup = gateAt('AppArmor', v('v1.30.2'));
+    assert.ok(lookup.known && lookup.spec.stage === 'beta' && lookup.spec.default);
   });
   it('says when the version is newer than the data', () => {
     const lookup = gateAt('StorageVersionAPI', v('v1.40.0'));
