@@ -31,8 +31,8 @@ function generateCluster(seed: number): string {
     if (rnd() < 0.3) {
       docs.push(`{apiVersion: apps/v1, kind: Deployment, metadata: {name: d${i}, namespace: ${ns}}, spec: {selector: {matchLabels: {app: t${i}}}, template: {metadata: {labels: {app: ${app}, id: t${i}}}, spec: {hostNetwork: ${hostNetwork}, containers: [{name: c, image: i, ports: ${ports}}]}}}}`);
     } else {
-      const ip = rnd() < 0.8 ? `10.${namespaces.indexOf(ns)}.0.${i + 1}` : `fd00::${i + 1}`;
-      docs.push(`{apiVersion: v1, kind: Pod, metadata: {name: p${i}, namespace: ${ns}, labels: {app: ${app}}}, spec: {hostNetwork: ${hostNetwork}, containers: [{name: c, image: i, ports: ${ports}}]}, status: {podIP: "${ip}"}}`);
+      const ip = seed % 4 === 0 ? '' : rnd() < 0.8 ? `10.${namespaces.indexOf(ns)}.0.${i + 1}` : `fd00::${i + 1}`;
+      docs.push(`{apiVersion: v1, kind: Pod, metadata: {name: p${i}, namespace: ${ns}, labels: {app: ${app}}}, spec: {hostNetwork: ${hostNetwork}, containers: [{name: c, image: i, ports: ${ports}}]}, status: {podIP: "${ip}"}}`.replace(', status: {podIP: ""}', ''));
     }
   }
   const peer = () => pick([
@@ -42,10 +42,12 @@ function generateCluster(seed: number): string {
     `{namespaceSelector: {}}`,
     `{ipBlock: {cidr: 10.0.0.0/8, except: [10.${Math.floor(rnd() * 3)}.0.0/16]}}`,
     `{ipBlock: {cidr: "fd00::/64"}}`,
+    `{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}}`,
+    `{ipBlock: {cidr: "::/0"}}`,
   ]);
   const ports = () => pick(['', 'ports: [{port: http}]', 'ports: [{port: 80}]', 'ports: [{port: 53, protocol: UDP}]', 'ports: [{port: 8000, endPort: 8080}]', 'ports: [{protocol: UDP}]', 'ports: [{port: dns}]']);
   const rule = (dir: 'from' | 'to') => {
-    const peers = rnd() < 0.2 ? '' : `${dir}: [${peer()}${rnd() < 0.3 ? `, ${peer()}` : ''}]`;
+    const peers = rnd() < 0.2 ? '' : `${dir}: [${peer()}${rnd() < 0.4 ? `, ${peer()}` : ''}]`;
     return `{${[peers, ports()].filter(Boolean).join(', ')}}`;
   };
   for (let i = 0; i < 5; i++) {

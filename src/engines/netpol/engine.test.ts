@@ -299,6 +299,32 @@ spec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}]}]}
     assert.equal(graph.reach(ip('192.168.0.1'), pod(graph, 'shop/deployment/api'), 8080, 'TCP').allowed, false);
   });
 
+  it('a block of every address but link-local/loopback holds a template, once the input shows the pod address family', () => {
+    const policy = (peers: string) => `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: from-anywhere, namespace: shop}
+spec: {podSelector: {}, ingress: [{from: ${peers}}]}
+`;
+    const worker = (graph: NetpolGraph) => graph.reach(pod(graph, 'jobs/deployment/worker'), pod(graph, 'shop/deployment/api'), 8080, 'TCP').allowed;
+    const v4 = '[{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32, 127.0.0.0/8]}}]';
+    const both = '[{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}}, {ipBlock: {cidr: "::/0"}}]';
+    const ula = '[{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}}, {ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}}]';
+    assert.equal(worker(graphOf(MANIFESTS + policy(v4))), null, 'no pod IP in the input: the family is unknown');
+    assert.equal(worker(graphOf(MANIFESTS + policy(both))), true, 'both families are covered');
+    assert.equal(worker(graphOf(MANIFESTS + policy(ula))), null, 'fd00:ec2::254 is a unique-local address, which pods may get');
+    const withPod = `${MANIFESTS}---
+apiVersion: v1
+kind: Pod
+metadata: {name: other, namespace: jobs, labels: {app: other}}
+spec: {containers: [{name: o, image: o}]}
+status: {podIP: 10.9.0.9}
+`;
+    assert.equal(worker(graphOf(withPod + policy(v4))), true, 'pods get IPv4 addresses');
+    assert.equal(worker(graphOf(withPod + policy('[{ipBlock: {cidr: "::/0"}}]'))), false, 'an IPv6 block holds no address of an IPv4 cluster');
+    assert.equal(worker(graphOf(withPod + policy('[{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]'))), null, 'the except may hold the pod');
+  });
+
   it('hostNetwork pods are not isolated, with a note; as peers of a selector they are undecided', () => {
     const graph = graphOf(`${MANIFESTS}---
 apiVersion: networking.k8s.io/v1

@@ -25,7 +25,7 @@
 import type { Inventory } from '../../inventory/inventory.js';
 import { selectorMatches, type LabelSelector } from '../../inventory/labels.js';
 import type { KubeVersion } from '../../inventory/version.js';
-import { cidrContains, type IpAddress } from './cidr.js';
+import { cidrContains, cidrCovers, parseCidr, type IpAddress } from './cidr.js';
 import {
   compilePolicy,
   endpointsOf,
@@ -97,6 +97,8 @@ export class NetpolGraph {
   private classCache: { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } | undefined;
 
   readonly semantics: NetpolSemantics;
+  /** The address families of the pods whose IPs the input shows (empty: unknown). */
+  private readonly podFamilies = new Set<4 | 6>();
 
   constructor(inventory: Inventory, options: { k8sVersion?: KubeVersion | undefined } = {}) {
     this.semantics = semanticsFor(options.k8sVersion);
@@ -109,6 +111,7 @@ export class NetpolGraph {
       else this.policiesByNamespace.set(policy.namespace, [policy]);
     }
     for (const endpoint of this.endpoints) {
+      if (!endpoint.hostNetwork) for (const ip of endpoint.ips) this.podFamilies.add(ip.family);
       this.byId.set(endpoint.id, endpoint);
       const list = this.endpointsByNamespace.get(endpoint.namespace);
       if (list) list.push(endpoint);
@@ -191,6 +194,9 @@ export class NetpolGraph {
     if (peer.kind === 'ipBlock') {
       const ips = 'ip' in party ? [party.ip] : party.endpoint.ips;
       if (ips.length === 0) {
+        // A pod's address is never link-local or loopback: a block holding every other address
+        // of the family holds it, when the input shows which families pods get.
+        if (holdsEveryPodAddress(peer) && this.podFamilies.size > 0) return this.podFamilies.has(peer.cidr.family) ? YES : NO;
         if ('endpoint' in party) notes?.add(`${party.endpoint.id} has no IP in the input (a template or a pending pod), so ipBlock ${peer.cidr.text} may or may not match it`);
         return UNKNOWN;
       }
@@ -212,6 +218,7 @@ export class NetpolGraph {
 
   /** The best answer of any of a rule's peers. */
   private anyPeerMatches(peers: CompiledPeer[], policyNamespace: string, party: Party, notes?: Set<string>): Tri {
+    if ('endpoint' in party && party.endpoint.ips.length === 0 && holdsEveryPodAddressOfBothFamilies(peers)) return YES;
     let best: Tri = NO;
     for (const peer of peers) {
       const match = this.peerMatches(peer, policyNamespace, party, notes);
@@ -399,11 +406,19 @@ export class NetpolGraph {
       peerSets.set(key, set);
       return set;
     };
+    const ipless = representatives.map((e, i) => (e.ips.length === 0 ? i : -1)).filter((i) => i >= 0);
     const rulePeers = (rule: CompiledRule, policyNamespace: string): TriSet => {
       if (!rule.peers) return all;
       if (rule.peers.length === 1) return peerSet(rule.peers[0]!, policyNamespace);
       const out: TriSet = { sure: new Uint32Array(words), possible: new Uint32Array(words) };
       for (const peer of rule.peers) orInto(out, peerSet(peer, policyNamespace));
+      // As anyPeerMatches: blocks holding every pod address of both families hold every IP-less endpoint.
+      if (holdsEveryPodAddressOfBothFamilies(rule.peers)) {
+        for (const cls of ipless) {
+          setBit(out.sure, cls);
+          setBit(out.possible, cls);
+        }
+      }
       return out;
     };
 
@@ -501,6 +516,19 @@ export class ReachMatrix {
     }
     return best;
   }
+}
+
+/** Addresses no pod gets: link-local and loopback, IPv4 and IPv6. */
+const NEVER_POD_ADDRESSES = ['169.254.0.0/16', '127.0.0.0/8', 'fe80::/10', '::1/128'].map((text) => parseCidr(text)!);
+
+/** Does an ipBlock hold every address a pod of its family can have (all but link-local and loopback)? */
+function holdsEveryPodAddress(peer: CompiledPeer & { kind: 'ipBlock' }): boolean {
+  return peer.cidr.prefix === 0 && peer.except.every((e) => NEVER_POD_ADDRESSES.some((never) => cidrCovers(never, e)));
+}
+
+function holdsEveryPodAddressOfBothFamilies(peers: CompiledPeer[]): boolean {
+  const families = new Set(peers.flatMap((p) => (p.kind === 'ipBlock' && holdsEveryPodAddress(p) ? [p.cidr.family] : [])));
+  return families.size === 2;
 }
 
 function isEmptySelector(selector: LabelSelector): boolean {
