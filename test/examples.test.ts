@@ -18,7 +18,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { SECTIONS, severityRank } from '../src/checks/sections.js';
 import type { Report } from '../src/report/types.js';
-import { runScan } from '../src/scan/run.js';
+import { CLUSTER_SCOPED_KINDS, isNamespacedKind } from '../src/inventory/kinds.js';
+import { selectorMatches } from '../src/inventory/labels.js';
+import { runScan, buildInventory } from '../src/scan/run.js';
 import { loadPaths } from '../src/sources/files.js';
 import { REPO_ROOT, SHARED } from '../src/testing/index.js';
 
@@ -120,4 +122,56 @@ describe('examples/hardened-cluster', () => {
     const passed = report.checks.filter((c) => CONFIG_FILE_SECTIONS.has(c.section) && c.pass > 0).map((c) => c.id);
     assert.ok(passed.length >= 5, `few checks passed: ${passed.join(', ')}`);
   });
+});
+
+describe('the example dumps are consistent, as a real cluster\'s would be', () => {
+  for (const example of ['insecure-cluster', 'hardened-cluster']) {
+    it(`${example}: names, namespaces, owners, references and selectors resolve`, async () => {
+      const load = await loadPaths([join(REPO_ROOT, 'examples', example, 'cluster')]);
+      assert.deepEqual(load.errors, []);
+      const inventory = buildInventory(load);
+      const problems: string[] = [];
+      const uids = new Set<string>();
+      const namespaces = new Set(inventory.ofKind('Namespace').map((n) => n.ref.name));
+      for (const item of inventory.items) {
+        const { object, ref } = item;
+        const where = `${ref.kind} ${ref.namespace ?? ''}/${ref.name}`;
+        if (!object.apiVersion || !object.metadata?.name) problems.push(`${where}: no apiVersion or name`);
+        if (!isNamespacedKind(ref.kind) && !CLUSTER_SCOPED_KINDS.has(ref.kind)) problems.push(`${where}: unknown kind`);
+        if (isNamespacedKind(ref.kind) && !namespaces.has(object.metadata?.namespace ?? '')) problems.push(`${where}: namespace missing`);
+        const uid = object.metadata?.uid;
+        if (uid && uids.has(uid)) problems.push(`${where}: duplicate uid`);
+        if (uid) uids.add(uid);
+        for (const owner of object.metadata?.ownerReferences ?? []) {
+          const found = inventory.get(owner.kind!, ref.namespace, owner.name!);
+          if (found?.object.metadata?.uid !== owner.uid) problems.push(`${where}: owner ${owner.kind}/${owner.name} missing or with another uid`);
+        }
+        if (ref.kind === 'RoleBinding' || ref.kind === 'ClusterRoleBinding') {
+          const roleRef = object.roleRef as { kind: string; name: string };
+          if (!inventory.get(roleRef.kind, ref.namespace, roleRef.name)) problems.push(`${where}: role ${roleRef.kind}/${roleRef.name} missing`);
+          for (const subject of (object.subjects ?? []) as { kind: string; name: string; namespace?: string }[]) {
+            if (subject.kind === 'ServiceAccount' && !inventory.get('ServiceAccount', subject.namespace ?? ref.namespace, subject.name)) problems.push(`${where}: ServiceAccount ${subject.namespace}/${subject.name} missing`);
+          }
+        }
+        if (ref.kind === 'Service') {
+          const selector = (object.spec as { selector?: Record<string, string> }).selector;
+          if (selector && inventory.inNamespace(ref.namespace!, 'Pod').every((p) => !selectorMatches({ matchLabels: selector }, p.object.metadata?.labels))) problems.push(`${where}: selects no pod`);
+        }
+      }
+      for (const pod of inventory.podSpecs()) {
+        const where = `${pod.item.ref.kind} ${pod.namespace}/${pod.item.ref.name}`;
+        const account = pod.spec.serviceAccountName ?? 'default';
+        if (!inventory.get('ServiceAccount', pod.namespace, account)) problems.push(`${where}: ServiceAccount ${account} missing`);
+        if (pod.spec.nodeName && !inventory.get('Node', undefined, pod.spec.nodeName)) problems.push(`${where}: node ${pod.spec.nodeName} missing`);
+        for (const volume of pod.spec.volumes ?? []) {
+          const configMap = (volume.configMap as { name?: string } | undefined)?.name;
+          const secret = (volume.secret as { secretName?: string } | undefined)?.secretName;
+          if (configMap && !inventory.get('ConfigMap', pod.namespace, configMap)) problems.push(`${where}: ConfigMap ${configMap} missing`);
+          if (secret && !inventory.get('Secret', pod.namespace, secret)) problems.push(`${where}: Secret ${secret} missing`);
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.ok(inventory.items.length >= 100 && inventory.items.length <= 200, `${inventory.items.length} objects`);
+    });
+  }
 });
