@@ -8,7 +8,8 @@ import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join, posix } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node as YamlNode } from 'yaml';
-import { COMPONENTS, componentOf } from '../engines/config/command-line.js';
+import { COMPONENTS, componentOf, parseCommandLineFlags } from '../engines/config/command-line.js';
+import { valueAt } from '../engines/config/settings.js';
 import { attachFieldLines } from '../inventory/field-lines.js';
 import { nodePathOf, type HostCommandLine, type HostConfigFile, type HostFile, type HostSnapshot, type ModprobeRule } from '../inventory/host.js';
 import type { Item, K8sObject } from '../inventory/types.js';
@@ -286,7 +287,7 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
   let sawEtcdDataDir = false;
   for (const line of commandLines) {
     const uses = REFERENCED_FLAGS[line.component] ?? {};
-    const flags = flagValues(line.argv);
+    const flags = new Map([...parseCommandLineFlags(line.argv)].map(([name, flag]) => [name, flag.value]));
     if (line.component === 'etcd') {
       for (const [flag, use] of Object.entries({ 'config-file': 'etcd-config', 'data-dir': 'dir' } as const)) {
         const env = line.env[`ETCD_${flag.toUpperCase().replace(/-/g, '_')}`];
@@ -315,7 +316,7 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
   await followConfigReferences(reader);
   for (const file of reader.configFiles) {
     for (const key of ['client-transport-security.cert-file', 'client-transport-security.trusted-ca-file', 'peer-transport-security.cert-file', 'peer-transport-security.trusted-ca-file']) {
-      const value = valueAtPath(file.data, key);
+      const value = valueAt(file.data, key);
       if (typeof value === 'string' && value.startsWith('/')) await reader.readCertificate(value);
     }
     const dataDir = file.data['data-dir'];
@@ -358,7 +359,7 @@ async function followConfigReferences(reader: NodeReader): Promise<void> {
     }
     if (item.ref.kind === 'KubeletConfiguration') {
       for (const key of ['authentication.x509.clientCAFile', 'tlsCertFile']) {
-        const value = valueAtPath(object, key);
+        const value = valueAt(object, key);
         if (typeof value === 'string' && value.startsWith('/')) await reader.readCertificate(value);
       }
       const staticPodPath = object.staticPodPath;
@@ -367,28 +368,6 @@ async function followConfigReferences(reader: NodeReader): Promise<void> {
       }
     }
   }
-}
-
-function valueAtPath(data: unknown, path: string): unknown {
-  let node = data;
-  for (const key of path.split('.')) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-/** Flag values of a command line as pflag reads them (--a=b, --a b); the last one wins. */
-function flagValues(argv: string[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) continue;
-    const eq = arg.indexOf('=');
-    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) flags.set(arg.slice(2), argv[++i]!);
-  }
-  return flags;
 }
 
 /** Credentials in kubeconfigs are never kept: only that they are there. */
