@@ -7,7 +7,7 @@ import {
   apiServerSettings, controllerManagerSettings, kubeletSettings, kubeProxySettings, schedulerSettings, type Setting,
 } from '../../engines/config/index.js';
 import type { KubeVersion } from '../../inventory/version.js';
-import { absentReason, kubeletSubject, runSubject } from '../component-support.js';
+import { kubeletSubject, runSubject } from '../component-support.js';
 import { notEvaluated } from '../define.js';
 import type { CheckContext, CheckResult, Subject } from '../types.js';
 
@@ -120,7 +120,8 @@ export function* forEachGateHolder(ctx: CheckContext, judge: (holder: GateHolder
     holders.push({ component: 'kube-proxy', name: p.run.ref.name, setting, gates: parseGates(setting.value ?? '').gates, subject: runSubject(p.run, setting), ...optionalField(setting) });
   }
   if (holders.length === 0) {
-    yield notEvaluated({ ref: { kind: 'Component', name: 'kube-apiserver' } }, absentReason(ctx, 'kube-apiserver'));
+    const reason = inventory.gap('kube-apiserver') ?? 'no kube-apiserver, kube-controller-manager, kube-scheduler, kubelet or kube-proxy in the input, so no feature gates to judge; scan with --node-root or --cluster';
+    yield notEvaluated({ ref: { kind: 'Component', name: 'kubernetes components' } }, reason);
     return;
   }
   for (const holder of holders) yield* judge(holder);
