@@ -243,3 +243,21 @@ describe('installer bindings', () => {
     assert.equal(disguised.bindings.find((b) => b.name === 'kubeadm:cluster-admins')?.builtin, false);
   });
 });
+
+describe('authenticator groups and role lookup', () => {
+  const { index } = build(
+    role('ns-a', 'reader', '[{apiGroups: [""], resources: [configmaps], verbs: [get]}]') +
+    rb('ns-b', 'cross', 'Role', 'reader', '[{kind: User, name: alice}]') +
+    rb('ns-a', 'all-sas', 'Role', 'reader', '[{kind: Group, name: "system:serviceaccounts:ns-a"}]') +
+    crb('all-authenticated', 'view', '[{kind: Group, name: system:authenticated}]'), true);
+  it('a RoleBinding finds its Role in its own namespace only', () => {
+    assert.equal(index.bindings.find((b) => b.name === 'cross')?.roleError, 'Role "reader" in namespace "ns-b" does not exist');
+  });
+  it('ServiceAccounts are members of system:serviceaccounts:<ns> and system:authenticated', () => {
+    const sa = userInfoFor({ kind: 'ServiceAccount', namespace: 'ns-a', name: 'anything' });
+    assert.equal(index.authorize(sa, { verb: 'get', resource: 'configmaps', namespace: 'ns-a' }).allowed, true);
+    const other = userInfoFor({ kind: 'ServiceAccount', namespace: 'ns-b', name: 'anything' });
+    assert.equal(index.authorize(other, { verb: 'get', resource: 'configmaps', namespace: 'ns-a' }).allowed, true, 'through view, bound to system:authenticated');
+    assert.equal(index.authorize(userInfoFor({ kind: 'User', name: 'system:anonymous' }), { verb: 'get', resource: 'configmaps', namespace: 'ns-a' }).allowed, false);
+  });
+});
