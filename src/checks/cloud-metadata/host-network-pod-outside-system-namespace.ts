@@ -1,4 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { unseen } from '../network-access/netpol-graph.js';
 
 export default defineCheck({
   id: 'host-network-pod-outside-system-namespace',
@@ -15,6 +16,11 @@ export default defineCheck({
   },
   remediation: 'Remove hostNetwork: true from the pod spec and expose the port through a Service; if the workload must run on the host network (a CNI or node agent), run it in a dedicated, restricted namespace.',
   *evaluate({ inventory }) {
+    const gap = unseen(inventory, 'pods');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'Pod', name: '*' } }, gap);
+      return;
+    }
     for (const ref of inventory.podSpecs()) {
       if (inventory.isSystemNamespace(ref.namespace)) continue;
       if (ref.spec.hostNetwork === true) {

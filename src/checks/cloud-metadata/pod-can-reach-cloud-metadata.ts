@@ -1,6 +1,6 @@
 import { parseIp } from '../../engines/netpol/index.js';
-import { defineCheck, fail, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from '../network-access/netpol-graph.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from '../network-access/netpol-graph.js';
 
 /** The instance metadata service of AWS, GCP, Azure, OpenStack and most clouds, and AWS's IPv6 endpoint. */
 const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'].map((text) => ({ ip: parseIp(text)!, text }));
@@ -32,6 +32,11 @@ spec:
     - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}
     - ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}`,
   *evaluate(ctx) {
+    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
+      return;
+    }
     const graph = netpolGraph(ctx);
     for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
       // Workloads grouped by the metadata addresses they reach.

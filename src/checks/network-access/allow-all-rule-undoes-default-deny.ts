@@ -1,7 +1,7 @@
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from '../../engines/netpol/index.js';
 import type { LabelSelector } from '../../inventory/labels.js';
-import { defineCheck, fail, pass } from '../define.js';
-import { netpolGraph } from './netpol-graph.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { netpolGraph, unseen } from './netpol-graph.js';
 
 const isEmptySelector = (s: LabelSelector | undefined) => !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 
@@ -39,6 +39,11 @@ ingress:
 - from: [{podSelector: {matchLabels: {app: frontend}}}]
   ports: [{port: 8080}]`,
   *evaluate(ctx) {
+    const gap = unseen(ctx.inventory, 'networkpolicies');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
+      return;
+    }
     const graph = netpolGraph(ctx);
     const namespaces = [...new Set(graph.policies.map((p) => p.namespace))].sort();
     for (const namespace of namespaces) {

@@ -1,5 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from './netpol-graph.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-egress',
@@ -26,6 +26,11 @@ spec:
   - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
     ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]`,
   *evaluate(ctx) {
+    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
+      return;
+    }
     const graph = netpolGraph(ctx);
     for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
       const governed = endpoints.filter((e) => !e.hostNetwork);

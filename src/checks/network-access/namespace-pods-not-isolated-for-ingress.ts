@@ -1,5 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from './netpol-graph.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-ingress',
@@ -24,6 +24,11 @@ spec:
   podSelector: {}
   policyTypes: [Ingress]`,
   *evaluate(ctx) {
+    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
+      return;
+    }
     const graph = netpolGraph(ctx);
     for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
       const governed = endpoints.filter((e) => !e.hostNetwork);

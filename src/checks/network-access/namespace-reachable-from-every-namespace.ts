@@ -1,6 +1,6 @@
 import { NO, UNKNOWN, type Tri } from '../../engines/netpol/index.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph } from './netpol-graph.js';
+import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'namespace-reachable-from-every-namespace',
@@ -21,6 +21,11 @@ ingress:
 - from:
   - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: frontend}}`,
   *evaluate(ctx) {
+    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
+      return;
+    }
     const graph = netpolGraph(ctx);
     const byNamespace = endpointsByNamespace(ctx.inventory, graph);
     if (byNamespace.size < 2) return;

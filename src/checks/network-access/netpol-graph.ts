@@ -28,6 +28,18 @@ export function endpointsByNamespace(inventory: Inventory, graph: NetpolGraph): 
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * Why a check cannot be evaluated: a resource the source could not list (gap scopes are plural
+ * resource names, as the cluster source records them).
+ */
+export function unseen(inventory: Inventory, ...resources: string[]): string | undefined {
+  for (const resource of resources) {
+    const reason = inventory.gap(resource);
+    if (reason) return `${resource}: ${reason}`;
+  }
+  return undefined;
+}
+
 /** "a, b, c and 4 more". */
 export function listNames(names: string[], max = 5): string {
   const shown = names.slice(0, max).join(', ');

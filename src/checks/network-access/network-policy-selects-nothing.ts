@@ -1,6 +1,6 @@
 import type { LabelSelector } from '../../inventory/labels.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { netpolGraph } from './netpol-graph.js';
+import { netpolGraph, unseen } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'network-policy-selects-nothing',
@@ -17,6 +17,11 @@ export default defineCheck({
   },
   remediation: 'Fix the selector to match the labels of the pod template (kubectl get pods -n <ns> --show-labels), or delete the stale policy.',
   *evaluate(ctx) {
+    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'Pod', name: '*' } }, gap);
+      return;
+    }
     const graph = netpolGraph(ctx);
     for (const policy of graph.policies) {
       const endpoints = graph.endpointsIn(policy.namespace);

@@ -1,4 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { unseen } from './netpol-graph.js';
 
 interface ServiceSpec {
   type?: string;
@@ -24,6 +25,11 @@ spec:
   type: LoadBalancer
   loadBalancerSourceRanges: [203.0.113.0/24]`,
   *evaluate({ inventory }) {
+    const gap = unseen(inventory, 'services');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'Service', name: '*' } }, gap);
+      return;
+    }
     for (const item of inventory.ofKind('Service')) {
       const spec = (item.object.spec ?? {}) as ServiceSpec;
       const type = spec.type ?? 'ClusterIP';

@@ -1,5 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
-import { namespaceSubject } from './netpol-graph.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { namespaceSubject, unseen } from './netpol-graph.js';
 
 const CAPS = ['services.nodeports', 'services.loadbalancers'] as const;
 
@@ -30,6 +30,11 @@ metadata: {name: service-exposure, namespace: <ns>}
 spec:
   hard: {services.nodeports: "0", services.loadbalancers: "0"}`,
   *evaluate({ inventory }) {
+    const gap = unseen(inventory, 'resourcequotas');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'ResourceQuota', name: '*' } }, gap);
+      return;
+    }
     const namespaces = new Set([...inventory.podSpecs().map((p) => p.namespace), ...inventory.ofKind('Service').map((s) => s.ref.namespace ?? inventory.defaultNamespace)]);
     for (const namespace of [...namespaces].sort()) {
       if (inventory.isSystemNamespace(namespace)) continue;

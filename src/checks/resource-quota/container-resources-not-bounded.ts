@@ -1,7 +1,7 @@
 import type { Inventory } from '../../inventory/inventory.js';
 import type { Container } from '../../inventory/pod.js';
-import { defineCheck, fail, pass } from '../define.js';
-import { listNames, namespaceSubject } from '../network-access/netpol-graph.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { listNames, namespaceSubject, unseen } from '../network-access/netpol-graph.js';
 
 const RESOURCES = ['cpu', 'memory'] as const;
 
@@ -68,6 +68,11 @@ spec:
     default: {cpu: 500m, memory: 512Mi}
     defaultRequest: {cpu: 100m, memory: 128Mi}`,
   *evaluate({ inventory }) {
+    const gap = unseen(inventory, 'limitranges', 'pods');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'LimitRange', name: '*' } }, gap);
+      return;
+    }
     const byNamespace = new Map<string, string[]>();
     const defaultsOf = new Map<string, ReturnType<typeof limitRangeDefaults>>();
     for (const ref of inventory.podSpecs()) {

@@ -1,4 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { unseen } from '../network-access/netpol-graph.js';
 
 export default defineCheck({
   id: 'namespace-without-resource-quota',
@@ -21,6 +22,11 @@ metadata: {name: compute, namespace: <ns>}
 spec:
   hard: {requests.cpu: "4", requests.memory: 8Gi, limits.cpu: "8", limits.memory: 16Gi, pods: "50"}`,
   *evaluate({ inventory }) {
+    const gap = unseen(inventory, 'resourcequotas');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'ResourceQuota', name: '*' } }, gap);
+      return;
+    }
     const withWorkloads = new Set(inventory.podSpecs().map((p) => p.namespace));
     for (const namespace of [...withWorkloads].sort()) {
       if (inventory.isSystemNamespace(namespace)) continue;

@@ -1,4 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { unseen } from '../network-access/netpol-graph.js';
 
 /** Quota keys that bound compute (cpu, memory) or the number of pods. */
 const COMPUTE_KEYS = ['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'pods', 'count/pods'];
@@ -21,6 +22,11 @@ export default defineCheck({
 spec:
   hard: {requests.cpu: "4", requests.memory: 8Gi, limits.cpu: "8", limits.memory: 16Gi, pods: "50"}`,
   *evaluate({ inventory }) {
+    const gap = unseen(inventory, 'resourcequotas');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'ResourceQuota', name: '*' } }, gap);
+      return;
+    }
     for (const item of inventory.ofKind('ResourceQuota')) {
       const hard = ((item.object.spec as { hard?: Record<string, unknown> } | undefined)?.hard ?? {});
       if (COMPUTE_KEYS.some((k) => k in hard)) yield pass(item);
