@@ -15,6 +15,7 @@ function reviewText(r: IntegrationReview): string {
   const out: string[] = [];
   const section = (title: string) => out.push('', title, '-'.repeat(title.length));
   out.push(`Risk: ${r.risk.toUpperCase()}`);
+  if (r.reasons.length === 0) out.push('  nothing found: no escalation path, host access, webhook, kube-system object or cluster-wide write');
   for (const reason of r.reasons.slice(0, 12)) out.push(`  ${reason}`);
   if (r.reasons.length > 12) out.push(`  ... and ${r.reasons.length - 12} more (--format json lists all)`);
 
