@@ -50,6 +50,13 @@ export default defineCheck({
     fail: [
       componentPodYaml('kube-apiserver', ['--feature-gates=InPlacePodVerticalScaling=true,StorageVersionAPI=true']),
       { description: 'a gate that was alpha at the cluster\'s version', yaml: componentPodYaml('kube-scheduler', ['--feature-gates=UserNamespacesSupport=true']), k8sVersion: 'v1.29.4' },
+      {
+        description: 'an alpha gate in a kubelet config file',
+        yaml: `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+featureGates: {MemoryQoS: true, GracefulNodeShutdown: true}`,
+        k8sVersion: 'v1.30.2',
+      },
     ],
     pass: [
       componentPodYaml('kube-apiserver', ['--feature-gates=InPlacePodVerticalScaling=false']),
