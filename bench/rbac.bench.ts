@@ -43,6 +43,10 @@ function measure(): Record<string, number | string> {
   const queryTimes: number[] = [];
   const queryCpu: number[] = [];
   let subjectsFound = 0;
+  // The very first query also pays for compiling the matcher; reported on its own.
+  t = performance.now();
+  index.whoCan({ verb: 'watch', resource: 'configmaps', namespace: 'ns-3' });
+  const firstQuery = performance.now() - t;
   for (let round = 0; round < 3; round++) {
     for (const q of QUERIES) {
       t = performance.now();
@@ -72,7 +76,7 @@ function measure(): Record<string, number | string> {
     roles: count('Role'), clusterRoles: count('ClusterRole'), bindings: count('RoleBinding') + count('ClusterRoleBinding'),
     namespaces: count('Namespace'), serviceAccounts: count('ServiceAccount'),
     buildMs: build, buildCpuMs: buildCpu, queryCpuMedianMs: queryCpu[Math.floor(queryCpu.length / 2)]!, queryCpuMaxMs: queryCpu[queryCpu.length - 1]!, escalationCpuMs: escalationCpu,
-    loadAverage: loadavg()[0]!, cpus: cpus().length,
+    loadAverage: loadavg()[0]!, cpus: cpus().length, firstQueryMs: firstQuery,
     queryMedianMs: queryTimes[Math.floor(queryTimes.length / 2)]!, queryMaxMs: queryTimes[queryTimes.length - 1]!, lastQuerySubjects: subjectsFound,
     graphBuildMs: graphBuilt, escalationMs: escalation, graphNodes: graph.nodes.size, graphEdges: graph.edges.length,
     subjects: subjects.length, subjectsWithPathToClusterAdmin: withPath,
@@ -88,7 +92,7 @@ export async function run(): Promise<void> {
     `synthetic cluster: ${r.roles} Roles + ${r.clusterRoles} ClusterRoles, ${r.bindings} bindings, ${r.namespaces} namespaces, ${r.serviceAccounts} ServiceAccounts\n` +
     `machine: ${r.cpus} CPUs, load average ${r.loadAverage!.toFixed(1)} (wall times include waiting for the CPU; CPU times are this process's own)\n` +
     `index build (aggregation, bootstrap roles, subject and resource indexes): ${ms(r.buildMs!)} wall, ${ms(r.buildCpuMs!)} CPU (target < 1000 ms)\n` +
-    `who-can query, ${QUERIES.length} queries x 3: median ${ms(r.queryMedianMs!)} wall / ${ms(r.queryCpuMedianMs!)} CPU, max ${ms(r.queryMaxMs!)} wall / ${ms(r.queryCpuMaxMs!)} CPU (target < 20 ms)\n` +
+    `who-can query: first (cold) ${ms(r.firstQueryMs!)} wall; then ${QUERIES.length} queries x 3: median ${ms(r.queryMedianMs!)} wall / ${ms(r.queryCpuMedianMs!)} CPU, max ${ms(r.queryMaxMs!)} wall / ${ms(r.queryCpuMaxMs!)} CPU (target < 20 ms)\n` +
     `escalation graph (${r.graphNodes} nodes, ${r.graphEdges} edges) built in ${ms(r.graphBuildMs!)} wall; with shortest paths to cluster-admin, secrets and nodes for all ${r.subjects} subjects: ${ms(r.escalationMs!)} wall, ${ms(r.escalationCpuMs!)} CPU (target < 5000 ms); ${r.subjectsWithPathToClusterAdmin} subjects reach cluster-admin\n` +
     `peak RSS of the benchmark process: ${r.peakRssMB!.toFixed(0)} MB\n`,
   );
