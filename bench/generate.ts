@@ -186,7 +186,7 @@ export function toJsonList(objects: K8sObject[]): string {
 
 /** As `kubectl get -A -o yaml` prints it. */
 export function toYamlList(objects: K8sObject[]): string {
-  return stringify({ apiVersion: 'v1', kind: 'List', items: objects, metadata: { resourceVersion: '' } });
+  return stringify({ apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } }, { indentSeq: false, aliasDuplicateObjects: false });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

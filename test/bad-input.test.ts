@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateCluster, toJsonList, toYamlList } from '../bench/generate.js';
 import type { Report } from '../src/report/types.js';
-import { MAX_YAML_CHARS } from '../src/sources/documents.js';
+import { stringify } from 'yaml';
+import { MAX_YAML_CHARS, parseDocuments, splitYamlList } from '../src/sources/documents.js';
 import { loadPaths } from '../src/sources/files.js';
 import { SHOP_DEPLOYMENT, kubeward, tempTree } from '../src/testing/cli.js';
 import { REPO_ROOT } from '../src/testing/index.js';
@@ -229,14 +230,42 @@ describe('large input', () => {
     assert.equal(objectsRead(report), objects.length);
   });
 
-  it('a YAML dump over the YAML limit: a clear error advising JSON, no hang', () => {
-    const objects = generateCluster({ objects: 6_000, seed: 3 });
+  it('a kubectl YAML List over the YAML limit is read item by item, with lines', () => {
+    let objects = generateCluster({ objects: 6_000, seed: 3 });
     let yaml = toYamlList(objects);
-    while (yaml.length <= MAX_YAML_CHARS) yaml += yaml.slice(yaml.indexOf('items:'));
+    while (yaml.length <= MAX_YAML_CHARS) {
+      objects = generateCluster({ objects: Math.ceil((objects.length * (MAX_YAML_CHARS + 1024 * 1024)) / yaml.length), seed: 3 });
+      yaml = toYamlList(objects);
+    }
+    assert.match(yaml, /^apiVersion: v1\nitems:\n- apiVersion: /);
     const file = join(tree.dir, 'dump.yaml');
     writeFileSync(file, yaml);
     const { status, report } = scanJson([file]);
+    assert.deepEqual(report.errors, []);
+    assert.notEqual(status, 2);
+    assert.equal(objectsRead(report), objects.length);
+  });
+
+  it('item by item, a YAML List gives the same objects and lines as a whole parse', () => {
+    const text = toYamlList(generateCluster({ objects: 400, seed: 5 })).replace('kind: List', 'kind: List\n# trailing comment');
+    assert.equal(splitYamlList(text), undefined, 'a top-level comment is not kubectl output');
+    const kubectlStyle = toYamlList(generateCluster({ objects: 400, seed: 5 }));
+    const whole = parseDocuments(kubectlStyle, 'dump.yaml').items;
+    const split = splitYamlList(kubectlStyle)!;
+    const byItem = split.items.flatMap((item) => parseDocuments(item.text, 'dump.yaml').items.map((i) => ({ ...i, location: { ...i.location, line: i.location.line! + item.line - 1 } })));
+    assert.equal(byItem.length, 400);
+    assert.deepEqual(byItem.map((i) => i.location.line), whole.map((i) => i.location.line));
+    assert.deepEqual(byItem.map((i) => i.object), whole.map((i) => i.object));
+  });
+
+  it('other YAML over the limit: a clear error advising JSON, no hang', () => {
+    const docs = generateCluster({ objects: 6_000, seed: 3 }).map((o) => stringify(o));
+    let yaml = docs.join('---\n');
+    while (yaml.length <= MAX_YAML_CHARS) yaml += `---\n${yaml}`;
+    const file = join(tree.dir, 'docs.yaml');
+    writeFileSync(file, yaml);
+    const { status, report } = scanJson([file]);
     assert.equal(status, 2);
-    assert.match(report.errors[0]!.message, /over the 16 MB YAML limit; export it as JSON/);
+    assert.match(report.errors[0]!.message, /over the 16 MB limit for YAML other than a kubectl List dump; export it as JSON/);
   });
 });

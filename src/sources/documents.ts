@@ -1,7 +1,7 @@
 // Turns the text of one input (YAML or JSON, one or many documents, Lists) into inventory items.
 // Used by every source that reads manifests: files, stdin, snapshots.
 
-import { LineCounter, isCollection, isMap, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, isCollection, isMap, isSeq, parse, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 import { CONFIG_KINDS, isKnownKind } from '../inventory/kinds.js';
 import { refOf, type InputError, type Item, type K8sObject } from '../inventory/types.js';
 import { isSnapshotDocument } from './snapshot.js';
@@ -51,8 +51,14 @@ export function parseDocuments(text: string, source: string): ParsedDocuments {
     }
   }
   if (text.length > MAX_YAML_CHARS) {
+    const list = splitYamlList(text);
+    if (list) {
+      // A `kubectl get -o yaml` dump: its items are parsed one at a time, in bounded memory.
+      for (const item of list.items) parseYaml(item.text, source, out, { baseLine: item.line - 1, ...list.defaults });
+      return out;
+    }
     const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
-    out.errors.push({ source, message: `YAML input of ${mb(text.length)} is over the ${mb(MAX_YAML_CHARS)} YAML limit; export it as JSON instead (kubectl get ... -o json), which has no size limit` });
+    out.errors.push({ source, message: `YAML input of ${mb(text.length)} is over the ${mb(MAX_YAML_CHARS)} limit for YAML other than a kubectl List dump; export it as JSON instead (kubectl get ... -o json), which has no size limit` });
     return out;
   }
   parseYaml(text, source, out);
@@ -70,11 +76,18 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false; erro
   }
 }
 
-function parseYaml(text: string, source: string, out: ParsedDocuments): void {
+/** How to read one item cut out of a YAML List: where it starts, and the List's item defaults. */
+interface ListItemContext {
+  baseLine: number;
+  kind?: string;
+  apiVersion?: string;
+}
+
+function parseYaml(text: string, source: string, out: ParsedDocuments, item?: ListItemContext): void {
   const lineCounter = new LineCounter();
   // logLevel "error": the library's warnings would go to stderr; what matters becomes an InputError.
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
-  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  const lineOf = (offset: number) => lineCounter.linePos(offset).line + (item?.baseLine ?? 0);
   const helm = HELM_MARKER.test(text);
   for (const doc of docs) {
     if (doc.errors.length > 0) {
@@ -117,8 +130,73 @@ function parseYaml(text: string, source: string, out: ParsedDocuments): void {
         }
       }
     }
+    if (item && isObject(value)) {
+      value.kind ??= item.kind;
+      value.apiVersion ??= item.apiVersion;
+    }
     addValue(value, source, () => docLine, out, itemLines);
   }
+}
+
+/**
+ * Cuts a YAML List as kubectl prints it (`items:` at column 0, each item a `- ` line followed by
+ * lines indented two spaces more) into its items, each de-indented, with its first line.
+ * Anything else (several documents, comments or flow style at the top level) gives undefined.
+ */
+export function splitYamlList(text: string): { items: { text: string; line: number }[]; defaults: { kind?: string; apiVersion?: string } } | undefined {
+  const items: { text: string; line: number }[] = [];
+  const header: string[] = [];
+  let inItems = false;
+  let itemsSeen = false;
+  let pad = ''; // indentation of the items' "- " (kubectl: none)
+  let start = -1; // offset of the current item's "- "
+  let startLine = 0;
+  let line = 0;
+  const close = (end: number) => {
+    if (start >= 0) items.push({ text: text.slice(start + pad.length + 2, end).split(`\n${pad}  `).join('\n'), line: startLine });
+    start = -1;
+  };
+  for (let at = 0; at < text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    line++;
+    const c = text.charCodeAt(at);
+    const blank = end === at || (end === at + 1 && c === 13);
+    if (inItems && start < 0 && !blank && items.length === 0) {
+      pad = /^ */.exec(text.slice(at, Math.min(end, at + 32)))![0];
+    }
+    if (inItems && text.startsWith(`${pad}- `, at)) {
+      close(at);
+      start = at;
+      startLine = line;
+    } else if (inItems && (blank || text.startsWith(`${pad}  `, at))) {
+      if (start < 0 && !blank) return undefined;
+    } else if (blank) {
+      // blank line outside the items
+    } else if (!inItems && c === 32) {
+      header.push(text.slice(at, end));
+    } else if (/^[A-Za-z_][\w.-]*:/.test(text.slice(at, Math.min(end, at + 64)))) {
+      close(at);
+      inItems = /^items:\r?$/.test(text.slice(at, end));
+      if (inItems && itemsSeen) return undefined;
+      itemsSeen ||= inItems;
+      if (!inItems) header.push(text.slice(at, end));
+    } else {
+      return undefined;
+    }
+    at = end + 1;
+  }
+  close(text.length);
+  if (!itemsSeen) return undefined;
+  let meta: unknown;
+  try {
+    meta = parse(header.join('\n'), { logLevel: 'error' });
+  } catch {
+    return undefined;
+  }
+  if (!isObject(meta) || typeof meta.kind !== 'string' || !meta.kind.endsWith('List')) return undefined;
+  const kind = meta.kind === 'List' ? undefined : meta.kind.slice(0, -'List'.length);
+  return { items, defaults: { ...(kind ? { kind } : {}), ...(typeof meta.apiVersion === 'string' ? { apiVersion: meta.apiVersion } : {}) } };
 }
 
 /**
