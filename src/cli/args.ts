@@ -2,7 +2,8 @@
 
 import { writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.js';
+import { InputUnavailableError, UsageError } from '../errors.js';
+import { describeFsError } from '../sources/files.js';
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
   try {
@@ -20,6 +21,13 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
 
 /** Writes command output to --output FILE, or stdout. */
 export async function emit(text: string, output: string | undefined): Promise<void> {
-  if (output) await writeFile(output, text);
-  else process.stdout.write(text);
+  if (!output) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    await writeFile(output, text);
+  } catch (e) {
+    throw new InputUnavailableError(`cannot write --output ${output}: ${describeFsError(e)}`);
+  }
 }

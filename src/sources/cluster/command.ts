@@ -1,7 +1,7 @@
 // The cluster flags `scan` and `snapshot` share, and reading the cluster they name with progress
 // on stderr.
 
-import { loadCluster, type ClusterLoad } from './index.js';
+import type { ClusterLoad } from './index.js';
 import { progressRenderer } from './progress.js';
 
 export const CLUSTER_FLAGS = {
@@ -32,6 +32,9 @@ export interface ClusterFlagValues {
 /** Reads the cluster the flags name; the progress line shows only on a terminal. */
 export async function readClusterFromFlags(values: ClusterFlagValues): Promise<ClusterLoad> {
   const progress = progressRenderer(process.stderr, !values['no-progress']);
+  // Imported here, not at the top: @kubernetes/client-node takes a second or two to load, and
+  // file scans never need it.
+  const { loadCluster } = await import('./index.js');
   try {
     return await loadCluster({
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
