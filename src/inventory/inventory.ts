@@ -4,6 +4,7 @@ import { CLUSTER_SCOPED_KINDS, POD_TEMPLATE_PATHS, SYSTEM_NAMESPACES, isNamespac
 import { selectorMatches, type LabelSelector } from './labels.js';
 import type { Container, PodSpec, Volume } from './pod.js';
 import type { HostSnapshot } from './host.js';
+import type { StoredValueClassification } from '../sources/types.js';
 import type { Item, K8sObject, ObjectMeta, VisibilityGap } from './types.js';
 
 /** A pod spec found in an object: a Pod's own spec or a workload's pod template. */
@@ -25,12 +26,15 @@ export interface InventoryOptions {
   gaps?: VisibilityGap[];
   /** Node filesystems read with --node-root. */
   hosts?: HostSnapshot[];
+  /** How values are stored in etcd (--etcd-endpoints); absent when no etcd was read. */
+  storedValues?: readonly StoredValueClassification[];
 }
 
 export class Inventory {
   readonly items: readonly Item[];
   readonly gaps: readonly VisibilityGap[];
   readonly hosts: readonly HostSnapshot[];
+  readonly storedValues: readonly StoredValueClassification[] | undefined;
   readonly defaultNamespace: string;
   private readonly byKind = new Map<string, Item[]>();
   private readonly byKey = new Map<string, Item>();
@@ -42,6 +46,7 @@ export class Inventory {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
     this.gaps = options.gaps ?? [];
     this.hosts = options.hosts ?? [];
+    this.storedValues = options.storedValues;
     for (const item of items) {
       if (!item.ref.namespace && isNamespacedKind(item.ref.kind)) item.ref.namespace = this.defaultNamespace;
     }

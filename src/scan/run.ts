@@ -22,7 +22,12 @@ export interface ScanOptions {
 }
 
 export function buildInventory(load: LoadResult, defaultNamespace?: string): Inventory {
-  return new Inventory(load.items, { gaps: load.gaps, hosts: load.hosts, ...(defaultNamespace ? { defaultNamespace } : {}) });
+  return new Inventory(load.items, {
+    gaps: load.gaps,
+    hosts: load.hosts,
+    ...(load.storedValues ? { storedValues: load.storedValues } : {}),
+    ...(defaultNamespace ? { defaultNamespace } : {}),
+  });
 }
 
 export function resolveVersion(

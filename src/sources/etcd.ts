@@ -2,11 +2,14 @@
 // kube-apiserver stored, in bounded batches, and classifies each from its first bytes. A value is
 // never printed, logged, kept or returned; only its classification leaves this module.
 
+import { readFile } from 'node:fs/promises';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { InputUnavailableError, UsageError } from '../errors.js';
-import { etcdPathOf } from '../engines/encryption/etcd-keys.js';
+import { encryptionConfigResources, etcdPathOf } from '../engines/encryption/etcd-keys.js';
 import { CLASSIFY_PREFIX_BYTES, classifyStoredValue, type EncryptionProvider } from '../engines/encryption/stored-value.js';
+import type { Item } from '../inventory/types.js';
+import { ETCD_VALUES_GAP, emptyLoadResult, type LoadResult } from './types.js';
 
 export interface EtcdTls {
   /** PEM of the CA that signed etcd's serving certificate; without it the server is not verified. */
@@ -117,14 +120,14 @@ export class EtcdRequestError extends Error {
   }
 }
 
-function parseEndpoint(endpoint: string): URL {
+function parseEndpoint(endpoint: string, flag = '--endpoints'): URL {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new UsageError(`--endpoints: "${endpoint}" is not a URL (e.g. https://127.0.0.1:2379)`);
+    throw new UsageError(`${flag}: "${endpoint}" is not a URL (e.g. https://127.0.0.1:2379)`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--endpoints: "${endpoint}" must be an https:// or http:// URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag}: "${endpoint}" must be an https:// or http:// URL`);
   return url;
 }
 
@@ -344,4 +347,113 @@ export function connectionErrorMessage(endpoint: string, e: unknown): string {
   if (isClientCertRejection(e)) return `TLS to etcd at ${endpoint} failed: etcd rejected the client certificate (check --cert/--key and that etcd's --trusted-ca-file signed them)`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return `etcd at ${endpoint} closed the connection (${code}); a TLS endpoint given as http://, or a rejected client certificate?`;
   return `cannot talk to etcd at ${endpoint}: ${code ? `${code}: ` : ''}${err.message ?? String(e)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// client flags, shared by `kubeward etcd` (--endpoints ...) and `kubeward scan` (--etcd-endpoints ...)
+
+/** Keys per range request: bounds the memory one reply takes (Secrets may hold up to 1 MiB each). */
+export const DEFAULT_BATCH_SIZE = 200;
+
+export interface EtcdClientOptions {
+  endpoints: string[];
+  tls: EtcdTls;
+}
+
+/** The names the flags have in a command: "" for kubeward etcd, "etcd-" for kubeward scan. */
+export type EtcdFlagPrefix = '' | 'etcd-';
+
+/**
+ * Validates the client flags and reads their files. `reading` is for commands that read values:
+ * they need --cacert over https (an unverified server could answer anything, "encrypted"
+ * included) and a client certificate and key given together.
+ */
+export async function etcdClientFromFlags(values: Record<string, unknown>, prefix: EtcdFlagPrefix, reading: boolean): Promise<EtcdClientOptions> {
+  const flag = (name: string): string => `--${prefix}${name}`;
+  const value = (name: string): string | undefined => values[`${prefix}${name}`] as string | undefined;
+  const list = value('endpoints');
+  if (!list) throw new UsageError(`${flag('endpoints')} is required`);
+  const endpoints = list.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const endpoint of endpoints) parseEndpoint(endpoint, flag('endpoints'));
+  const cacert = value('cacert');
+  const ca = cacert ? await readEtcdInput(flag('cacert'), cacert) : undefined;
+  if (!reading) return { endpoints, tls: ca ? { ca } : {} };
+  if (!value('cert') !== !value('key')) throw new UsageError(`${flag('cert')} and ${flag('key')} go together`);
+  if (!ca && endpoints.some((e) => e.startsWith('https:'))) {
+    throw new UsageError(`${flag('cacert')} is required: the CA that signed etcd's serving certificate (e.g. /etc/kubernetes/pki/etcd/ca.crt)`);
+  }
+  const cert = value('cert') ? await readEtcdInput(flag('cert'), value('cert')!) : undefined;
+  const key = value('key') ? await readEtcdInput(flag('key'), value('key')!) : undefined;
+  return { endpoints, tls: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) } };
+}
+
+export async function readEtcdInput(flag: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new InputUnavailableError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/** Every etcd member holds the same keys: the first endpoint that answers is read. */
+export async function firstAnswering<T>(client: EtcdClientOptions, work: (g: EtcdGateway) => Promise<T>): Promise<T> {
+  const failures: string[] = [];
+  for (const endpoint of client.endpoints) {
+    const gateway = new EtcdGateway(endpoint, client.tls);
+    try {
+      return await work(gateway);
+    } catch (e) {
+      if (!(e instanceof InputUnavailableError)) throw e;
+      failures.push(e.message);
+    } finally {
+      gateway.close();
+    }
+  }
+  throw new InputUnavailableError(failures.join('; '));
+}
+
+// ---------------------------------------------------------------------------------------------
+// etcd as a source of `kubeward scan`
+
+export const ETCD_SCAN_FLAGS = {
+  'etcd-endpoints': { type: 'string' },
+  'etcd-cacert': { type: 'string' },
+  'etcd-cert': { type: 'string' },
+  'etcd-key': { type: 'string' },
+} as const;
+
+export const ETCD_SCAN_USAGE = `  --etcd-endpoints URL[,URL]  read how the values of Secrets, ConfigMaps and the resources the
+                              input's EncryptionConfiguration names are stored in etcd
+                              (encrypted or plaintext; values are never printed)
+  --etcd-cacert FILE          CA that signed etcd's serving certificate (required over https)
+  --etcd-cert FILE, --etcd-key FILE  client certificate and key (e.g. apiserver-etcd-client.crt)
+`;
+
+/** Secrets, ConfigMaps, and every resource an EncryptionConfiguration among the items names. */
+export function etcdResourcesFor(items: readonly Item[]): string[] {
+  const resources = [...DEFAULT_RESOURCES];
+  for (const item of items) {
+    if (item.ref.kind !== 'EncryptionConfiguration') continue;
+    // Wildcards ("*.apps") name no single etcd path; the resources they cover are not listed.
+    for (const r of encryptionConfigResources(item.object).resources) if (!resources.includes(r) && etcdPathOf(r)) resources.push(r);
+  }
+  return resources;
+}
+
+/**
+ * Reads the classification of every stored value of the resources (never a value) as a scan
+ * source. An etcd that cannot be read is an input error naming the endpoints, and a gap.
+ */
+export async function loadEtcdValues(client: EtcdClientOptions, resources: string[], batchSize = DEFAULT_BATCH_SIZE): Promise<LoadResult> {
+  const result = emptyLoadResult();
+  try {
+    const verification = await firstAnswering(client, (gateway) => verifyEncryption(gateway, { resources, batchSize }));
+    result.storedValues = verification.resources.map((r) => ({ ...r, endpoint: verification.endpoint }));
+    result.sources.push({ type: 'etcd', name: verification.endpoint, objects: verification.summary.total });
+  } catch (e) {
+    if (!(e instanceof InputUnavailableError)) throw e;
+    result.errors.push({ source: `etcd ${client.endpoints.join(',')}`, message: e.message });
+    result.gaps.push({ scope: ETCD_VALUES_GAP, reason: e.message });
+  }
+  return result;
 }

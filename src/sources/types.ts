@@ -2,6 +2,16 @@
 
 import type { HostSnapshot } from '../inventory/host.js';
 import type { InputError, Item, VisibilityGap } from '../inventory/types.js';
+import type { StoredResource } from './etcd.js';
+
+/** How one value is stored in etcd (encrypted by which provider and key, or plaintext); never the value. */
+export interface StoredValueClassification extends StoredResource {
+  /** The etcd endpoint it was read from. */
+  endpoint: string;
+}
+
+/** The gap of a scan whose etcd could not be read: checks of stored values report not-evaluated. */
+export const ETCD_VALUES_GAP = 'etcd-values';
 
 export interface SourceSummary {
   type: 'file' | 'directory' | 'stdin' | 'cluster' | 'node' | 'etcd';
@@ -25,6 +35,8 @@ export interface LoadResult {
   hosts: HostSnapshot[];
   /** A version the source knows for sure (the live API's /version). */
   version?: { text: string; source: string };
+  /** Stored values read from etcd; absent when no etcd was read. */
+  storedValues?: StoredValueClassification[];
 }
 
 export function emptyLoadResult(): LoadResult {
@@ -45,6 +57,7 @@ export function mergeLoadResults(results: LoadResult[]): LoadResult {
       out.skipped.byKind[kind] = (out.skipped.byKind[kind] ?? 0) + n;
     }
     out.version ??= r.version;
+    if (r.storedValues) out.storedValues = (out.storedValues ?? []).concat(r.storedValues);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import encryptionIdentityFirst from './encryption-identity-first.js';
 import encryptionKeyWrongSize from './encryption-key-wrong-size.js';
 import encryptionKmsV1 from './encryption-kms-v1.js';
 import encryptionProviderConfigMissing from './encryption-provider-config-missing.js';
+import secretStoredInPlaintext from './secret-stored-in-plaintext.js';
 import secretsNotEncrypted from './secrets-not-encrypted.js';
 
 export const checks: Check[] = [
@@ -20,4 +21,5 @@ export const checks: Check[] = [
   encryptionKmsV1,
   encryptionKeyWrongSize,
   encryptionConfigReadableByOthers,
+  secretStoredInPlaintext,
 ];

@@ -2,22 +2,21 @@
 // kube-apiserver stored and tells which are encrypted at rest (secrets-encryption); probe tells
 // whether a client without a certificate can read etcd (etcd-access).
 
-import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { encryptionConfigResources } from '../../engines/encryption/etcd-keys.js';
 import { InputUnavailableError, UsageError } from '../../errors.js';
 import {
+  DEFAULT_BATCH_SIZE,
   DEFAULT_RESOURCES,
-  EtcdGateway,
+  etcdClientFromFlags,
+  firstAnswering,
   probeEtcd,
+  readEtcdInput,
   verifyEncryption,
   type EncryptionVerification,
   type ProbeResult,
 } from '../../sources/etcd.js';
 import { emit, oneOf, parseFlags } from '../args.js';
-
-/** Keys per range request: bounds the memory one reply takes (Secrets may hold up to 1 MiB each). */
-const DEFAULT_BATCH_SIZE = 200;
 
 export const USAGE = `Usage: kubeward etcd <verify-encryption|probe> [flags]
 
@@ -65,65 +64,38 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const format = oneOf('format', values.format, ['table', 'json'] as const, 'table');
-  if (!values.endpoints) throw new UsageError('--endpoints is required');
-  const endpoints = values.endpoints.split(',').map((e) => e.trim()).filter(Boolean);
-  const ca = values.cacert ? await readInput('--cacert', values.cacert) : undefined;
+  if (sub !== 'probe' && sub !== 'verify-encryption') throw new UsageError(`unknown etcd command "${sub}" (verify-encryption or probe)`);
+  const client = await etcdClientFromFlags(values, '', sub === 'verify-encryption');
 
   if (sub === 'probe') {
     const results: ProbeResult[] = [];
-    for (const endpoint of endpoints) results.push(await probeEtcd(endpoint, ca ? { ca } : {}));
+    for (const endpoint of client.endpoints) results.push(await probeEtcd(endpoint, client.tls));
     await emit(format === 'json' ? `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n` : probeTable(results), values.output);
     if (results.some((r) => !r.reachable)) return 2;
     return results.some((r) => r.readableWithoutClientCert) ? 1 : 0;
   }
 
-  if (sub === 'verify-encryption') {
-    if (!values.cert !== !values.key) throw new UsageError('--cert and --key go together');
-    // A server that is not verified could feed back any answer, "encrypted" included.
-    if (!ca && endpoints.some((e) => e.startsWith('https:'))) throw new UsageError('--cacert is required: the CA that signed etcd\'s serving certificate (e.g. /etc/kubernetes/pki/etcd/ca.crt)');
-    const cert = values.cert ? await readInput('--cert', values.cert) : undefined;
-    const key = values.key ? await readInput('--key', values.key) : undefined;
-    const batchSize = values['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(values['batch-size']);
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
-    const resources = values.resources ? values.resources.split(',').map((r) => r.trim()).filter(Boolean) : [...DEFAULT_RESOURCES];
-    if (resources.some((r) => !/^[a-z0-9.-]+$/.test(r))) throw new UsageError(`--resources: expected resource names such as secrets,configmaps (got "${values.resources}")`);
-    if (values['encryption-config']) {
-      const named = await configuredResources(values['encryption-config']);
-      for (const r of named) if (!resources.includes(r)) resources.push(r);
-    }
-    const verification = await firstAnswering(endpoints, (endpoint) =>
-      new EtcdGateway(endpoint, { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }),
-      (gateway) => verifyEncryption(gateway, { resources, batchSize, ...(values['etcd-prefix'] ? { etcdPrefix: values['etcd-prefix'] } : {}) }),
-    );
-    await emit(format === 'json' ? `${JSON.stringify(verification, null, 2)}\n` : verificationTable(verification, !ca), values.output);
-    return verification.summary.plaintextSecrets > 0 ? 1 : 0;
+  // verify-encryption
+  const batchSize = values['batch-size'] === undefined ? DEFAULT_BATCH_SIZE : Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
+  const resources = values.resources ? values.resources.split(',').map((r) => r.trim()).filter(Boolean) : [...DEFAULT_RESOURCES];
+  if (resources.some((r) => !/^[a-z0-9.-]+$/.test(r))) throw new UsageError(`--resources: expected resource names such as secrets,configmaps (got "${values.resources}")`);
+  if (values['encryption-config']) {
+    const named = await configuredResources(values['encryption-config']);
+    for (const r of named) if (!resources.includes(r)) resources.push(r);
   }
-
-  throw new UsageError(`unknown etcd command "${sub}" (verify-encryption or probe)`);
-}
-
-/** Every etcd member holds the same keys: the first endpoint that answers is read. */
-async function firstAnswering<T>(endpoints: string[], connect: (e: string) => EtcdGateway, work: (g: EtcdGateway) => Promise<T>): Promise<T> {
-  const failures: string[] = [];
-  for (const endpoint of endpoints) {
-    const gateway = connect(endpoint);
-    try {
-      return await work(gateway);
-    } catch (e) {
-      if (!(e instanceof InputUnavailableError)) throw e;
-      failures.push(e.message);
-    } finally {
-      gateway.close();
-    }
-  }
-  throw new InputUnavailableError(failures.join('; '));
+  const verification = await firstAnswering(client, (gateway) =>
+    verifyEncryption(gateway, { resources, batchSize, ...(values['etcd-prefix'] ? { etcdPrefix: values['etcd-prefix'] } : {}) }),
+  );
+  await emit(format === 'json' ? `${JSON.stringify(verification, null, 2)}\n` : verificationTable(verification, !client.tls.ca), values.output);
+  return verification.summary.plaintextSecrets > 0 ? 1 : 0;
 }
 
 /** Resources an EncryptionConfiguration names; wildcards name no single etcd path and are noted. */
 async function configuredResources(path: string): Promise<string[]> {
   let config: unknown;
   try {
-    config = parse((await readInput('--encryption-config', path)).toString('utf8'));
+    config = parse((await readEtcdInput('--encryption-config', path)).toString('utf8'));
   } catch (e) {
     if (e instanceof InputUnavailableError) throw e;
     throw new InputUnavailableError(`--encryption-config ${path}: not YAML: ${(e as Error).message.split('\n')[0]}`);
@@ -131,14 +103,6 @@ async function configuredResources(path: string): Promise<string[]> {
   const { resources, wildcards } = encryptionConfigResources(config);
   if (wildcards.length > 0) process.stderr.write(`kubeward etcd: ${path} names ${wildcards.join(', ')}; wildcards name no single etcd path, list those resources with --resources\n`);
   return resources;
-}
-
-async function readInput(flag: string, path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    throw new InputUnavailableError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
 }
 
 function verificationTable(v: EncryptionVerification, unverifiedServer: boolean): string {

@@ -7,6 +7,7 @@ import { FORMATS, formatReport } from '../../report/index.js';
 import { loadExceptions } from '../../scan/exceptions.js';
 import { exitCodeFor, runScan, type FailOn } from '../../scan/run.js';
 import { CLUSTER_FLAGS, CLUSTER_USAGE, readClusterFromFlags } from '../../sources/cluster/command.js';
+import { ETCD_SCAN_FLAGS, ETCD_SCAN_USAGE, etcdClientFromFlags, etcdResourcesFor, loadEtcdValues } from '../../sources/etcd.js';
 import { loadPaths } from '../../sources/files.js';
 import { collapseMirrorPods, readNodeRoot } from '../../sources/node-root.js';
 import { mergeLoadResults, type LoadResult } from '../../sources/types.js';
@@ -33,7 +34,7 @@ Flags:
                               modprobe rules, /proc; repeatable. A copy may carry
                               DIR/.kubeward-stat.tsv (path, octal mode, uid, gid per line)
                               with the modes and owners the copy lost
-${CLUSTER_USAGE}`;
+${ETCD_SCAN_USAGE}${CLUSTER_USAGE}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     verbose: { type: 'boolean', short: 'v' },
     now: { type: 'string' },
     'node-root': { type: 'string', multiple: true },
+    ...ETCD_SCAN_FLAGS,
     ...CLUSTER_FLAGS,
   });
   if (values.help) {
@@ -58,13 +60,16 @@ export async function run(argv: string[]): Promise<number> {
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not a date: ${values.now}`);
   const exceptions = values.exceptions ? await loadExceptions(values.exceptions, now) : undefined;
+  const etcd = values['etcd-endpoints'] || values['etcd-cacert'] || values['etcd-cert'] || values['etcd-key'] ? await etcdClientFromFlags(values, 'etcd-', true) : undefined;
 
   const loads: LoadResult[] = [];
   if (positionals.length > 0) loads.push(await loadPaths(positionals));
   for (const root of values['node-root'] ?? []) loads.push(await readNodeRoot(root));
   if (values.cluster) loads.push((await readClusterFromFlags(values)).result);
   else if (values.context || values.kubeconfig) throw new UsageError('--context and --kubeconfig need --cluster');
-  if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin), or --cluster');
+  // After the other sources: the resources their EncryptionConfiguration names are read too.
+  if (etcd) loads.push(await loadEtcdValues(etcd, etcdResourcesFor(loads.flatMap((l) => l.items))));
+  if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin), --cluster, or --etcd-endpoints');
 
   const report = runScan(collapseMirrorPods(mergeLoadResults(loads)), {
     now,
