@@ -1,6 +1,7 @@
 // Turns the text of one input (YAML or JSON, one or many documents, Lists) into inventory items.
 // Used by every source that reads manifests: files, stdin, snapshots.
 
+import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll, type State as JsYamlState } from 'js-yaml';
 import { LineCounter, isCollection, isMap, isSeq, parse, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 import { CONFIG_KINDS, isKnownKind } from '../inventory/kinds.js';
 import { refOf, type InputError, type Item, type K8sObject } from '../inventory/types.js';
@@ -8,9 +9,10 @@ import { isSnapshotDocument } from './snapshot.js';
 import type { SkippedCounts } from './types.js';
 
 /**
- * YAML texts larger than this are refused: the YAML parser needs about 60 bytes of memory and
- * 0.3 s per input megabyte, so a 50 MB `kubectl get -o yaml` dump would take gigabytes. JSON
- * (`-o json`) of any size goes through JSON.parse instead.
+ * Limit of the full YAML reader (the `yaml` library: about 60 bytes of memory and 0.3 s per
+ * input megabyte). Larger texts are read by the fast reader (js-yaml) only; those it declines
+ * (anchors, unusual keys, errors) are refused unless they are kubectl List dumps, read item by
+ * item. JSON (`-o json`) of any size goes through JSON.parse instead.
  */
 export const MAX_YAML_CHARS = 16 * 1024 * 1024;
 
@@ -28,8 +30,14 @@ export interface ParsedDocuments {
 const HELM_MARKER = /\{\{-?\s*[-.$a-zA-Z("]/;
 const HELM_HINT = 'looks like an unrendered Helm template; render it first (helm template ...) and scan the output';
 
+export interface ParseOptions {
+  /** false: only the full YAML reader (the reference the fast reader is tested against). */
+  fastReader?: boolean;
+}
+
 /** Parses one input's text. `source` names it in locations and errors (a path, "stdin", a URL). */
-export function parseDocuments(text: string, source: string): ParsedDocuments {
+export function parseDocuments(text: string, source: string, options: ParseOptions = {}): ParsedDocuments {
+  const fastReader = options.fastReader ?? true;
   const out: ParsedDocuments = { items: [], errors: [], skipped: { notKubernetes: 0, byKind: {} } };
   if (text.includes('\u0000')) {
     out.errors.push({ source, message: 'binary file (contains NUL bytes); not YAML or JSON' });
@@ -51,18 +59,132 @@ export function parseDocuments(text: string, source: string): ParsedDocuments {
     }
   }
   if (text.length > MAX_YAML_CHARS) {
+    // Whole, the fast reader is quicker and smaller than item by item (150 MB: 6 s, 670 MB RSS).
+    const fast: FastRead = fastReader && !HELM_MARKER.test(text) ? readFast(text) : { ok: false, reason: 'is not read by the fast reader' };
+    if (fast.ok) {
+      addFastDocuments(fast.documents, source, out);
+      return out;
+    }
     const list = splitYamlList(text);
     if (list) {
       // A `kubectl get -o yaml` dump: its items are parsed one at a time, in bounded memory.
-      for (const item of list.items) parseYaml(item.text, source, out, { baseLine: item.line - 1, ...list.defaults });
+      for (const item of list.items) parseYaml(item.text, source, out, fastReader, { baseLine: item.line - 1, ...list.defaults });
       return out;
     }
     const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
-    out.errors.push({ source, message: `YAML input of ${mb(text.length)} is over the ${mb(MAX_YAML_CHARS)} limit for YAML other than a kubectl List dump; export it as JSON instead (kubectl get ... -o json), which has no size limit` });
+    out.errors.push({ source, ...(fast.line ? { line: fast.line } : {}), message: `YAML input of ${mb(text.length)} ${fast.reason}; only the full YAML reader takes that, and the input is over its ${mb(MAX_YAML_CHARS)} limit for YAML other than a kubectl List dump; export it as JSON instead (kubectl get ... -o json), which has no size limit` });
     return out;
   }
-  parseYaml(text, source, out);
+  parseYaml(text, source, out, fastReader);
   return out;
+}
+
+/**
+ * js-yaml's core schema differs from the `yaml` library's (YAML 1.2 core, which we keep): it
+ * reads `0b101` and `1_000` as numbers. These types are the `yaml` library's, so both readers
+ * give the same values (`yes`, `on`, `017`, timestamps stay as they are now).
+ */
+const YAML_CORE_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s), construct: () => null }),
+    new Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: (s: string) => /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s), construct: (s: string) => s[0] === 't' || s[0] === 'T' }),
+    new Type('tag:yaml.org,2002:int', {
+      kind: 'scalar',
+      resolve: (s: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
+      construct: (s: string) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+    }),
+    new Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (s: string) => /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/.test(s),
+      construct: (s: string) => (/nan$/i.test(s) ? NaN : /inf$/i.test(s) ? (s[0] === '-' ? -Infinity : Infinity) : parseFloat(s)),
+    }),
+  ],
+});
+
+/**
+ * Keys the two readers turn into different strings: a null key (`~:`) is "" for `yaml` and
+ * "null" for js-yaml, and collections as keys (`? [a, b]`) become "a,b" or "[object Object]".
+ * A mapping with such a key (or a real key of that spelling) sends the text to the full reader.
+ */
+function hasUnportableKey(mapping: Record<string, unknown>): boolean {
+  for (const key in mapping) if (key === 'null' || key === '[object Object]' || key.includes(',')) return true;
+  return false;
+}
+
+class FastPathDeclined extends Error {}
+
+/** An anchor was defined: aliases are shared by reference in js-yaml, so the full reader (with its alias limit) takes over. */
+class AnchorFound extends FastPathDeclined {}
+
+const NO_ANCHORS: Record<string, unknown> = new Proxy(Object.create(null) as Record<string, unknown>, {
+  set: () => {
+    throw new AnchorFound();
+  },
+});
+
+interface FastDocument {
+  value: unknown;
+  line: number;
+  /** Lines of the elements of a top-level `items` sequence. */
+  itemLines: number[];
+}
+
+type FastRead = { ok: true; documents: FastDocument[] } | { ok: false; reason: string; line?: number };
+
+/**
+ * The fast reader: js-yaml, 6-8 times faster than the `yaml` library. Lines come from its
+ * listener, called as each node opens (after leading space and comments) and closes: a
+ * document's root opens at depth 1, its `items` value at depth 2 and their elements at depth 3.
+ * It declines texts with anchors or unportable keys, and any text js-yaml rejects, so that the
+ * full reader gives its exact errors, recovery per document and alias limit.
+ */
+export function readFast(text: string): FastRead {
+  const rootLines: number[] = [];
+  const sequenceLines = new Map<unknown, number[]>(); // depth-2 sequences of the current document
+  const itemLines: (number[] | undefined)[] = [];
+  let childLines: number[] = [];
+  const listener = (event: 'open' | 'close', state: JsYamlState) => {
+    const depth = (state as JsYamlState & { depth: number }).depth;
+    if (event === 'open') {
+      if (depth === 3) childLines.push(state.line + 1);
+      else if (depth === 2) childLines = [];
+      else if (depth === 1) {
+        rootLines.push(state.line + 1);
+        sequenceLines.clear();
+        // js-yaml stores each document's anchors here (reset per document): refuse any.
+        (state as JsYamlState & { anchorMap: unknown }).anchorMap = NO_ANCHORS;
+      }
+    } else if (state.kind === 'mapping' && hasUnportableKey(state.result as Record<string, unknown>)) {
+      throw new FastPathDeclined();
+    } else if (depth === 2 && Array.isArray(state.result)) {
+      sequenceLines.set(state.result, childLines);
+    } else if (depth === 1) {
+      const root = state.result as unknown;
+      itemLines.push(isObject(root) && Array.isArray(root.items) ? sequenceLines.get(root.items) : undefined);
+    }
+  };
+  let values: unknown[];
+  try {
+    values = loadAll(text, undefined, { schema: YAML_CORE_SCHEMA, json: true, listener });
+  } catch (e) {
+    if (e instanceof AnchorFound || (e instanceof YAMLException && /alias/.test(e.reason))) return { ok: false, reason: 'uses anchors or aliases' };
+    if (e instanceof FastPathDeclined) return { ok: false, reason: 'has null or collection keys' };
+    if (e instanceof YAMLException) return { ok: false, reason: `is invalid YAML (${e.reason})`, line: e.mark.line + 1 };
+    return { ok: false, reason: `could not be read (${e instanceof Error ? e.message : String(e)})` };
+  }
+  if (values.length !== rootLines.length) return { ok: false, reason: 'could not be read (documents and lines disagree)' };
+  return { ok: true, documents: values.map((value, i) => ({ value, line: rootLines[i]!, itemLines: itemLines[i] ?? [] })) };
+}
+
+function addFastDocuments(documents: FastDocument[], source: string, out: ParsedDocuments, item?: ListItemContext): void {
+  const base = item?.baseLine ?? 0;
+  for (const doc of documents) {
+    if (item && isObject(doc.value)) {
+      doc.value.kind ??= item.kind;
+      doc.value.apiVersion ??= item.apiVersion;
+    }
+    addValue(doc.value, source, () => doc.line + base, out, base === 0 ? doc.itemLines : doc.itemLines.map((l) => l + base));
+  }
 }
 
 function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: { line?: number; message: string } } {
@@ -83,12 +205,18 @@ interface ListItemContext {
   apiVersion?: string;
 }
 
-function parseYaml(text: string, source: string, out: ParsedDocuments, item?: ListItemContext): void {
+function parseYaml(text: string, source: string, out: ParsedDocuments, fastReader: boolean, item?: ListItemContext): void {
+  const helm = HELM_MARKER.test(text);
+  // Templates take the full reader, whose nodes tell where each template expression sits.
+  const fast = helm || !fastReader ? undefined : readFast(text);
+  if (fast?.ok) {
+    addFastDocuments(fast.documents, source, out, item);
+    return;
+  }
   const lineCounter = new LineCounter();
   // logLevel "error": the library's warnings would go to stderr; what matters becomes an InputError.
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line + (item?.baseLine ?? 0);
-  const helm = HELM_MARKER.test(text);
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
