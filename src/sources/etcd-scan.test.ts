@@ -37,6 +37,16 @@ resources:
   - identity: {}
 `;
 
+const API_SERVER = `apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver-cp1, namespace: kube-system, labels: {component: kube-apiserver}}
+spec:
+  containers:
+  - name: kube-apiserver
+    image: registry.k8s.io/kube-apiserver:v1.30.2
+    command: [kube-apiserver, --encryption-provider-config=/etc/kubernetes/encryption-config.yaml]
+`;
+
 const SECTION_FINDINGS = (report: Report, check: string) => report.findings.filter((f) => f.check === check);
 
 describe('kubeward scan --etcd-endpoints against a real etcd', () => {
@@ -55,7 +65,7 @@ describe('kubeward scan --etcd-endpoints against a real etcd', () => {
     } finally {
       gateway.close();
     }
-    input = tempTree({ 'encryption-config.yaml': ENCRYPTION_CONFIG });
+    input = tempTree({ 'encryption-config.yaml': ENCRYPTION_CONFIG, 'kube-apiserver.yaml': API_SERVER });
   });
 
   after(async () => {
@@ -96,6 +106,13 @@ describe('kubeward scan --etcd-endpoints against a real etcd', () => {
     assert.deepEqual(findings.filter((f) => f.status === 'not-evaluated').map((f) => f.resource.name), ['odd']);
     const summary = report.checks.find((c) => c.id === 'secret-stored-in-plaintext')!;
     assert.deepEqual([summary.pass, summary.fail, summary.notEvaluated], [2, 2, 1]);
+
+    // The config writes with aescbc key1: the KMS v2 value is under a key it does not list.
+    assert.deepEqual(
+      SECTION_FINDINGS(report, 'stored-value-encrypted-with-old-key').map((f) => [f.status, f.resource.name, f.message.replace(/, but .* now/, ', but CONFIG now')]),
+      [['fail', 'vault-token', '/registry/secrets/shop/vault-token is encrypted with kms:v2:vault-kms, but CONFIG now writes with aescbc:v1:key1, and no longer lists kms:v2:vault-kms: kube-apiserver cannot decrypt it']],
+    );
+    assert.equal(report.checks.find((c) => c.id === 'stored-value-encrypted-with-old-key')!.pass, 1);
   });
 
   it('prints the findings in the table without any value', () => {

@@ -10,6 +10,7 @@ import encryptionKmsV1 from './encryption-kms-v1.js';
 import encryptionProviderConfigMissing from './encryption-provider-config-missing.js';
 import secretStoredInPlaintext from './secret-stored-in-plaintext.js';
 import secretsNotEncrypted from './secrets-not-encrypted.js';
+import storedValueEncryptedWithOldKey from './stored-value-encrypted-with-old-key.js';
 
 export const checks: Check[] = [
   encryptionProviderConfigMissing,
@@ -22,4 +23,5 @@ export const checks: Check[] = [
   encryptionKeyWrongSize,
   encryptionConfigReadableByOthers,
   secretStoredInPlaintext,
+  storedValueEncryptedWithOldKey,
 ];

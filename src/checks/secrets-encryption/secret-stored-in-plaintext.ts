@@ -1,11 +1,15 @@
 import { Inventory } from '../../inventory/inventory.js';
+import type { Item } from '../../inventory/types.js';
 import { ETCD_VALUES_GAP, type StoredValueClassification } from '../../sources/types.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { Subject } from '../types.js';
 
-/** The Secret a stored value holds, as a finding subject. */
-export function storedSecretSubject(value: StoredValueClassification): Subject {
-  return { ref: { kind: 'Secret', ...(value.namespace ? { namespace: value.namespace } : {}), name: value.name } };
+const KIND_OF_RESOURCE: Record<string, string> = { secrets: 'Secret', configmaps: 'ConfigMap' };
+
+/** The object a stored value holds (a Secret, a ConfigMap, or the resource as named), as a finding subject. */
+export function storedValueSubject(value: StoredValueClassification): Subject {
+  const kind = KIND_OF_RESOURCE[value.resource] ?? value.resource;
+  return { ref: { kind, ...(value.namespace ? { namespace: value.namespace } : {}), name: value.name } };
 }
 
 /** Why stored values cannot be judged: etcd could not be read, or no etcd was scanned. */
@@ -17,8 +21,8 @@ export function storedValuesUnseen(inventory: Inventory): string | undefined {
 }
 
 /** An inventory holding only stored-value classifications, for examples. */
-export function storedValuesExample(values: Omit<StoredValueClassification, 'endpoint' | 'key' | 'resource'>[]): Inventory {
-  return new Inventory([], {
+export function storedValuesExample(values: Omit<StoredValueClassification, 'endpoint' | 'key' | 'resource'>[], items: Item[] = []): Inventory {
+  return new Inventory(items, {
     storedValues: values.map((v) => ({
       endpoint: 'https://10.0.0.10:2379',
       key: `/registry/secrets/${v.namespace}/${v.name}`,
@@ -28,7 +32,7 @@ export function storedValuesExample(values: Omit<StoredValueClassification, 'end
   });
 }
 
-const STORED_ROOT = { kind: 'Secret', name: '*' };
+export const STORED_ROOT = { kind: 'Secret', name: '*' };
 
 export default defineCheck({
   id: 'secret-stored-in-plaintext',
@@ -61,7 +65,7 @@ kubeward scan --etcd-endpoints https://127.0.0.1:2379 --etcd-cacert /etc/kuberne
     }
     for (const value of inventory.storedValues ?? []) {
       if (value.resource !== 'secrets') continue;
-      const subject = storedSecretSubject(value);
+      const subject = storedValueSubject(value);
       if (value.encrypted) yield pass(subject);
       else if (value.unknownPrefix !== undefined) {
         yield notEvaluated(subject, `${value.key} at ${value.endpoint} starts with "${value.unknownPrefix}", a prefix of no known encryption provider`);
