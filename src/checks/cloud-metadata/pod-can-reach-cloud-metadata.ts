@@ -1,6 +1,6 @@
 import { parseIp } from '../../engines/netpol/index.js';
-import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from '../network-access/netpol-graph.js';
+import { defineCheck } from '../define.js';
+import { judgeNamespaces, listNames, NAMESPACE_PASSES, WEB_DEPLOYMENT } from '../network-access/netpol-graph.js';
 
 /** The instance metadata service of AWS, GCP, Azure, OpenStack and most clouds, and AWS's IPv6 endpoint. */
 const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'].map((text) => ({ ip: parseIp(text)!, text }));
@@ -31,14 +31,8 @@ spec:
   - to:
     - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}
     - ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}`,
-  *evaluate(ctx) {
-    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
-    if (gap) {
-      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
-      return;
-    }
-    const graph = netpolGraph(ctx);
-    for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
+  evaluate: (ctx) =>
+    judgeNamespaces(ctx, (namespace, endpoints, graph) => {
       // Workloads grouped by the metadata addresses they reach.
       const exposed = new Map<string, string[]>();
       let count = 0;
@@ -52,24 +46,13 @@ spec:
         if (group) group.push(name);
         else exposed.set(key, [name]);
       }
-      const subject = namespaceSubject(ctx.inventory, namespace);
-      if (count === 0) yield pass(subject);
-      else {
-        const groups = [...exposed].map(([addresses, names]) => `${addresses}: ${listNames(names)}`).join('; ');
-        yield fail(subject, `namespace "${namespace}": ${count} of ${endpoints.length} pods/workloads can reach the cloud metadata service on 80/TCP at ${groups}`);
-      }
-    }
-  },
+      if (count === 0) return NAMESPACE_PASSES;
+      const groups = [...exposed].map(([addresses, names]) => `${addresses}: ${listNames(names)}`).join('; ');
+      return { status: 'fail', message: `namespace "${namespace}": ${count} of ${endpoints.length} pods/workloads can reach the cloud metadata service on 80/TCP at ${groups}` };
+    }),
   examples: {
     fail: [
-      `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}`,
+      WEB_DEPLOYMENT,
       {
         description: 'the IPv4 address is excepted but ::/0 lets the IPv6 endpoint through',
         yaml: `apiVersion: v1
@@ -88,14 +71,7 @@ spec:
       },
     ],
     pass: [
-      `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+      `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -1,5 +1,5 @@
-import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from './netpol-graph.js';
+import { defineCheck } from '../define.js';
+import { isolationVerdict, judgeNamespaces, WEB_DEPLOYMENT } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-egress',
@@ -25,34 +25,12 @@ spec:
   egress:
   - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
     ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]`,
-  *evaluate(ctx) {
-    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
-    if (gap) {
-      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
-      return;
-    }
-    const graph = netpolGraph(ctx);
-    for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
-      const governed = endpoints.filter((e) => !e.hostNetwork);
-      if (governed.length === 0) continue;
-      const open = governed.filter((e) => !graph.isIsolated(e, 'egress'));
-      const subject = namespaceSubject(ctx.inventory, namespace);
-      if (open.length === 0) yield pass(subject);
-      else yield fail(subject, `namespace "${namespace}": ${open.length} of ${governed.length} pods/workloads are not isolated for egress (no NetworkPolicy with Egress selects them): ${listNames(open.map((e) => e.id))}`);
-    }
-  },
+  evaluate: (ctx) => judgeNamespaces(ctx, (namespace, endpoints, graph) => isolationVerdict(graph, namespace, endpoints, 'egress', 'no NetworkPolicy with Egress selects them')),
   examples: {
     fail: [
       {
         description: 'a policy without policyTypes and without egress rules governs ingress only',
-        yaml: `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+        yaml: `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -62,14 +40,7 @@ spec:
       },
     ],
     pass: [
-      `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+      `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

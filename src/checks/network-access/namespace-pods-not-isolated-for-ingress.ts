@@ -1,5 +1,5 @@
-import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from './netpol-graph.js';
+import { defineCheck } from '../define.js';
+import { isolationVerdict, judgeNamespaces, WEB_DEPLOYMENT } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-ingress',
@@ -23,32 +23,10 @@ metadata: {name: default-deny-ingress, namespace: <ns>}
 spec:
   podSelector: {}
   policyTypes: [Ingress]`,
-  *evaluate(ctx) {
-    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
-    if (gap) {
-      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
-      return;
-    }
-    const graph = netpolGraph(ctx);
-    for (const [namespace, endpoints] of endpointsByNamespace(ctx.inventory, graph)) {
-      const governed = endpoints.filter((e) => !e.hostNetwork);
-      if (governed.length === 0) continue;
-      const open = governed.filter((e) => !graph.isIsolated(e, 'ingress'));
-      const subject = namespaceSubject(ctx.inventory, namespace);
-      if (open.length === 0) yield pass(subject);
-      else yield fail(subject, `namespace "${namespace}": ${open.length} of ${governed.length} pods/workloads are not isolated for ingress (no NetworkPolicy selects them): ${listNames(open.map((e) => e.id))}`);
-    }
-  },
+  evaluate: (ctx) => judgeNamespaces(ctx, (namespace, endpoints, graph) => isolationVerdict(graph, namespace, endpoints, 'ingress', 'no NetworkPolicy selects them')),
   examples: {
     fail: [
-      `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+      `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -72,14 +50,7 @@ spec:
       },
     ],
     pass: [
-      `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+      `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

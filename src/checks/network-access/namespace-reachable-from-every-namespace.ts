@@ -1,6 +1,32 @@
 import { NO, UNKNOWN, type Tri } from '../../engines/netpol/index.js';
-import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { endpointsByNamespace, listNames, namespaceSubject, netpolGraph, unseen } from './netpol-graph.js';
+import { defineCheck } from '../define.js';
+import { judgeNamespaces, listNames, NAMESPACE_PASSES } from './netpol-graph.js';
+
+/** Examples: a database namespace whose policy isolates postgres, and a web namespace; the rules follow. */
+const DB_AND_WEB = `apiVersion: v1
+kind: Namespace
+metadata: {name: db}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: web}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: postgres, namespace: db, labels: {app: postgres}}
+spec: {containers: [{name: pg, image: postgres:16, ports: [{containerPort: 5432}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: shop, namespace: web}
+spec: {containers: [{name: shop, image: shop:1}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: postgres, namespace: db}
+spec:
+  podSelector: {matchLabels: {app: postgres}}
+  ingress:`;
 
 export default defineCheck({
   id: 'namespace-reachable-from-every-namespace',
@@ -20,90 +46,34 @@ export default defineCheck({
 ingress:
 - from:
   - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: frontend}}`,
-  *evaluate(ctx) {
-    const gap = unseen(ctx.inventory, 'networkpolicies', 'pods');
-    if (gap) {
-      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
-      return;
-    }
-    const graph = netpolGraph(ctx);
-    const byNamespace = endpointsByNamespace(ctx.inventory, graph);
-    if (byNamespace.size < 2) return;
-    const matrix = graph.matrix('any');
-    for (const [destination, endpoints] of byNamespace) {
-      if (!endpoints.some((e) => graph.isIsolated(e, 'ingress'))) continue;
-      const sources = [...byNamespace.keys()].filter((ns) => ns !== destination);
+  evaluate: (ctx) =>
+    judgeNamespaces(ctx, (destination, endpoints, graph, byNamespace) => {
+      const namespaces = [...byNamespace.keys()];
+      if (namespaces.length < 2 || !endpoints.some((e) => graph.isIsolated(e, 'ingress'))) return undefined;
+      const reach = graph.namespaceReach();
+      const sources = namespaces.filter((ns) => ns !== destination);
       const verdicts = new Map<string, Tri>();
       for (const source of sources) {
-        const best = matrix.betweenNamespaces(source, destination, (s, d) => graph.reachesOnSomePort(s, d));
+        const best = reach.between(source, destination);
         verdicts.set(source, best);
         if (best === NO) break;
       }
-      const subject = namespaceSubject(ctx.inventory, destination);
       const values = [...verdicts.values()];
-      if (values.includes(NO)) yield pass(subject);
-      else if (values.includes(UNKNOWN)) {
+      if (values.includes(NO)) return NAMESPACE_PASSES;
+      if (values.includes(UNKNOWN)) {
         const undecided = sources.filter((s) => verdicts.get(s) === UNKNOWN);
-        yield notEvaluated(subject, `whether ${listNames(undecided.map((s) => `"${s}"`))} can reach namespace "${destination}" depends on what the input does not hold (namespace labels, pod IPs); run on the live cluster or add the Namespace objects`);
-      } else {
-        yield fail(subject, `namespace "${destination}" is isolated by NetworkPolicies yet pods of every other namespace (${listNames(sources.map((s) => `"${s}"`))}) can reach it`);
+        return { status: 'not-evaluated', reason: `whether ${listNames(undecided.map((s) => `"${s}"`))} can reach namespace "${destination}" depends on what the input does not hold (namespace labels, pod IPs); run on the live cluster or add the Namespace objects` };
       }
-    }
-  },
+      return { status: 'fail', message: `namespace "${destination}" is isolated by NetworkPolicies yet pods of every other namespace (${listNames(sources.map((s) => `"${s}"`))}) can reach it` };
+    }),
   examples: {
     fail: [
-      `apiVersion: v1
-kind: Namespace
-metadata: {name: db}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: web}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: postgres, namespace: db, labels: {app: postgres}}
-spec: {containers: [{name: pg, image: postgres:16, ports: [{containerPort: 5432}]}]}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: shop, namespace: web}
-spec: {containers: [{name: shop, image: shop:1}]}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: postgres, namespace: db}
-spec:
-  podSelector: {matchLabels: {app: postgres}}
-  ingress:
+      `${DB_AND_WEB}
   - from: [{namespaceSelector: {}}]
     ports: [{port: 5432}]`,
     ],
     pass: [
-      `apiVersion: v1
-kind: Namespace
-metadata: {name: db}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: web}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: postgres, namespace: db, labels: {app: postgres}}
-spec: {containers: [{name: pg, image: postgres:16, ports: [{containerPort: 5432}]}]}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: shop, namespace: web}
-spec: {containers: [{name: shop, image: shop:1}]}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: postgres, namespace: db}
-spec:
-  podSelector: {matchLabels: {app: postgres}}
-  ingress:
+      `${DB_AND_WEB}
   - from: [{podSelector: {matchLabels: {app: api}}}]
     ports: [{port: 5432}]`,
     ],

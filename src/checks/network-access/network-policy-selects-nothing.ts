@@ -1,6 +1,6 @@
 import type { LabelSelector } from '../../inventory/labels.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { netpolGraph, unseen } from './netpol-graph.js';
+import { netpolGraph, unseen, WEB_DEPLOYMENT } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'network-policy-selects-nothing',
@@ -29,7 +29,7 @@ export default defineCheck({
         yield notEvaluated(policy.item, `no pod or workload of namespace "${policy.namespace}" is in the input`);
         continue;
       }
-      const selects = (selector: LabelSelector) => endpoints.some((e) => graph.selects(selector, e.labels));
+      const selects = (selector: LabelSelector) => endpoints.some((e) => graph.selectsEndpoint(selector, e));
       let failed = false;
       if (!selects(policy.podSelector)) {
         failed = true;
@@ -50,14 +50,7 @@ export default defineCheck({
   },
   examples: {
     fail: [
-      `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+      `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -67,14 +60,7 @@ spec:
   policyTypes: [Ingress]`,
       {
         description: 'an allow rule whose same-namespace peer selects nothing',
-        yaml: `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+        yaml: `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -85,14 +71,7 @@ spec:
       },
     ],
     pass: [
-      `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
+      `${WEB_DEPLOYMENT}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

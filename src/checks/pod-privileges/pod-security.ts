@@ -2,7 +2,7 @@
 // at the cluster's version, and the PodSecurity admission configuration in the input.
 
 import {
-  LATEST, evaluatePod, findPodSecurityConfiguration, formatVersion, isExemptNamespace, isExemptRuntimeClass, policyVersion,
+  LATEST, evaluatePlan, evaluatePod, findPodSecurityConfiguration, formatVersion, isExemptNamespace, isExemptRuntimeClass, planFor, policyVersion,
   type Level, type PodSecurityAdmissionConfig, type PodSecurityResult, type PolicyVersion,
 } from '../../engines/podsecurity/index.js';
 import type { PodSpecRef } from '../../inventory/inventory.js';
@@ -25,16 +25,28 @@ export function podSecurityScan(ctx: CheckContext): PodSecurityScan {
       ? `policy version ${formatVersion(version)}, the cluster's version`
       : 'policy version latest: the cluster version is unknown (give --k8s-version)';
     const config = findPodSecurityConfiguration(ctx.inventory);
-    const cache = new Map<PodSpecRef, Partial<Record<Level, PodSecurityResult>>>();
+    // Restricted runs the baseline checks (less those it overrides) and its own: on a pod that
+    // meets baseline, only its own can fail, so a pod's baseline evaluation is not run twice.
+    const baselineIds = new Set(planFor('baseline', version).map((c) => c.id));
+    const beyondBaseline = planFor('restricted', version).filter((c) => !baselineIds.has(c.id));
+    const cache: Record<Level, Map<PodSpecRef, PodSecurityResult>> = { privileged: new Map(), baseline: new Map(), restricted: new Map() };
+    const run = (pod: PodSpecRef, level: Level): PodSecurityResult => {
+      let result = cache[level].get(pod);
+      if (!result) {
+        result = level === 'restricted' && run(pod, 'baseline').allowed
+          ? evaluatePlan(beyondBaseline, pod.podMetadata, pod.spec)
+          : evaluatePod(level, version, pod.podMetadata, pod.spec);
+        cache[level].set(pod, result);
+      }
+      return result;
+    };
     return {
       version,
       versionNote,
       config,
       evaluate(pod, level) {
         if (isExemptNamespace(config, pod.namespace) || isExemptRuntimeClass(config, pod.spec.runtimeClassName)) return undefined;
-        const entry = cache.get(pod) ?? {};
-        cache.set(pod, entry);
-        return (entry[level] ??= evaluatePod(level, version, pod.podMetadata, pod.spec));
+        return run(pod, level);
       },
     };
   });

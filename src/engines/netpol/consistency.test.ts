@@ -1,5 +1,5 @@
-// The three ways the engine answers (reach() per pair, the class bitset matrix, and the exact
-// port-set intersection) must agree on every pair, for many generated clusters mixing every
+// The ways the engine answers (reach() per pair, the class bitset matrix, the exact port-set
+// intersection, and namespace reach) must agree on every pair, for many generated clusters mixing every
 // feature: templates without IPs, namespaces without Namespace objects, hostNetwork pods,
 // IPv4/IPv6 ipBlocks with except, named ports, endPort, protocols, policyTypes defaults.
 
@@ -64,7 +64,7 @@ const PROBES: [number, Protocol][] = [[80, 'TCP'], [8080, 'TCP'], [53, 'UDP'], [
 const toTri = (b: boolean | null): Tri => (b === true ? YES : b === false ? NO : UNKNOWN);
 
 describe('engine consistency over generated clusters', () => {
-  it('reach(), the class matrix, namespace matrices and port sets agree on 300 clusters', () => {
+  it('reach(), the class matrix, namespace matrices, namespace reach and port sets agree on 300 clusters', () => {
     let decided = 0;
     let undecided = 0;
     for (let seed = 1; seed <= 300; seed++) {
@@ -90,6 +90,19 @@ describe('engine consistency over generated clusters', () => {
         }
         const table = reachabilityTable(graph, { port, protocol });
         table.rows.forEach((from, r) => table.cols.forEach((to, c) => assert.equal(table.allowed[r]![c], triToBoolean(namespaceBest.get(`${from}>${to}`) ?? NO), `seed ${seed}: ${from} -> ${to}`)));
+      }
+      // Namespace reach on some port: the best exact answer over every pair of their endpoints.
+      const someBest = new Map<string, Tri>();
+      for (const s of endpoints) {
+        for (const d of endpoints) {
+          const key = `${s.namespace}>${d.namespace}`;
+          someBest.set(key, Math.max(someBest.get(key) ?? NO, graph.reachesOnSomePort(s, d)) as Tri);
+        }
+      }
+      const namespaces = [...new Set(endpoints.map((e) => e.namespace))];
+      const reach = graph.namespaceReach();
+      for (const from of namespaces) {
+        for (const to of namespaces) assert.equal(reach.between(from, to), someBest.get(`${from}>${to}`), `seed ${seed}: ${from} -> ${to} on some port, by namespace`);
       }
       const anyPort = reachabilityTable(graph, { pods: true });
       anyPort.rows.forEach((from, r) => anyPort.cols.forEach((to, c) => {

@@ -43,6 +43,9 @@ import {
 import { semanticsFor, type NetpolSemantics } from './versions.js';
 import { addPorts, emptyPortSet, fullPortSet, intersectPorts, isEmptyPortSet, MAX_PORT, unionPorts, type PortSet, type Protocol } from './ports.js';
 
+/** Label sets per graph stay below this, so a selector and a label set make one exact number key. */
+const LABEL_ID_LIMIT = 2 ** 32;
+
 /** A three-valued answer: no, cannot be decided from the input, yes. Ordered so max/min work. */
 export const NO = 0;
 export const UNKNOWN = 1;
@@ -90,11 +93,15 @@ export class NetpolGraph {
   private readonly byId = new Map<string, Endpoint>();
   private readonly endpointsByNamespace = new Map<string, Endpoint[]>();
   private readonly labelKeys: string[];
-  private readonly selectorKeys = new WeakMap<object, string>();
-  private readonly selectorCache = new Map<string, boolean>();
+  /** Selectors and label sets by number (equal JSON, equal number), so the match cache keys are numbers. */
+  private readonly selectorIds = new WeakMap<object, number>();
+  private readonly selectorIdsByKey = new Map<string, number>();
+  private readonly labelIds = new Map<string, number>();
+  private readonly selectorCache = new Map<number, boolean>();
   private readonly namespaceMatchCache = new Map<string, Tri>();
   private readonly selectingCache = { ingress: new Map<number, CompiledPolicy[]>(), egress: new Map<number, CompiledPolicy[]>() };
   private classCache: { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } | undefined;
+  private namespaceReachCache: NamespaceReach | undefined;
 
   readonly semantics: NetpolSemantics;
   /** The address families of the pods whose IPs the input shows (empty: unknown). */
@@ -140,7 +147,7 @@ export class NetpolGraph {
     let list = cache.get(endpoint.index);
     if (!list) {
       list = this.policiesInNamespace(endpoint.namespace).filter(
-        (p) => p[direction] !== undefined && this.selects(p.podSelector, endpoint.labels, this.labelKeys[endpoint.index]),
+        (p) => p[direction] !== undefined && this.selectsEndpoint(p.podSelector, endpoint),
       );
       cache.set(endpoint.index, list);
     }
@@ -152,18 +159,32 @@ export class NetpolGraph {
     return !endpoint.hostNetwork && this.policiesSelecting(endpoint, direction).length > 0;
   }
 
-  private selectorKey(selector: LabelSelector): string {
-    let key = this.selectorKeys.get(selector);
-    if (key === undefined) {
-      key = JSON.stringify(selector);
-      this.selectorKeys.set(selector, key);
+  private selectorId(selector: LabelSelector): number {
+    let id = this.selectorIds.get(selector);
+    if (id === undefined) {
+      const key = JSON.stringify(selector);
+      id = this.selectorIdsByKey.get(key);
+      if (id === undefined) {
+        id = this.selectorIdsByKey.size;
+        this.selectorIdsByKey.set(key, id);
+      }
+      this.selectorIds.set(selector, id);
     }
-    return key;
+    return id;
+  }
+
+  private labelId(key: string): number {
+    let id = this.labelIds.get(key);
+    if (id === undefined) {
+      id = this.labelIds.size;
+      this.labelIds.set(key, id);
+    }
+    return id;
   }
 
   /** Label selector match, cached per selector and label set. */
   selects(selector: LabelSelector, labels: Record<string, string>, key = labelsKey(labels)): boolean {
-    const cacheKey = `${this.selectorKey(selector)}\u0001${key}`;
+    const cacheKey = this.selectorId(selector) * LABEL_ID_LIMIT + this.labelId(key);
     let result = this.selectorCache.get(cacheKey);
     if (result === undefined) {
       result = selectorMatches(selector, labels);
@@ -172,9 +193,14 @@ export class NetpolGraph {
     return result;
   }
 
+  /** Label selector match against an endpoint's labels. */
+  selectsEndpoint(selector: LabelSelector, endpoint: Endpoint): boolean {
+    return this.selects(selector, endpoint.labels, this.labelKeys[endpoint.index]);
+  }
+
   /** Does a namespaceSelector select the namespace? Unknown when its labels are not in the input. */
   namespaceMatches(selector: LabelSelector, namespace: string, notes?: Set<string>): Tri {
-    const cacheKey = `${this.selectorKey(selector)}\u0001${namespace}`;
+    const cacheKey = `${this.selectorId(selector)}\u0001${namespace}`;
     let result = this.namespaceMatchCache.get(cacheKey);
     if (result === undefined) {
       const info = this.namespaces.get(namespace) ?? { name: namespace, labels: this.semantics.namespaceNameLabel ? { [NAMESPACE_NAME_LABEL]: namespace } : {}, labelsKnown: false };
@@ -208,7 +234,7 @@ export class NetpolGraph {
       ? this.namespaceMatches(peer.namespaceSelector, endpoint.namespace, notes)
       : endpoint.namespace === policyNamespace ? YES : NO;
     if (inNamespace === NO) return NO;
-    if (peer.podSelector && !this.selects(peer.podSelector, endpoint.labels, this.labelKeys[endpoint.index])) return NO;
+    if (peer.podSelector && !this.selectsEndpoint(peer.podSelector, endpoint)) return NO;
     if (endpoint.hostNetwork) {
       notes?.add(`${endpoint.id} uses hostNetwork: its traffic carries the node's IP, and whether pod selectors match it depends on the CNI`);
       return UNKNOWN;
@@ -374,6 +400,70 @@ export class NetpolGraph {
   }
 
   /**
+   * The namespaces a direction of an endpoint's policies may let it talk to (ports aside): every
+   * namespace, or these. An over-approximation: pairs outside it are surely denied.
+   */
+  private peerNamespaces(endpoint: Endpoint, direction: Direction, namespaces: string[], selected: Map<string, Set<string>>): 'all' | Set<string> {
+    if (!this.isIsolated(endpoint, direction)) return 'all';
+    const out = new Set<string>();
+    for (const policy of this.policiesSelecting(endpoint, direction)) {
+      for (const rule of policy[direction]!) {
+        if (!rule.peers) return 'all';
+        for (const peer of rule.peers) {
+          if (peer.kind === 'invalid') continue;
+          if (peer.kind === 'ipBlock') return 'all';
+          if (!peer.namespaceSelector) {
+            out.add(policy.namespace);
+            continue;
+          }
+          if (isEmptySelector(peer.namespaceSelector)) return 'all';
+          let matching = selected.get(peer.key);
+          if (!matching) {
+            const selector = peer.namespaceSelector;
+            matching = new Set(namespaces.filter((ns) => this.namespaceMatches(selector, ns) !== NO));
+            selected.set(peer.key, matching);
+          }
+          for (const ns of matching) out.add(ns);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Namespace-level reachability on some port, without a class x class matrix: each class lists
+   * the namespaces its policies may allow, so a pair of namespaces only looks at the classes that
+   * may talk to each other (linear in endpoints when policies name their peers).
+   */
+  namespaceReach(): NamespaceReach {
+    if (this.namespaceReachCache) return this.namespaceReachCache;
+    const { representatives, byNamespace } = this.classes();
+    const namespaces = [...byNamespace.keys()];
+    const selected = new Map<string, Set<string>>();
+    const index = (direction: Direction): Map<string, NamespacePeers> => {
+      const out = new Map<string, NamespacePeers>();
+      for (const [namespace, classes] of byNamespace) {
+        const peers: NamespacePeers = { open: [], toward: new Map() };
+        for (const cls of classes) {
+          const allowed = this.peerNamespaces(representatives[cls]!, direction, namespaces, selected);
+          if (allowed === 'all') peers.open.push(cls);
+          else {
+            for (const ns of allowed) {
+              const list = peers.toward.get(ns);
+              if (list) list.push(cls);
+              else peers.toward.set(ns, [cls]);
+            }
+          }
+        }
+        out.set(namespace, peers);
+      }
+      return out;
+    };
+    this.namespaceReachCache = new NamespaceReach(representatives, index('egress'), index('ingress'), (s, d) => this.reachesOnSomePort(s, d));
+    return this.namespaceReachCache;
+  }
+
+  /**
    * Reachability between every pair of endpoints for one port query, as bitsets per class. With
    * "any", a pair is a candidate when each side allows some port: callers confirm candidates
    * with reachesOnSomePort, which intersects the exact port sets.
@@ -510,6 +600,45 @@ export class ReachMatrix {
       for (const d of this.classesByNamespace.get(destination) ?? []) {
         let t = this.betweenClasses(s, d);
         if (t !== NO && confirm) t = confirm(this.representatives[s]!, this.representatives[d]!);
+        if (t === YES) return YES;
+        if (t > best) best = t;
+      }
+    }
+    return best;
+  }
+}
+
+/** The classes of a namespace whose policies may allow every namespace, and those that name namespaces. */
+interface NamespacePeers {
+  open: number[];
+  toward: Map<string, number[]>;
+}
+
+/** Can some endpoint of one namespace reach some endpoint of another on some port? */
+export class NamespaceReach {
+  constructor(
+    private readonly representatives: Endpoint[],
+    private readonly egress: Map<string, NamespacePeers>,
+    private readonly ingress: Map<string, NamespacePeers>,
+    private readonly reachesOnSomePort: (source: Endpoint, destination: Endpoint) => Tri,
+  ) {}
+
+  private static candidates(index: Map<string, NamespacePeers>, namespace: string, peer: string): number[] {
+    const peers = index.get(namespace);
+    if (!peers) return [];
+    const toward = peers.toward.get(peer);
+    return toward ? [...peers.open, ...toward] : peers.open;
+  }
+
+  /** The best answer over the pairs of classes whose policies may let them talk, decided exactly. */
+  between(source: string, destination: string): Tri {
+    const sources = NamespaceReach.candidates(this.egress, source, destination);
+    if (sources.length === 0) return NO;
+    const destinations = NamespaceReach.candidates(this.ingress, destination, source);
+    let best: Tri = NO;
+    for (const s of sources) {
+      for (const d of destinations) {
+        const t = this.reachesOnSomePort(this.representatives[s]!, this.representatives[d]!);
         if (t === YES) return YES;
         if (t > best) best = t;
       }
