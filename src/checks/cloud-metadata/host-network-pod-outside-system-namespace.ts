@@ -1,6 +1,17 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { unseen } from '../network-access/netpol-graph.js';
 
+/** Examples: a node agent, with extra pod spec lines. */
+const agentDaemonSet = (specLines: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+${specLines}      containers: [{name: agent, image: agent:1}]`;
+
 export default defineCheck({
   id: 'host-network-pod-outside-system-namespace',
   section: 'cloud-metadata',
@@ -30,27 +41,10 @@ export default defineCheck({
   },
   examples: {
     fail: [
-      `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      hostNetwork: true
-      containers: [{name: agent, image: agent:1}]`,
+      agentDaemonSet('      hostNetwork: true\n'),
     ],
     pass: [
-      `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent, namespace: monitoring}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      containers: [{name: agent, image: agent:1}]`,
+      agentDaemonSet(''),
     ],
   },
 });

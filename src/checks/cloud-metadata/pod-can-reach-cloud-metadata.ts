@@ -1,9 +1,21 @@
 import { parseIp } from '../../engines/netpol/index.js';
 import { defineCheck } from '../define.js';
-import { judgeNamespaces, listNames, NAMESPACE_PASSES, WEB_DEPLOYMENT } from '../network-access/netpol-graph.js';
+import { judgeNamespaces, listNames, NAMESPACE_PASSES, WEB_DEPLOYMENT, WEB_POD } from '../network-access/netpol-graph.js';
 
 /** The instance metadata service of AWS, GCP, Azure, OpenStack and most clouds, and AWS's IPv6 endpoint. */
 const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'].map((text) => ({ ip: parseIp(text)!, text }));
+
+/** Isolates egress in a namespace and allows every destination but the metadata service. */
+const denyCloudMetadata = (namespace: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-cloud-metadata, namespace: ${namespace}}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}
+    - ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}`;
 
 export default defineCheck({
   id: 'pod-can-reach-cloud-metadata',
@@ -21,16 +33,7 @@ export default defineCheck({
   },
   remediation: `Isolate egress in the namespace and allow every destination except the metadata service:
 
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: deny-cloud-metadata, namespace: <ns>}
-spec:
-  podSelector: {}
-  policyTypes: [Egress]
-  egress:
-  - to:
-    - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}
-    - ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}`,
+${denyCloudMetadata('<ns>')}`,
   evaluate: (ctx) =>
     judgeNamespaces(ctx, (namespace, endpoints, graph) => {
       // Workloads grouped by the metadata addresses they reach.
@@ -55,10 +58,7 @@ spec:
       WEB_DEPLOYMENT,
       {
         description: 'the IPv4 address is excepted but ::/0 lets the IPv6 endpoint through',
-        yaml: `apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop}
-spec: {containers: [{name: web, image: nginx:1.27}]}
+        yaml: `${WEB_POD}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -73,16 +73,7 @@ spec:
     pass: [
       `${WEB_DEPLOYMENT}
 ---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: deny-cloud-metadata, namespace: shop}
-spec:
-  podSelector: {}
-  policyTypes: [Egress]
-  egress:
-  - to:
-    - ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}
-    - ipBlock: {cidr: "::/0", except: ["fd00:ec2::254/128"]}`,
+${denyCloudMetadata('shop')}`,
     ],
   },
 });

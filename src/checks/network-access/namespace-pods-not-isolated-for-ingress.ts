@@ -1,5 +1,5 @@
 import { defineCheck } from '../define.js';
-import { isolationVerdict, judgeNamespaces, WEB_DEPLOYMENT } from './netpol-graph.js';
+import { isolationVerdict, judgeNamespaces, WEB_DEPLOYMENT, WEB_POD } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-ingress',
@@ -36,10 +36,7 @@ spec:
   policyTypes: [Ingress]`,
       {
         description: 'a policy with policyTypes [Egress] does not isolate for ingress',
-        yaml: `apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop}
-spec: {containers: [{name: web, image: nginx:1.27}]}
+        yaml: `${WEB_POD}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -103,3 +103,9 @@ spec:
   template:
     metadata: {labels: {app: web}}
     spec: {containers: [{name: web, image: nginx:1.27}]}`;
+
+/** The same workload as a running pod. */
+export const WEB_POD = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec: {containers: [{name: web, image: nginx:1.27}]}`;

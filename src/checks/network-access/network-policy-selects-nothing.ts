@@ -2,6 +2,14 @@ import type { LabelSelector } from '../../inventory/labels.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { netpolGraph, unseen, WEB_DEPLOYMENT } from './netpol-graph.js';
 
+/** Examples: the web workload and the start of a policy for it, up to spec. */
+const WEB_POLICY_HEAD = `${WEB_DEPLOYMENT}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web, namespace: shop}
+spec:`;
+
 export default defineCheck({
   id: 'network-policy-selects-nothing',
   section: 'network-access',
@@ -50,33 +58,18 @@ export default defineCheck({
   },
   examples: {
     fail: [
-      `${WEB_DEPLOYMENT}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web, namespace: shop}
-spec:
+      `${WEB_POLICY_HEAD}
   podSelector: {matchLabels: {app: wbe}}
   policyTypes: [Ingress]`,
       {
         description: 'an allow rule whose same-namespace peer selects nothing',
-        yaml: `${WEB_DEPLOYMENT}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web, namespace: shop}
-spec:
+        yaml: `${WEB_POLICY_HEAD}
   podSelector: {matchLabels: {app: web}}
   ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}]}]`,
       },
     ],
     pass: [
-      `${WEB_DEPLOYMENT}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web, namespace: shop}
-spec:
+      `${WEB_POLICY_HEAD}
   podSelector: {matchLabels: {app: web}}
   ingress: [{from: [{podSelector: {matchLabels: {app: web}}}, {namespaceSelector: {matchLabels: {team: edge}}}]}]`,
     ],

@@ -1,5 +1,5 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { namespaceSubject, unseen } from './netpol-graph.js';
+import { namespaceSubject, unseen, WEB_POD } from './netpol-graph.js';
 
 const CAPS = ['services.nodeports', 'services.loadbalancers'] as const;
 
@@ -69,17 +69,11 @@ spec:
   hard: {requests.cpu: "4", services.nodeports: "0"}`,
       {
         description: 'a namespace running workloads without any quota may create such Services',
-        yaml: `apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop}
-spec: {containers: [{name: web, image: nginx:1.27}]}`,
+        yaml: WEB_POD,
       },
     ],
     pass: [
-      `apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop}
-spec: {containers: [{name: web, image: nginx:1.27}]}
+      `${WEB_POD}
 ---
 apiVersion: v1
 kind: ResourceQuota
