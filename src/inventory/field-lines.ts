@@ -12,5 +12,10 @@ export function attachFieldLines(object: object, lines: ReadonlyMap<string, numb
 }
 
 export function fieldLineOf(object: object, path: string): number | undefined {
-  return (object as WithFieldLines)[FIELD_LINES]?.get(path);
+  return fieldLinesOf(object)?.get(path);
+}
+
+/** All field lines of an object, if its source attached them. */
+export function fieldLinesOf(object: object): ReadonlyMap<string, number> | undefined {
+  return (object as WithFieldLines)[FIELD_LINES];
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generateCluster, toYamlList } from '../../bench/generate.js';
 import { SHARED } from '../testing/index.js';
+import { fieldLinesOf } from '../inventory/field-lines.js';
 import { parseDocuments, readFast } from './documents.js';
 
 const REAL_WORLD = join(SHARED, 'real-world');
@@ -219,5 +220,65 @@ metadata: {name: after, namespace: ns}
     const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep, namespace: ns}\ndata: {x: ${'['.repeat(150)}1${']'.repeat(150)}}\n`;
     const parsed = bothWays(deep);
     assert.deepEqual(parsed.items.map((i) => i.ref.name), ['deep']);
+  });
+});
+
+describe('field lines from the fast reader', () => {
+  const fieldLines = (text: string, fastReader: boolean): [string, [string, number][] | undefined][] =>
+    parseDocuments(text, 'config.yaml', { fieldLines: true, fastReader }).items.map((i) => [i.ref.name, fieldLinesOf(i.object) && [...fieldLinesOf(i.object)!]]);
+
+  for (const dir of readdirSync(REAL_WORLD, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    it(`${dir.name}: the same line for every field as the full reader`, () => {
+      for (const file of readdirSync(join(REAL_WORLD, dir.name)).filter((f) => /\.ya?ml$/.test(f))) {
+        const text = readFileSync(join(REAL_WORLD, dir.name, file), 'utf8');
+        assert.equal(readFast(text, { fieldLines: true }).ok, true);
+        const fast = fieldLines(text, true);
+        assert.ok(fast.every(([, lines]) => lines && lines.length > 3), 'every object has field lines');
+        assert.deepEqual(fast, fieldLines(text, false));
+      }
+    });
+  }
+
+  it('empty values, flow collections and comments', () => {
+    const text = `apiVersion: audit.k8s.io/v1
+kind: Policy
+metadata:
+  name: p
+omitStages:
+rules:
+- {}
+- level: Metadata   # comment
+  users: ["a", b]
+
+  verbs:
+  - get
+  - ""
+  - list
+- level: None
+  resources: [{group: "", resources: [secrets]}]
+`;
+    assert.equal(readFast(text, { fieldLines: true }).ok, true);
+    const [[, fast]] = fieldLines(text, true);
+    assert.deepEqual(fast, fieldLines(text, false)[0]![1]);
+    const lines = new Map(fast);
+    assert.equal(lines.get('omitStages'), 5);
+    assert.equal(lines.get('rules[0]'), 7);
+    assert.equal(lines.get('rules[1].verbs[2]'), 14);
+    assert.equal(lines.get('rules[2].resources[0].resources[0]'), 16);
+  });
+
+  it('empty list elements: the full reader tells their lines', () => {
+    const text = 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n-\n- level: None\n';
+    assert.equal(readFast(text, { fieldLines: true }).ok, false);
+    const [[, lines]] = fieldLines(text, true);
+    assert.equal(new Map(lines).get('rules[0]'), 4);
+  });
+
+  it('duplicate keys: the full reader tells the lines', () => {
+    const text = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\nreadOnlyPort: 0\n';
+    assert.equal(readFast(text).ok, true);
+    assert.equal(readFast(text, { fieldLines: true }).ok, false);
+    assert.deepEqual(fieldLines(text, true), fieldLines(text, false));
+    assert.equal(parseDocuments(text, 'config.yaml').items[0]!.object.readOnlyPort, 0);
   });
 });

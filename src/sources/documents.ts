@@ -2,7 +2,8 @@
 // Used by every source that reads manifests: files, stdin, snapshots.
 
 import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll, type State as JsYamlState } from 'js-yaml';
-import { LineCounter, isCollection, isMap, isSeq, parse, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, isCollection, isMap, isScalar, isSeq, parse, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
+import { attachFieldLines } from '../inventory/field-lines.js';
 import { CONFIG_KINDS, isKnownKind } from '../inventory/kinds.js';
 import { refOf, type InputError, type Item, type K8sObject } from '../inventory/types.js';
 import { isSnapshotDocument } from './snapshot.js';
@@ -33,11 +34,14 @@ const HELM_HINT = 'looks like an unrendered Helm template; render it first (helm
 export interface ParseOptions {
   /** false: only the full YAML reader (the reference the fast reader is tested against). */
   fastReader?: boolean;
+  /** Attach the line of every field (field-lines.ts) to objects the fast reader reads. */
+  fieldLines?: boolean;
 }
 
 /** Parses one input's text. `source` names it in locations and errors (a path, "stdin", a URL). */
 export function parseDocuments(text: string, source: string, options: ParseOptions = {}): ParsedDocuments {
   const fastReader = options.fastReader ?? true;
+  const fieldLines = options.fieldLines ?? false;
   const out: ParsedDocuments = { items: [], errors: [], skipped: { notKubernetes: 0, byKind: {} } };
   if (text.includes('\u0000')) {
     out.errors.push({ source, message: 'binary file (contains NUL bytes); not YAML or JSON' });
@@ -60,7 +64,7 @@ export function parseDocuments(text: string, source: string, options: ParseOptio
   }
   if (text.length > MAX_YAML_CHARS) {
     // Whole, the fast reader is quicker and smaller than item by item (150 MB: 6 s, 670 MB RSS).
-    const fast: FastRead = fastReader && !HELM_MARKER.test(text) ? readFast(text) : { ok: false, reason: 'is not read by the fast reader' };
+    const fast: FastRead = fastReader && !HELM_MARKER.test(text) ? readFast(text, { fieldLines }) : { ok: false, reason: 'is not read by the fast reader' };
     if (fast.ok) {
       addFastDocuments(fast.documents, source, out);
       return out;
@@ -75,7 +79,7 @@ export function parseDocuments(text: string, source: string, options: ParseOptio
     out.errors.push({ source, ...(fast.line ? { line: fast.line } : {}), message: `YAML input of ${mb(text.length)} ${fast.reason}; only the full YAML reader takes that, and the input is over its ${mb(MAX_YAML_CHARS)} limit for YAML other than a kubectl List dump; export it as JSON instead (kubectl get ... -o json), which has no size limit` });
     return out;
   }
-  parseYaml(text, source, out, fastReader);
+  parseYaml(text, source, out, fastReader, undefined, fieldLines);
   return out;
 }
 
@@ -127,9 +131,57 @@ interface FastDocument {
   line: number;
   /** Lines of the elements of a top-level `items` sequence. */
   itemLines: number[];
+  /** With the fieldLines option: the line of every field, by path ("rules[3].verbs[0]"). */
+  fields?: Map<string, number>;
 }
 
 type FastRead = { ok: true; documents: FastDocument[] } | { ok: false; reason: string; line?: number };
+
+/** A node read by the fast reader: where it opens, its value, and the nodes opened inside it. */
+interface NodeLines {
+  line: number;
+  kind: string | null;
+  result: unknown;
+  children: NodeLines[];
+}
+
+/**
+ * Records the line of every key and list element under a node of the fast reader, by field
+ * path, like collectFieldLines. A mapping's children are its keys, each followed by its value
+ * unless empty (js-yaml also opens empty nodes while looking for keys); a sequence's are its
+ * elements. False when the children do not match the value that way.
+ */
+function collectFastFieldLines(node: NodeLines, path: string, out: Map<string, number>): boolean {
+  const { children, result } = node;
+  // js-yaml reads a flow collection where a block mapping could start (`- {}`) one level down.
+  if (children.length === 1 && typeof result === 'object' && result !== null && children[0]!.result === result) return collectFastFieldLines(children[0]!, path, out);
+  if (node.kind === 'mapping' && isObject(result)) {
+    for (let i = 0; i < children.length; i++) {
+      const keyNode = children[i]!;
+      if (keyNode.result === null) continue;
+      const key = String(keyNode.result);
+      if (!Object.hasOwn(result, key)) return false;
+      const childPath = path ? `${path}.${key}` : key;
+      out.set(childPath, keyNode.line);
+      const valueNode = children[i + 1];
+      if (valueNode !== undefined && Object.is(valueNode.result, result[key])) {
+        i++;
+        if (!collectFastFieldLines(valueNode, childPath, out)) return false;
+      }
+    }
+  } else if (node.kind === 'sequence' && Array.isArray(result)) {
+    // An empty element (a bare `-`) opens no node, so its line is unknown.
+    if (children.length !== result.length) return false;
+    for (let index = 0; index < result.length; index++) {
+      const element = children[index]!;
+      if (!Object.is(element.result, result[index])) return false;
+      const childPath = `${path}[${index}]`;
+      out.set(childPath, element.line);
+      if (!collectFastFieldLines(element, childPath, out)) return false;
+    }
+  }
+  return true;
+}
 
 /**
  * The fast reader: js-yaml, 6-8 times faster than the `yaml` library. Lines come from its
@@ -138,12 +190,32 @@ type FastRead = { ok: true; documents: FastDocument[] } | { ok: false; reason: s
  * It declines texts with anchors or unportable keys, and any text js-yaml rejects, so that the
  * full reader gives its exact errors, recovery per document and alias limit.
  */
-export function readFast(text: string): FastRead {
+export function readFast(text: string, options: { fieldLines?: boolean } = {}): FastRead {
   const rootLines: number[] = [];
   const sequenceLines = new Map<unknown, number[]>(); // depth-2 sequences of the current document
   const itemLines: (number[] | undefined)[] = [];
   let childLines: number[] = [];
+  const documentFields: Map<string, number>[] = [];
+  const open: NodeLines[] = [];
+  const trackFields = (event: 'open' | 'close', state: JsYamlState) => {
+    if (event === 'open') {
+      open.push({ line: state.line + 1, kind: null, result: undefined, children: [] });
+      return;
+    }
+    const node = open.pop()!;
+    node.kind = (state as JsYamlState & { kind: string | null }).kind;
+    node.result = state.result;
+    if (open.length > 0) {
+      open[open.length - 1]!.children.push(node);
+      return;
+    }
+    const fields = new Map<string, number>();
+    // Unmatched (duplicate keys, say): the full reader knows every field's line.
+    if (!collectFastFieldLines(node, '', fields)) throw new FastPathDeclined('field lines');
+    documentFields.push(fields);
+  };
   const listener = (event: 'open' | 'close', state: JsYamlState) => {
+    if (options.fieldLines) trackFields(event, state);
     const depth = (state as JsYamlState & { depth: number }).depth;
     if (event === 'open') {
       if (depth === 3) childLines.push(state.line + 1);
@@ -168,12 +240,12 @@ export function readFast(text: string): FastRead {
     values = loadAll(text, undefined, { schema: YAML_CORE_SCHEMA, json: true, listener });
   } catch (e) {
     if (e instanceof AnchorFound || (e instanceof YAMLException && /alias/.test(e.reason))) return { ok: false, reason: 'uses anchors or aliases' };
-    if (e instanceof FastPathDeclined) return { ok: false, reason: 'has null or collection keys' };
+    if (e instanceof FastPathDeclined) return { ok: false, reason: e.message === 'field lines' ? 'has fields whose lines the fast reader cannot tell' : 'has null or collection keys' };
     if (e instanceof YAMLException) return { ok: false, reason: `is invalid YAML (${e.reason})`, line: e.mark.line + 1 };
     return { ok: false, reason: `could not be read (${e instanceof Error ? e.message : String(e)})` };
   }
   if (values.length !== rootLines.length) return { ok: false, reason: 'could not be read (documents and lines disagree)' };
-  return { ok: true, documents: values.map((value, i) => ({ value, line: rootLines[i]!, itemLines: itemLines[i] ?? [] })) };
+  return { ok: true, documents: values.map((value, i) => ({ value, line: rootLines[i]!, itemLines: itemLines[i] ?? [], ...(documentFields[i] ? { fields: documentFields[i] } : {}) })) };
 }
 
 function addFastDocuments(documents: FastDocument[], source: string, out: ParsedDocuments, item?: ListItemContext): void {
@@ -183,7 +255,10 @@ function addFastDocuments(documents: FastDocument[], source: string, out: Parsed
       doc.value.kind ??= item.kind;
       doc.value.apiVersion ??= item.apiVersion;
     }
+    const before = out.items.length;
     addValue(doc.value, source, () => doc.line + base, out, base === 0 ? doc.itemLines : doc.itemLines.map((l) => l + base));
+    // Field lines are relative to the document: attached when it is one object (configs are).
+    if (doc.fields && base === 0 && out.items.length === before + 1 && out.items[before]!.object === doc.value) attachFieldLines(doc.value as object, doc.fields);
   }
 }
 
@@ -205,10 +280,10 @@ interface ListItemContext {
   apiVersion?: string;
 }
 
-function parseYaml(text: string, source: string, out: ParsedDocuments, fastReader: boolean, item?: ListItemContext): void {
+function parseYaml(text: string, source: string, out: ParsedDocuments, fastReader: boolean, item?: ListItemContext, fieldLines = false): void {
   const helm = HELM_MARKER.test(text);
   // Templates take the full reader, whose nodes tell where each template expression sits.
-  const fast = helm || !fastReader ? undefined : readFast(text);
+  const fast = helm || !fastReader ? undefined : readFast(text, { fieldLines });
   if (fast?.ok) {
     addFastDocuments(fast.documents, source, out, item);
     return;
@@ -262,7 +337,33 @@ function parseYaml(text: string, source: string, out: ParsedDocuments, fastReade
       value.kind ??= item.kind;
       value.apiVersion ??= item.apiVersion;
     }
+    const before = out.items.length;
     addValue(value, source, () => docLine, out, itemLines);
+    if (fieldLines && !item && out.items.length === before + 1 && out.items[before]!.object === value) {
+      const lines = new Map<string, number>();
+      collectFieldLines(contents, '', lineCounter, lines);
+      attachFieldLines(value as object, lines);
+    }
+  }
+}
+
+/** Records the line of every key and list element under a node of the full reader, by field path. */
+export function collectFieldLines(node: unknown, path: string, lineCounter: LineCounter, out: Map<string, number>): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const childPath = path ? `${path}.${key}` : key;
+      if (pair.key.range) out.set(childPath, lineCounter.linePos(pair.key.range[0]).line);
+      collectFieldLines(pair.value, childPath, lineCounter, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((child, index) => {
+      const childPath = `${path}[${index}]`;
+      const range = (child as { range?: [number, number, number] } | null)?.range;
+      if (range) out.set(childPath, lineCounter.linePos(range[0]).line);
+      collectFieldLines(child, childPath, lineCounter, out);
+    });
   }
 }
 

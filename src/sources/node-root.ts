@@ -7,13 +7,12 @@
 import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join, posix } from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, isMap, parseDocument } from 'yaml';
 import { COMPONENTS, componentOf, parseCommandLineFlags } from '../engines/config/command-line.js';
 import { valueAt } from '../engines/config/settings.js';
-import { attachFieldLines } from '../inventory/field-lines.js';
 import { nodePathOf, type HostCommandLine, type HostConfigFile, type HostFile, type HostSnapshot, type ModprobeRule } from '../inventory/host.js';
 import type { Item, K8sObject } from '../inventory/types.js';
-import { parseDocuments } from './documents.js';
+import { collectFieldLines, parseDocuments } from './documents.js';
 import { describeFsError } from './files.js';
 import { emptyLoadResult, type LoadResult } from './types.js';
 
@@ -21,8 +20,6 @@ import { emptyLoadResult, type LoadResult } from './types.js';
 export const STAT_SIDECAR = '.kubeward-stat.tsv';
 /** Files read for their text (certificates, configs) larger than this are refused. */
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
-/** Files up to this size get per-field line numbers. */
-const MAX_FIELD_LINES_BYTES = 256 * 1024;
 const SYSTEMD_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 const MODPROBE_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
 const CERTIFICATE_DIRS = ['/etc/kubernetes/pki', '/var/lib/kubelet/pki'];
@@ -185,10 +182,7 @@ class NodeReader {
     const text = await this.text(path, options);
     if (text === undefined) return [];
     const source = this.local(path);
-    const parsed = parseDocuments(text, source);
-    // Field lines need a second YAML parse; for huge files (a long audit policy) that costs
-    // seconds, so their findings point at the document's line instead.
-    if (text.length <= MAX_FIELD_LINES_BYTES) attachLines(text, parsed.items);
+    const parsed = parseDocuments(text, source, { fieldLines: true });
     for (const item of parsed.items) {
       if (item.ref.kind === 'Config') redactKubeconfig(item.object);
       this.result.items.push(item);
@@ -219,7 +213,7 @@ class NodeReader {
       return;
     }
     const lines = new Map<string, number>();
-    collectLines(doc.contents, '', lineCounter, lines);
+    collectFieldLines(doc.contents, '', lineCounter, lines);
     this.configFiles.push({ path, file: this.local(path), data: doc.toJS() as Record<string, unknown>, lines: Object.fromEntries(lines) });
   }
 
@@ -375,46 +369,6 @@ function redactKubeconfig(object: K8sObject): void {
   for (const user of (object.users as { user?: Record<string, unknown> }[] | undefined) ?? []) {
     if (!user?.user) continue;
     for (const key of ['client-key-data', 'token', 'password']) if (key in user.user) user.user[key] = '(redacted)';
-  }
-}
-
-/** Attaches the line of every field to each item parsed from a YAML text, matched by document. */
-function attachLines(text: string, items: Item[]): void {
-  if (items.length === 0) return;
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
-  if (!Array.isArray(docs)) return;
-  const byStart = new Map<number, YamlNode>();
-  for (const doc of docs) {
-    const contents = doc.contents as YamlNode | null;
-    if (contents?.range) byStart.set(lineCounter.linePos(contents.range[0]).line, contents);
-  }
-  for (const item of items) {
-    const contents = item.location.line === undefined ? undefined : byStart.get(item.location.line);
-    if (!contents) continue;
-    const lines = new Map<string, number>();
-    collectLines(contents, '', lineCounter, lines);
-    attachFieldLines(item.object, lines);
-  }
-}
-
-/** Records the line of every key and list element under a node, by field path. */
-function collectLines(node: unknown, path: string, lineCounter: LineCounter, out: Map<string, number>): void {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isScalar(pair.key)) continue;
-      const key = String(pair.key.value);
-      const childPath = path ? `${path}.${key}` : key;
-      if (pair.key.range) out.set(childPath, lineCounter.linePos(pair.key.range[0]).line);
-      collectLines(pair.value, childPath, lineCounter, out);
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((child, index) => {
-      const childPath = `${path}[${index}]`;
-      const range = (child as { range?: [number, number, number] } | null)?.range;
-      if (range) out.set(childPath, lineCounter.linePos(range[0]).line);
-      collectLines(child, childPath, lineCounter, out);
-    });
   }
 }
 
