@@ -34,7 +34,7 @@ const HELM_HINT = 'looks like an unrendered Helm template; render it first (helm
 export interface ParseOptions {
   /** false: only the full YAML reader (the reference the fast reader is tested against). */
   fastReader?: boolean;
-  /** Attach the line of every field (field-lines.ts) to objects the fast reader reads. */
+  /** Attach the line of every field (field-lines.ts) to each object that is a document of its own. */
   fieldLines?: boolean;
 }
 
@@ -115,14 +115,21 @@ function hasUnportableKey(mapping: Record<string, unknown>): boolean {
   return false;
 }
 
-class FastPathDeclined extends Error {}
+/** Thrown from the listener to hand a text to the full reader; `reason` completes "YAML input of N MB ...". */
+class FastPathDeclined extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
 
-/** An anchor was defined: aliases are shared by reference in js-yaml, so the full reader (with its alias limit) takes over. */
-class AnchorFound extends FastPathDeclined {}
-
+/**
+ * Put in place of js-yaml's anchor table: defining an anchor declines the text. js-yaml shares
+ * aliased nodes by reference, so an alias bomb would parse cheaply and explode when traversed;
+ * the full reader expands aliases under a limit instead.
+ */
 const NO_ANCHORS: Record<string, unknown> = new Proxy(Object.create(null) as Record<string, unknown>, {
   set: () => {
-    throw new AnchorFound();
+    throw new FastPathDeclined('uses anchors or aliases');
   },
 });
 
@@ -211,7 +218,7 @@ export function readFast(text: string, options: { fieldLines?: boolean } = {}): 
     }
     const fields = new Map<string, number>();
     // Unmatched (duplicate keys, say): the full reader knows every field's line.
-    if (!collectFastFieldLines(node, '', fields)) throw new FastPathDeclined('field lines');
+    if (!collectFastFieldLines(node, '', fields)) throw new FastPathDeclined('has fields whose lines the fast reader cannot tell');
     documentFields.push(fields);
   };
   const listener = (event: 'open' | 'close', state: JsYamlState) => {
@@ -227,7 +234,7 @@ export function readFast(text: string, options: { fieldLines?: boolean } = {}): 
         (state as JsYamlState & { anchorMap: unknown }).anchorMap = NO_ANCHORS;
       }
     } else if (state.kind === 'mapping' && hasUnportableKey(state.result as Record<string, unknown>)) {
-      throw new FastPathDeclined();
+      throw new FastPathDeclined('has null or collection keys');
     } else if (depth === 2 && Array.isArray(state.result)) {
       sequenceLines.set(state.result, childLines);
     } else if (depth === 1) {
@@ -237,10 +244,12 @@ export function readFast(text: string, options: { fieldLines?: boolean } = {}): 
   };
   let values: unknown[];
   try {
+    // json: a duplicate key overrides (the full reader's uniqueKeys: false) rather than failing.
     values = loadAll(text, undefined, { schema: YAML_CORE_SCHEMA, json: true, listener });
   } catch (e) {
-    if (e instanceof AnchorFound || (e instanceof YAMLException && /alias/.test(e.reason))) return { ok: false, reason: 'uses anchors or aliases' };
-    if (e instanceof FastPathDeclined) return { ok: false, reason: e.message === 'field lines' ? 'has fields whose lines the fast reader cannot tell' : 'has null or collection keys' };
+    if (e instanceof FastPathDeclined) return { ok: false, reason: e.reason };
+    // An alias to an anchor never defined.
+    if (e instanceof YAMLException && /alias/.test(e.reason)) return { ok: false, reason: 'uses anchors or aliases' };
     if (e instanceof YAMLException) return { ok: false, reason: `is invalid YAML (${e.reason})`, line: e.mark.line + 1 };
     return { ok: false, reason: `could not be read (${e instanceof Error ? e.message : String(e)})` };
   }
