@@ -37,7 +37,8 @@ export class Inventory {
   readonly storedValues: readonly StoredValueClassification[] | undefined;
   readonly defaultNamespace: string;
   private readonly byKind = new Map<string, Item[]>();
-  private readonly byKey = new Map<string, Item>();
+  /** kind -> namespace ('' when cluster-scoped) -> name -> object. */
+  private readonly byKey = new Map<string, Map<string, Map<string, Item>>>();
   private readonly byNamespace = new Map<string, Item[]>();
   private readonly byNamespaceKind = new Map<string, Item[]>();
   private podSpecCache: PodSpecRef[] | undefined;
@@ -57,7 +58,11 @@ export class Inventory {
         push(this.byNamespace, item.ref.namespace, item);
         push(this.byNamespaceKind, `${item.ref.namespace}\u0000${item.ref.kind}`, item);
       }
-      this.byKey.set(key(item.ref.kind, item.ref.namespace, item.ref.name), item);
+      let byNamespace = this.byKey.get(item.ref.kind);
+      if (!byNamespace) this.byKey.set(item.ref.kind, (byNamespace = new Map()));
+      let byName = byNamespace.get(item.ref.namespace ?? '');
+      if (!byName) byNamespace.set(item.ref.namespace ?? '', (byName = new Map()));
+      byName.set(item.ref.name, item);
     }
   }
 
@@ -68,7 +73,7 @@ export class Inventory {
 
   get<T extends K8sObject = K8sObject>(kind: string, namespace: string | undefined, name: string): Item<T> | undefined {
     const ns = CLUSTER_SCOPED_KINDS.has(kind) ? undefined : namespace;
-    return this.byKey.get(key(kind, ns, name)) as Item<T> | undefined;
+    return this.byKey.get(kind)?.get(ns ?? '')?.get(name) as Item<T> | undefined;
   }
 
   inNamespace(namespace: string, kind?: string): Item[] {
@@ -204,10 +209,6 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   const keys = Object.keys(x);
   if (keys.length !== Object.keys(y).length) return false;
   return keys.every((k) => Object.hasOwn(y, k) && jsonEqual(x[k], y[k]));
-}
-
-function key(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {

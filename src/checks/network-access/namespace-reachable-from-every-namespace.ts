@@ -1,4 +1,4 @@
-import { NO, UNKNOWN, type Tri } from '../../engines/netpol/index.js';
+import { NO, UNKNOWN } from '../../engines/netpol/index.js';
 import { defineCheck } from '../define.js';
 import { judgeNamespaces, listNames, NAMESPACE_PASSES } from './netpol-graph.js';
 
@@ -46,26 +46,26 @@ export default defineCheck({
 ingress:
 - from:
   - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: frontend}}`,
-  evaluate: (ctx) =>
-    judgeNamespaces(ctx, (destination, endpoints, graph, byNamespace) => {
-      const namespaces = [...byNamespace.keys()];
+  evaluate(ctx) {
+    let namespaces: string[] | undefined;
+    return judgeNamespaces(ctx, (destination, endpoints, graph, byNamespace) => {
+      namespaces ??= [...byNamespace.keys()];
       if (namespaces.length < 2 || !endpoints.some((e) => graph.isIsolated(e, 'ingress'))) return undefined;
       const reach = graph.namespaceReach();
-      const sources = namespaces.filter((ns) => ns !== destination);
-      const verdicts = new Map<string, Tri>();
-      for (const source of sources) {
+      const undecided: string[] = [];
+      for (const source of namespaces) {
+        if (source === destination) continue;
         const best = reach.between(source, destination);
-        verdicts.set(source, best);
-        if (best === NO) break;
+        if (best === NO) return NAMESPACE_PASSES;
+        if (best === UNKNOWN) undecided.push(source);
       }
-      const values = [...verdicts.values()];
-      if (values.includes(NO)) return NAMESPACE_PASSES;
-      if (values.includes(UNKNOWN)) {
-        const undecided = sources.filter((s) => verdicts.get(s) === UNKNOWN);
+      if (undecided.length > 0) {
         return { status: 'not-evaluated', reason: `whether ${listNames(undecided.map((s) => `"${s}"`))} can reach namespace "${destination}" depends on what the input does not hold (namespace labels, pod IPs); run on the live cluster or add the Namespace objects` };
       }
+      const sources = namespaces.filter((ns) => ns !== destination);
       return { status: 'fail', message: `namespace "${destination}" is isolated by NetworkPolicies yet pods of every other namespace (${listNames(sources.map((s) => `"${s}"`))}) can reach it` };
-    }),
+    });
+  },
   examples: {
     fail: [
       `${DB_AND_WEB}

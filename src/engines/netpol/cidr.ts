@@ -23,7 +23,9 @@ const BITS = { 4: 32, 6: 128 } as const;
 export function parseIp(text: string): IpAddress | undefined {
   const family = isIP(text);
   if (family === 4) {
-    return { family: 4, value: text.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n) };
+    let value = 0;
+    for (const octet of text.split('.')) value = value * 256 + Number(octet);
+    return { family: 4, value: BigInt(value) };
   }
   if (family === 6) return { family: 6, value: parseIpv6(text) };
   return undefined;

@@ -46,6 +46,8 @@ import { addPorts, emptyPortSet, fullPortSet, intersectPorts, isEmptyPortSet, MA
 /** Label sets per graph stay below this, so a selector and a label set make one exact number key. */
 const LABEL_ID_LIMIT = 2 ** 32;
 
+const NO_POLICIES: CompiledPolicy[] = [];
+
 /** A three-valued answer: no, cannot be decided from the input, yes. Ordered so max/min work. */
 export const NO = 0;
 export const UNKNOWN = 1;
@@ -92,14 +94,15 @@ export class NetpolGraph {
   private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
   private readonly byId = new Map<string, Endpoint>();
   private readonly endpointsByNamespace = new Map<string, Endpoint[]>();
-  private readonly labelKeys: string[];
+  /** Each endpoint's label set by number. */
+  private readonly endpointLabelIds: Int32Array;
   /** Selectors and label sets by number (equal JSON, equal number), so the match cache keys are numbers. */
   private readonly selectorIds = new WeakMap<object, number>();
   private readonly selectorIdsByKey = new Map<string, number>();
   private readonly labelIds = new Map<string, number>();
   private readonly selectorCache = new Map<number, boolean>();
   private readonly namespaceMatchCache = new Map<string, Tri>();
-  private readonly selectingCache = { ingress: new Map<number, CompiledPolicy[]>(), egress: new Map<number, CompiledPolicy[]>() };
+  private readonly selectingCache: Record<Direction, (CompiledPolicy[] | undefined)[]> = { ingress: [], egress: [] };
   private classCache: { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } | undefined;
   private namespaceReachCache: NamespaceReach | undefined;
 
@@ -124,7 +127,7 @@ export class NetpolGraph {
       if (list) list.push(endpoint);
       else this.endpointsByNamespace.set(endpoint.namespace, [endpoint]);
     }
-    this.labelKeys = this.endpoints.map((e) => labelsKey(e.labels));
+    this.endpointLabelIds = Int32Array.from(this.endpoints, (e) => this.labelId(labelsKey(e.labels)));
   }
 
   /** An endpoint by "namespace/pod" or "namespace/kind/name". */
@@ -144,12 +147,11 @@ export class NetpolGraph {
   /** Policies that select the endpoint and govern the direction. */
   policiesSelecting(endpoint: Endpoint, direction: Direction): CompiledPolicy[] {
     const cache = this.selectingCache[direction];
-    let list = cache.get(endpoint.index);
+    let list = cache[endpoint.index];
     if (!list) {
-      list = this.policiesInNamespace(endpoint.namespace).filter(
-        (p) => p[direction] !== undefined && this.selectsEndpoint(p.podSelector, endpoint),
-      );
-      cache.set(endpoint.index, list);
+      const inNamespace = this.policiesByNamespace.get(endpoint.namespace);
+      list = inNamespace ? inNamespace.filter((p) => p[direction] !== undefined && this.selectsEndpoint(p.podSelector, endpoint)) : NO_POLICIES;
+      cache[endpoint.index] = list;
     }
     return list;
   }
@@ -184,7 +186,11 @@ export class NetpolGraph {
 
   /** Label selector match, cached per selector and label set. */
   selects(selector: LabelSelector, labels: Record<string, string>, key = labelsKey(labels)): boolean {
-    const cacheKey = this.selectorId(selector) * LABEL_ID_LIMIT + this.labelId(key);
+    return this.selectsLabelId(selector, labels, this.labelId(key));
+  }
+
+  private selectsLabelId(selector: LabelSelector, labels: Record<string, string>, labelId: number): boolean {
+    const cacheKey = this.selectorId(selector) * LABEL_ID_LIMIT + labelId;
     let result = this.selectorCache.get(cacheKey);
     if (result === undefined) {
       result = selectorMatches(selector, labels);
@@ -195,7 +201,7 @@ export class NetpolGraph {
 
   /** Label selector match against an endpoint's labels. */
   selectsEndpoint(selector: LabelSelector, endpoint: Endpoint): boolean {
-    return this.selects(selector, endpoint.labels, this.labelKeys[endpoint.index]);
+    return this.selectsLabelId(selector, endpoint.labels, this.endpointLabelIds[endpoint.index]!);
   }
 
   /** Does a namespaceSelector select the namespace? Unknown when its labels are not in the input. */
@@ -383,7 +389,7 @@ export class NetpolGraph {
     const byNamespace = new Map<string, number[]>();
     for (const endpoint of this.endpoints) {
       const ipSignature = blocks.map((b) => this.peerMatches(b, endpoint.namespace, { endpoint })).join('');
-      const key = [endpoint.namespace, this.labelKeys[endpoint.index], endpoint.hostNetwork, JSON.stringify(endpoint.ports), ipSignature].join('\u0000');
+      const key = [endpoint.namespace, this.endpointLabelIds[endpoint.index], endpoint.hostNetwork, JSON.stringify(endpoint.ports), ipSignature].join('\u0000');
       let cls = byKey.get(key);
       if (cls === undefined) {
         cls = representatives.length;
@@ -623,29 +629,31 @@ export class NamespaceReach {
     private readonly reachesOnSomePort: (source: Endpoint, destination: Endpoint) => Tri,
   ) {}
 
-  private static candidates(index: Map<string, NamespacePeers>, namespace: string, peer: string): number[] {
-    const peers = index.get(namespace);
-    if (!peers) return [];
-    const toward = peers.toward.get(peer);
-    return toward ? [...peers.open, ...toward] : peers.open;
-  }
-
   /** The best answer over the pairs of classes whose policies may let them talk, decided exactly. */
   between(source: string, destination: string): Tri {
-    const sources = NamespaceReach.candidates(this.egress, source, destination);
-    if (sources.length === 0) return NO;
-    const destinations = NamespaceReach.candidates(this.ingress, destination, source);
+    const egress = this.egress.get(source);
+    const ingress = this.ingress.get(destination);
+    if (!egress || !ingress) return NO;
+    const sources = [egress.open, egress.toward.get(destination) ?? NONE];
+    const destinations = [ingress.open, ingress.toward.get(source) ?? NONE];
+    if (sources.every((l) => l.length === 0) || destinations.every((l) => l.length === 0)) return NO;
     let best: Tri = NO;
-    for (const s of sources) {
-      for (const d of destinations) {
-        const t = this.reachesOnSomePort(this.representatives[s]!, this.representatives[d]!);
-        if (t === YES) return YES;
-        if (t > best) best = t;
+    for (const list of sources) {
+      for (const s of list) {
+        for (const other of destinations) {
+          for (const d of other) {
+            const t = this.reachesOnSomePort(this.representatives[s]!, this.representatives[d]!);
+            if (t === YES) return YES;
+            if (t > best) best = t;
+          }
+        }
       }
     }
     return best;
   }
 }
+
+const NONE: number[] = [];
 
 /** Addresses no pod gets: link-local and loopback, IPv4 and IPv6. */
 const NEVER_POD_ADDRESSES = ['169.254.0.0/16', '127.0.0.0/8', 'fe80::/10', '::1/128'].map((text) => parseCidr(text)!);

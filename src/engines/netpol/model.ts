@@ -51,7 +51,12 @@ export interface NamespaceInfo {
 
 /** A label set as a string, the key of selector caches. */
 export function labelsKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Labels mostly come with their keys sorted: then the object itself is the key. Equal sets in
+  // another order get another key, which only costs a cache entry.
+  const keys = Object.keys(labels);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1]! < keys[i]!;
+  return sorted ? JSON.stringify(labels) : JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export type CompiledPeer =
