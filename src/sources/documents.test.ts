@@ -74,6 +74,28 @@ metadata: {name: f, namespace: ns}
     assert.deepEqual(linesOf(text), [['a', 8], ['b', 13], ['c', 16], ['d', 21], ['e', 22], ['f', 26]]);
   });
 
+  it('gives the lines of List items in flow style and of bare sequences', () => {
+    const text = `{apiVersion: v1, kind: List, items: [
+  {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: ns}},
+  {apiVersion: v1, kind: ConfigMap,
+   metadata: {name: b, namespace: ns}}]}
+---
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: ns}}
+-
+  apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: d, namespace: ns}
+---
+apiVersion: v1
+kind: List
+items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: e, namespace: ns}},
+  {apiVersion: v1, kind: ConfigMap, metadata: {name: f, namespace: ns}}]
+`;
+    assert.equal(readFast(text).ok, true);
+    bothWays(text);
+    assert.deepEqual(linesOf(text), [['a', 2], ['b', 3], ['c', 6], ['d', 6], ['e', 14], ['f', 15]]);
+  });
+
   it('a generated kubectl List dump: same objects and lines', () => {
     const text = toYamlList(generateCluster({ objects: 300, seed: 7 }));
     assert.equal(readFast(text).ok, true);

@@ -193,15 +193,18 @@ function collectFastFieldLines(node: NodeLines, path: string, out: Map<string, n
 /**
  * The fast reader: js-yaml, 6-8 times faster than the `yaml` library. Lines come from its
  * listener, called as each node opens (after leading space and comments) and closes: a
- * document's root opens at depth 1, its `items` value at depth 2 and their elements at depth 3.
+ * document's root opens at depth 1, its `items` value at depth 2 and their elements at depth 3
+ * (one level deeper in a flow mapping).
  * It declines texts with anchors or unportable keys, and any text js-yaml rejects, so that the
  * full reader gives its exact errors, recovery per document and alias limit.
  */
 export function readFast(text: string, options: { fieldLines?: boolean } = {}): FastRead {
   const rootLines: number[] = [];
-  const sequenceLines = new Map<unknown, number[]>(); // depth-2 sequences of the current document
+  // Lines of the elements of the current document's sequences at depth 2 (`items:` of a block
+  // mapping) and 3 (a flow mapping at the root sits one level down, like `- {}`).
+  const sequenceLines = new Map<unknown, number[]>();
   const itemLines: (number[] | undefined)[] = [];
-  let childLines: number[] = [];
+  const childLines: number[][] = [[], [], [], []]; // by the depth of their parent
   const documentFields: Map<string, number>[] = [];
   const open: NodeLines[] = [];
   const trackFields = (event: 'open' | 'close', state: JsYamlState) => {
@@ -225,8 +228,8 @@ export function readFast(text: string, options: { fieldLines?: boolean } = {}): 
     if (options.fieldLines) trackFields(event, state);
     const depth = (state as JsYamlState & { depth: number }).depth;
     if (event === 'open') {
-      if (depth === 3) childLines.push(state.line + 1);
-      else if (depth === 2) childLines = [];
+      if (depth === 3 || depth === 4) childLines[depth - 1]!.push(state.line + 1);
+      if (depth === 2 || depth === 3) childLines[depth] = [];
       else if (depth === 1) {
         rootLines.push(state.line + 1);
         sequenceLines.clear();
@@ -235,8 +238,8 @@ export function readFast(text: string, options: { fieldLines?: boolean } = {}): 
       }
     } else if (state.kind === 'mapping' && hasUnportableKey(state.result as Record<string, unknown>)) {
       throw new FastPathDeclined('has null or collection keys');
-    } else if (depth === 2 && Array.isArray(state.result)) {
-      sequenceLines.set(state.result, childLines);
+    } else if ((depth === 2 || depth === 3) && Array.isArray(state.result)) {
+      sequenceLines.set(state.result, childLines[depth]!);
     } else if (depth === 1) {
       const root = state.result as unknown;
       itemLines.push(isObject(root) && Array.isArray(root.items) ? sequenceLines.get(root.items) : undefined);
