@@ -155,6 +155,18 @@ data:
     });
   });
 
+  it('a %YAML 1.1 directive goes to the full reader, which reads yes as true there', () => {
+    const text = '%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: v, namespace: ns}\ndata: {a: yes}\n';
+    assert.deepEqual(readFast(text), { ok: false, reason: 'has a %YAML directive' });
+    assert.deepEqual(bothWays(text).items[0]!.object.data, { a: true });
+  });
+
+  it('CRLF line ends: the same items and lines', () => {
+    const text = readFileSync(join(REAL_WORLD, 'metallb/metallb-native.yaml'), 'utf8').replace(/\n/g, '\r\n');
+    assert.equal(readFast(text).ok, true);
+    assert.equal(bothWays(text).items.length, 26);
+  });
+
   it('null and collection keys go to the full reader, which names them as before', () => {
     for (const text of [
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: k, namespace: ns}\ndata:\n  ~: tilde\n',

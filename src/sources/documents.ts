@@ -231,6 +231,8 @@ export function readFast(text: string, options: { fieldLines?: boolean } = {}): 
       if (depth === 3 || depth === 4) childLines[depth - 1]!.push(state.line + 1);
       if (depth === 2 || depth === 3) childLines[depth] = [];
       else if (depth === 1) {
+        // `%YAML 1.1` makes the full reader read `yes` as true; js-yaml would not.
+        if ((state as JsYamlState & { version: string | null }).version !== null) throw new FastPathDeclined('has a %YAML directive');
         rootLines.push(state.line + 1);
         sequenceLines.clear();
         // js-yaml stores each document's anchors here (reset per document): refuse any.
