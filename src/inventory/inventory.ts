@@ -130,32 +130,42 @@ export class Inventory {
   }
 
   private isCoveredByOwner(ref: PodSpecRef): boolean {
-    const owner = ref.item.object.metadata?.ownerReferences?.find((o) => o.controller);
+    const owners = ref.item.object.metadata?.ownerReferences;
+    if (!owners) return false;
+    const owner = owners.find((o) => o.controller);
     if (!owner?.kind || !owner.name) return false;
     const ownerItem = this.get(owner.kind, ref.namespace, owner.name);
-    if (!ownerItem) return false;
-    const ownerSpec = this.podSpecOf(ownerItem);
-    return ownerSpec !== undefined && sameSecurityFields(ref.spec, ownerSpec.spec);
+    const path = ownerItem && POD_TEMPLATE_PATHS[ownerItem.ref.kind];
+    const ownerSpec = path ? specHolderAt(ownerItem, path)?.spec : undefined;
+    return ownerSpec !== undefined && sameSecurityFields(ref.spec, ownerSpec);
   }
 }
 
-function podSpecOf(item: Item, path: string[]): PodSpecRef | undefined {
+/** "spec.template.spec" for each template path, joined once. */
+const PATH_TEXTS = new Map(Object.values(POD_TEMPLATE_PATHS).map((path) => [path, path.join('.')]));
+
+/** The pod spec at a path and the object holding it (which also holds the pod's metadata). */
+function specHolderAt(item: Item, path: string[]): { spec: PodSpec; holder: { metadata?: ObjectMeta } } | undefined {
   let node: unknown = item.object;
-  let metadataHolder: unknown = item.object;
-  for (const [index, segment] of path.entries()) {
+  let holder: unknown = item.object;
+  for (let index = 0; index < path.length; index++) {
     if (typeof node !== 'object' || node === null) return undefined;
-    // The object that holds the final `spec` also holds the pod's metadata.
-    if (index === path.length - 1) metadataHolder = node;
-    node = (node as Record<string, unknown>)[segment];
+    if (index === path.length - 1) holder = node;
+    node = (node as Record<string, unknown>)[path[index]!];
   }
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
-  const podMetadata = ((metadataHolder as { metadata?: ObjectMeta }).metadata ?? {}) as ObjectMeta;
+  return { spec: node as PodSpec, holder: holder as { metadata?: ObjectMeta } };
+}
+
+function podSpecOf(item: Item, path: string[]): PodSpecRef | undefined {
+  const found = specHolderAt(item, path);
+  if (!found) return undefined;
   return {
     item,
-    spec: node as PodSpec,
-    podMetadata,
+    spec: found.spec,
+    podMetadata: (found.holder.metadata ?? {}) as ObjectMeta,
     namespace: item.ref.namespace ?? 'default',
-    path: path.join('.'),
+    path: PATH_TEXTS.get(path) ?? path.join('.'),
   };
 }
 

@@ -19,8 +19,39 @@ export interface Cidr {
 
 const BITS = { 4: 32, 6: 128 } as const;
 
+/**
+ * The common case without isIP's regular expressions: a dotted quad of decimal octets without
+ * leading zeros (what isIP accepts as IPv4), as a number; undefined for anything else.
+ */
+function parseIpv4(text: string): number | undefined {
+  let value = 0;
+  let octets = 0;
+  let i = 0;
+  while (octets < 4) {
+    const start = i;
+    let octet = 0;
+    while (i < text.length && i - start < 3) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      octet = octet * 10 + digit;
+      i++;
+    }
+    const length = i - start;
+    if (length === 0 || octet > 255 || (length > 1 && text.charCodeAt(start) === 48)) return undefined;
+    value = value * 256 + octet;
+    octets++;
+    if (octets < 4) {
+      if (text.charCodeAt(i) !== 46) return undefined;
+      i++;
+    }
+  }
+  return i === text.length ? value : undefined;
+}
+
 /** Parses an IPv4 or IPv6 address (an IPv4-mapped IPv6 address stays IPv6, as Go's net.ParseIP compares it). */
 export function parseIp(text: string): IpAddress | undefined {
+  const v4 = parseIpv4(text);
+  if (v4 !== undefined) return { family: 4, value: BigInt(v4) };
   const family = isIP(text);
   if (family === 4) {
     let value = 0;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SHARED, inventoryFromYaml } from '../../testing/index.js';
@@ -53,6 +54,16 @@ describe('cidr', () => {
     assert.equal(parseIp('::ffff:10.0.0.1')!.value, 0xffff0a000001n);
     assert.ok(cidrCovers(parseCidr('0.0.0.0/0')!, parseCidr('169.254.169.254/32')!));
     assert.ok(!cidrCovers(parseCidr('169.254.0.0/16')!, parseCidr('169.0.0.0/8')!));
+  });
+
+  it('reads IPv4 addresses exactly where node:net isIP does', () => {
+    for (const text of ['0.0.0.0', '255.255.255.255', '10.0.0.1', '192.168.10.200']) {
+      assert.equal(parseIp(text)?.value, text.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n), text);
+    }
+    for (const bad of ['256.1.1.1', '01.2.3.4', '1.2.3.04', '1.2.3', '1.2.3.4.5', '1..2.3', '1.2.3.4 ', ' 1.2.3.4', '1234.1.1.1', '1.2.3.4a', 'a.b.c.d', '1.2.3.-4', '']) {
+      assert.equal(isIP(bad), 0, bad);
+      assert.equal(parseIp(bad), undefined, bad);
+    }
   });
 
   it('rejects malformed blocks', () => {

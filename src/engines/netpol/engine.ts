@@ -150,7 +150,8 @@ export class NetpolGraph {
     let list = cache[endpoint.index];
     if (!list) {
       const inNamespace = this.policiesByNamespace.get(endpoint.namespace);
-      list = inNamespace ? inNamespace.filter((p) => p[direction] !== undefined && this.selectsEndpoint(p.podSelector, endpoint)) : NO_POLICIES;
+      // Computed once per endpoint and direction: the selector cache would only cost here.
+      list = inNamespace ? inNamespace.filter((p) => p[direction] !== undefined && selectorMatches(p.podSelector, endpoint.labels)) : NO_POLICIES;
       cache[endpoint.index] = list;
     }
     return list;

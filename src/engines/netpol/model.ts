@@ -256,8 +256,12 @@ export function endpointsOf(inventory: Inventory): Endpoint[] {
 }
 
 function controllerOf(inventory: Inventory, item: Item): Item | undefined {
-  const owner = item.object.metadata?.ownerReferences?.find((o) => o.controller);
-  return owner?.kind && owner.name ? inventory.get(owner.kind, item.ref.namespace, owner.name) : undefined;
+  const owners = item.object.metadata?.ownerReferences;
+  if (!owners) return undefined;
+  for (const owner of owners) {
+    if (owner.controller) return owner.kind && owner.name ? inventory.get(owner.kind, item.ref.namespace, owner.name) : undefined;
+  }
+  return undefined;
 }
 
 function runsNoPods(object: K8sObject): boolean {
@@ -275,10 +279,15 @@ function workloadSelects(object: K8sObject, labels: Record<string, string> | und
 
 function podIps(object: K8sObject): IpAddress[] {
   const status = object.status as { podIP?: string; podIPs?: { ip?: string }[] } | undefined;
-  const texts = new Set<string>();
-  if (status?.podIP) texts.add(status.podIP);
-  for (const entry of status?.podIPs ?? []) if (entry.ip) texts.add(entry.ip);
-  return [...texts].map((t) => parseIp(t)).filter((ip): ip is IpAddress => ip !== undefined);
+  const texts: string[] = [];
+  if (status?.podIP) texts.push(status.podIP);
+  for (const entry of status?.podIPs ?? []) if (entry.ip && !texts.includes(entry.ip)) texts.push(entry.ip);
+  const ips: IpAddress[] = [];
+  for (const text of texts) {
+    const ip = parseIp(text);
+    if (ip) ips.push(ip);
+  }
+  return ips;
 }
 
 function makeEndpoint(index: number, item: Item, spec: PodSpec, labels: Record<string, string> | undefined, path: string, template: boolean, ips: IpAddress[]): Endpoint {
@@ -287,7 +296,7 @@ function makeEndpoint(index: number, item: Item, spec: PodSpec, labels: Record<s
   for (const { container } of containersOf(spec)) {
     for (const p of container.ports ?? []) {
       const protocol = parseProtocol(p.protocol);
-      if (typeof p.containerPort === 'number' && protocol) ports.push({ ...(p.name ? { name: p.name } : {}), port: p.containerPort, protocol });
+      if (typeof p.containerPort === 'number' && protocol) ports.push(p.name ? { name: p.name, port: p.containerPort, protocol } : { port: p.containerPort, protocol });
     }
   }
   return {

@@ -210,6 +210,7 @@ export class EscalationGraph {
   private readonly out = new Map<string, Edge[]>();
   private readonly incoming = new Map<string, Edge[]>();
   private readonly edgeKeys = new Map<string, Edge>();
+  private readonly grantingGroups = new Map<string, boolean>();
   private readonly roleFacts = new Map<RoleRecord, RuleFacts[]>();
   private readonly pending: string[] = [];
   private userNames: string[] | undefined;
@@ -253,7 +254,7 @@ export class EscalationGraph {
     if (this.nodes.has(id)) return id;
     this.node(id, subject.kind, describeSubject(subject), subject);
     for (const group of membershipsOf(subject)) {
-      if (this.index.directGrants({ kind: 'Group', name: group }).length > 0) {
+      if (this.groupHasGrants(group)) {
         this.principal({ kind: 'Group', name: group });
         this.addEdge(id, nodeIdOf({ kind: 'Group', name: group }), 'member-of', `is a member of group ${group} and holds its grants`, []);
       }
@@ -414,8 +415,14 @@ export class EscalationGraph {
   }
 
   private holdsGrants(sa: SubjectId): boolean {
-    return this.index.directGrants(sa).length > 0 ||
-      membershipsOf(sa).some((g) => g !== AUTHENTICATED_GROUP && this.index.directGrants({ kind: 'Group', name: g }).length > 0);
+    return this.index.directGrants(sa).length > 0 || membershipsOf(sa).some((g) => g !== AUTHENTICATED_GROUP && this.groupHasGrants(g));
+  }
+
+  /** Asked for the same few groups (system:serviceaccounts...) for every account. */
+  private groupHasGrants(name: string): boolean {
+    let has = this.grantingGroups.get(name);
+    if (has === undefined) this.grantingGroups.set(name, (has = this.index.directGrants({ kind: 'Group', name }).length > 0));
+    return has;
   }
 
   outgoing(id: string): Edge[] {
