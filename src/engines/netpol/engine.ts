@@ -92,7 +92,8 @@ export class NetpolGraph {
   readonly policies: CompiledPolicy[];
   readonly problems: PolicyProblem[] = [];
   private readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
-  private readonly byId = new Map<string, Endpoint>();
+  /** Built on the first lookup by id: the checks never look endpoints up by id. */
+  private byId: Map<string, Endpoint> | undefined;
   private readonly endpointsByNamespace = new Map<string, Endpoint[]>();
   /** Each endpoint's label set by number. */
   private readonly endpointLabelIds: Int32Array;
@@ -122,7 +123,6 @@ export class NetpolGraph {
     }
     for (const endpoint of this.endpoints) {
       if (!endpoint.hostNetwork) for (const ip of endpoint.ips) this.podFamilies.add(ip.family);
-      this.byId.set(endpoint.id, endpoint);
       const list = this.endpointsByNamespace.get(endpoint.namespace);
       if (list) list.push(endpoint);
       else this.endpointsByNamespace.set(endpoint.namespace, [endpoint]);
@@ -132,6 +132,7 @@ export class NetpolGraph {
 
   /** An endpoint by "namespace/pod" or "namespace/kind/name". */
   findEndpoint(id: string): Endpoint | undefined {
+    this.byId ??= new Map(this.endpoints.map((e) => [e.id, e]));
     return this.byId.get(id);
   }
 
