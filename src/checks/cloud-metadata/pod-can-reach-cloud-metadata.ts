@@ -4,6 +4,7 @@ import { judgeNamespaces, listNames, NAMESPACE_PASSES, WEB_DEPLOYMENT, WEB_POD }
 
 /** The instance metadata service of AWS, GCP, Azure, OpenStack and most clouds, and AWS's IPv6 endpoint. */
 const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'].map((text) => ({ ip: parseIp(text)!, text }));
+const EVERY_ADDRESS = METADATA_ADDRESSES.map((a) => a.text);
 
 /** Isolates egress in a namespace and allows every destination but the metadata service. */
 const denyCloudMetadata = (namespace: string) => `apiVersion: networking.k8s.io/v1
@@ -40,7 +41,8 @@ ${denyCloudMetadata('<ns>')}`,
       const exposed = new Map<string, string[]>();
       let count = 0;
       for (const endpoint of endpoints) {
-        const reached = METADATA_ADDRESSES.filter((address) => graph.reach({ endpoint }, address, 80, 'TCP').allowed === true).map((a) => a.text);
+        // A pod no egress policy isolates (hostNetwork included) reaches every address: reach() says so.
+        const reached = !graph.isIsolated(endpoint, 'egress') ? EVERY_ADDRESS : METADATA_ADDRESSES.filter((address) => graph.reach({ endpoint }, address, 80, 'TCP').allowed === true).map((a) => a.text);
         if (reached.length === 0) continue;
         count++;
         const key = reached.join(' and ');

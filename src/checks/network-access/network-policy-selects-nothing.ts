@@ -1,4 +1,4 @@
-import type { LabelSelector } from '../../inventory/labels.js';
+import { selectorMatches, type LabelSelector } from '../../inventory/labels.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { netpolGraph, unseen, WEB_DEPLOYMENT } from './netpol-graph.js';
 
@@ -37,7 +37,7 @@ export default defineCheck({
         yield notEvaluated(policy.item, `no pod or workload of namespace "${policy.namespace}" is in the input`);
         continue;
       }
-      const selects = (selector: LabelSelector) => endpoints.some((e) => graph.selectsEndpoint(selector, e));
+      const selects = (selector: LabelSelector) => endpoints.some((e) => selectorMatches(selector, e.labels));
       let failed = false;
       if (!selects(policy.podSelector)) {
         failed = true;

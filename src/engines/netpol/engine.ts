@@ -202,7 +202,7 @@ export class NetpolGraph {
   }
 
   /** Label selector match against an endpoint's labels. */
-  selectsEndpoint(selector: LabelSelector, endpoint: Endpoint): boolean {
+  private selectsEndpoint(selector: LabelSelector, endpoint: Endpoint): boolean {
     return this.selectsLabelId(selector, endpoint.labels, this.endpointLabelIds[endpoint.index]!);
   }
 
