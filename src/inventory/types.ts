@@ -67,10 +67,14 @@ export interface VisibilityGap {
   reason: string;
 }
 
-export function refOf(object: K8sObject): ResourceRef {
+/**
+ * How a report names an object. Component config files (KubeletConfiguration, kubeconfigs) have
+ * no metadata.name: they are named after the file they were read from.
+ */
+export function refOf(object: K8sObject, file?: string): ResourceRef {
   const ref: ResourceRef = {
     kind: object.kind ?? 'Unknown',
-    name: object.metadata?.name ?? object.metadata?.generateName ?? '(unnamed)',
+    name: object.metadata?.name ?? object.metadata?.generateName ?? (file ? file.split('/').pop()! : '(unnamed)'),
   };
   if (object.apiVersion) ref.apiVersion = object.apiVersion;
   if (object.metadata?.namespace) ref.namespace = object.metadata.namespace;

@@ -510,7 +510,7 @@ function addObject(object: K8sObject, location: { file: string; line: number }, 
     out.errors.push({ source: location.file, line: location.line, message: `${kind} has no metadata.name; object not scanned` });
     return;
   }
-  out.items.push({ object, ref: refOf(object), location });
+  out.items.push({ object, ref: refOf(object, location.file), location });
 }
 
 /**
