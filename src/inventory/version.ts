@@ -44,6 +44,7 @@ export function detectKubeVersion(inventory: Inventory): DetectedVersion | undef
     const spec = pod.object.spec as { containers?: { name?: string; image?: string }[] } | undefined;
     for (const c of spec?.containers ?? []) {
       const image = c.image ?? '';
+      if (!image.includes('kube-apiserver')) continue; // cheap test before the exact one
       const repo = image.split('@')[0]!.replace(/:[^/:]*$/, '');
       if (!/(^|\/)kube-apiserver(-amd64|-arm64)?$/.test(repo)) continue;
       const tag = /:([^/:@]+)(@|$)/.exec(image)?.[1];
