@@ -17,7 +17,7 @@ export interface GenerateOptions {
 }
 
 /** mulberry32: a small, fast, seeded PRNG, so every run of a size yields the same cluster. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,6 +3,7 @@
 // token Secrets. Deterministic (seeded), so runs compare.
 
 import { refOf, type Item, type K8sObject } from '../src/inventory/types.js';
+import { prng } from './generate.js';
 
 export interface RbacClusterSize {
   namespaces: number;
@@ -19,17 +20,6 @@ export const ISSUE_SIZE: RbacClusterSize = {
   namespaces: 2_000, serviceAccountsPerNamespace: 5, roles: 4_500, clusterRoles: 500,
   roleBindings: 18_000, clusterRoleBindings: 2_000, users: 1_000, groups: 200,
 };
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const item = (object: K8sObject): Item => ({ object, ref: refOf(object), location: { file: 'generated' } });
 const RBAC = 'rbac.authorization.k8s.io/v1';

@@ -1,5 +1,6 @@
 // defineCheck and the small result builders every check uses.
 
+import { fieldLineOf } from '../inventory/field-lines.js';
 import type { Item } from '../inventory/types.js';
 import { subjectOf, type Check, type FailResult, type NotEvaluatedResult, type PassResult, type Subject } from './types.js';
 
@@ -28,4 +29,10 @@ export function fail(
 
 export function notEvaluated(target: Item | Subject, reason: string): NotEvaluatedResult {
   return { status: 'not-evaluated', subject: toSubject(target), reason };
+}
+
+/** An object as a finding subject, located at the line of one of its fields when the source kept it. */
+export function subjectAtField(item: Item, field?: string): Subject {
+  const line = field === undefined ? undefined : fieldLineOf(item.object, field);
+  return { ref: item.ref, location: line === undefined ? item.location : { file: item.location.file, line } };
 }

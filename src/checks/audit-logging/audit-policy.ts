@@ -3,12 +3,10 @@
 // audited. Built on that: which level a sensitive resource can be logged at, whether some
 // request escapes every rule, and which rules can never be reached.
 
-import { basename } from 'node:path';
 import { findReferencedFile, type ComponentSettings, type Setting } from '../../engines/config/index.js';
-import { fieldLineOf } from '../../inventory/field-lines.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
 import { forEachRun, runSubject } from '../component-support.js';
-import { notEvaluated } from '../define.js';
+import { notEvaluated, subjectAtField } from '../define.js';
 import type { CheckContext, CheckResult, Subject } from '../types.js';
 
 export const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
@@ -257,13 +255,7 @@ export function describeRule(rules: PolicyRule[], index: number): string {
 
 /** The policy item as a finding subject, at the line of rules[index] when known. */
 export function ruleSubject(item: Item, index?: number): Subject {
-  const line = index === undefined ? undefined : fieldLineOf(item.object, `rules[${index}]`);
-  return { ref: fileRef(item), location: line === undefined ? item.location : { file: item.location.file, line } };
-}
-
-/** A config file's ref: files carry no metadata.name, so they are named by their file name. */
-export function fileRef(item: Item): Item['ref'] {
-  return item.object.metadata?.name ? item.ref : { ...item.ref, name: basename(item.location.file) };
+  return subjectAtField(item, index === undefined ? undefined : `rules[${index}]`);
 }
 
 export interface AuditSetup {

@@ -1,5 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
-import { EXAMPLE_KEY_32, GOOD_CONFIG, configSubject, coveringEntry, encryptionExample, forEachEncryptionConfig } from './encryption-config.js';
+import { defineCheck, fail, pass, subjectAtField } from '../define.js';
+import { EXAMPLE_KEY_32, GOOD_CONFIG, coveringEntry, encryptionExample, forEachEncryptionConfig } from './encryption-config.js';
 
 export default defineCheck({
   id: 'configmaps-not-encrypted',
@@ -20,8 +20,8 @@ export default defineCheck({
 kubectl get configmaps -A -o json | kubectl replace -f -`,
   *evaluate(ctx) {
     yield* forEachEncryptionConfig(ctx, function* ({ config }) {
-      if (coveringEntry(config.object, 'configmaps')) yield pass(configSubject(config));
-      else yield fail(configSubject(config, 'resources'), 'the encryption config covers no configmaps: ConfigMaps are stored in plaintext', { field: 'resources' });
+      if (coveringEntry(config.object, 'configmaps')) yield pass(subjectAtField(config));
+      else yield fail(subjectAtField(config, 'resources'), 'the encryption config covers no configmaps: ConfigMaps are stored in plaintext', { field: 'resources' });
     });
   },
   examples: {

@@ -1,5 +1,5 @@
-import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { configSubject, forEachEncryptionConfig, hostFileOf, nodeRootExample } from './encryption-config.js';
+import { defineCheck, fail, notEvaluated, pass, subjectAtField } from '../define.js';
+import { forEachEncryptionConfig, hostFileOf, nodeRootExample } from './encryption-config.js';
 
 export default defineCheck({
   id: 'encryption-config-readable-by-others',
@@ -22,13 +22,13 @@ chmod 600 /etc/kubernetes/encryption-config.yaml`,
     yield* forEachEncryptionConfig(ctx, function* ({ config }) {
       const file = hostFileOf(ctx.inventory, config);
       if (!file) {
-        yield notEvaluated(configSubject(config), `the mode of ${config.location.file} is unknown: it was not read from a node root (scan the node with --node-root)`);
+        yield notEvaluated(subjectAtField(config), `the mode of ${config.location.file} is unknown: it was not read from a node root (scan the node with --node-root)`);
         return;
       }
       const mode = file.mode.toString(8).padStart(3, '0');
       const problems = [...((file.mode & 0o077) !== 0 ? [`has mode ${mode}`] : []), ...(file.uid !== 0 ? [`is owned by uid ${file.uid}`] : [])];
-      if (problems.length > 0) yield fail(configSubject(config), `${file.path} ${problems.join(' and ')}: users other than root can read the encryption keys`);
-      else yield pass(configSubject(config));
+      if (problems.length > 0) yield fail(subjectAtField(config), `${file.path} ${problems.join(' and ')}: users other than root can read the encryption keys`);
+      else yield pass(subjectAtField(config));
     });
   },
   examples: {

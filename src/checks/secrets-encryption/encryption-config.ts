@@ -4,11 +4,9 @@
 // that entry's first provider encrypts every write; the others only decrypt.
 
 import { findReferencedFile, hostOfFile, type ComponentSettings, type Setting } from '../../engines/config/index.js';
-import { fieldLineOf } from '../../inventory/field-lines.js';
 import { Inventory } from '../../inventory/inventory.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
 import { parseDocuments } from '../../sources/documents.js';
-import { fileRef } from '../audit-logging/audit-policy.js';
 import { forEachRun, runSubject } from '../component-support.js';
 import { notEvaluated } from '../define.js';
 import type { CheckContext, CheckResult, Subject } from '../types.js';
@@ -47,12 +45,6 @@ export function coveringEntry(config: EncryptionConfiguration, resource: string,
   const names = new Set([group ? `${resource}.${group}` : resource, `*.${group}`, '*.*']);
   const index = (config.resources ?? []).findIndex((entry) => (entry.resources ?? []).some((r) => names.has(r)));
   return index < 0 ? undefined : { index, entry: config.resources![index]! };
-}
-
-/** The config item as a finding subject, at the line of a field when the source kept it. */
-export function configSubject(item: Item, field?: string): Subject {
-  const line = field === undefined ? undefined : fieldLineOf(item.object, field);
-  return { ref: fileRef(item), location: line === undefined ? item.location : { file: item.location.file, line } };
 }
 
 export interface EncryptionSetup {

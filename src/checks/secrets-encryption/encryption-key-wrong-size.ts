@@ -1,5 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
-import { EXAMPLE_KEY_32, GOOD_CONFIG, configSubject, encryptionExample, forEachEncryptionConfig, type EncryptionKey } from './encryption-config.js';
+import { defineCheck, fail, pass, subjectAtField } from '../define.js';
+import { EXAMPLE_KEY_32, GOOD_CONFIG, encryptionExample, forEachEncryptionConfig, type EncryptionKey } from './encryption-config.js';
 
 /** Key lengths upstream accepts (validation_encryption.go: aesKeySizes, secretBoxKeySizes). */
 const KEY_SIZES = { aescbc: [16, 24, 32], aesgcm: [16, 24, 32], secretbox: [32] } as const;
@@ -45,8 +45,8 @@ head -c 32 /dev/urandom | base64`,
           }
         }),
       );
-      if (problems.length === 0) yield pass(configSubject(config));
-      else yield fail(configSubject(config, problems[0]!.field), `the encryption config has unusable keys: ${problems.map((p) => p.text).join('; ')}`, { field: problems[0]!.field });
+      if (problems.length === 0) yield pass(subjectAtField(config));
+      else yield fail(subjectAtField(config, problems[0]!.field), `the encryption config has unusable keys: ${problems.map((p) => p.text).join('; ')}`, { field: problems[0]!.field });
     });
   },
   examples: {

@@ -1,5 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
-import { GOOD_CONFIG, configSubject, encryptionExample, forEachEncryptionConfig } from './encryption-config.js';
+import { defineCheck, fail, pass, subjectAtField } from '../define.js';
+import { GOOD_CONFIG, encryptionExample, forEachEncryptionConfig } from './encryption-config.js';
 
 export default defineCheck({
   id: 'encryption-kms-v1',
@@ -30,8 +30,8 @@ export default defineCheck({
           if (p.kms && (p.kms.apiVersion ?? 'v1') === 'v1') v1.push(`resources[${i}].providers[${j}]`);
         }),
       );
-      if (v1.length === 0) yield pass(configSubject(config));
-      else yield fail(configSubject(config, v1[0]), `the encryption config uses deprecated KMS v1 providers at ${v1.join(', ')}`, { field: v1[0]! });
+      if (v1.length === 0) yield pass(subjectAtField(config));
+      else yield fail(subjectAtField(config, v1[0]), `the encryption config uses deprecated KMS v1 providers at ${v1.join(', ')}`, { field: v1[0]! });
     });
   },
   examples: {

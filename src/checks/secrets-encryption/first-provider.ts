@@ -1,9 +1,9 @@
 // Shared by the checks that judge the provider each resources entry writes with.
 
 import type { Item } from '../../inventory/types.js';
-import { fail, pass } from '../define.js';
+import { fail, pass, subjectAtField } from '../define.js';
 import type { CheckContext, CheckResult, FailResult } from '../types.js';
-import { configSubject, coveringEntry, forEachEncryptionConfig, providerType, type EncryptionConfiguration, type ProviderConfig } from './encryption-config.js';
+import { coveringEntry, forEachEncryptionConfig, providerType, type EncryptionConfiguration, type ProviderConfig } from './encryption-config.js';
 
 export interface WritingEntry {
   index: number;
@@ -29,12 +29,12 @@ export function* judgeWritingProviders(
       }
     });
     if (bad.length === 0) {
-      yield pass(configSubject(config));
+      yield pass(subjectAtField(config));
       return;
     }
     const field = `resources[${bad[0]!.index}].providers[0]`;
     const { message, severity } = describe(bad, config);
-    yield fail(configSubject(config, field), message, { field, ...(severity ? { severity } : {}) });
+    yield fail(subjectAtField(config, field), message, { field, ...(severity ? { severity } : {}) });
   });
 }
 

@@ -1,5 +1,5 @@
-import { defineCheck, fail, pass } from '../define.js';
-import { EXAMPLE_KEY_32, GOOD_CONFIG, configSubject, coveringEntry, encryptionExample, forEachEncryptionConfig } from './encryption-config.js';
+import { defineCheck, fail, pass, subjectAtField } from '../define.js';
+import { EXAMPLE_KEY_32, GOOD_CONFIG, coveringEntry, encryptionExample, forEachEncryptionConfig } from './encryption-config.js';
 
 export default defineCheck({
   id: 'secrets-not-encrypted',
@@ -24,8 +24,8 @@ resources:
   - identity: {}`,
   *evaluate(ctx) {
     yield* forEachEncryptionConfig(ctx, function* ({ config }) {
-      if (coveringEntry(config.object, 'secrets')) yield pass(configSubject(config));
-      else yield fail(configSubject(config, 'resources'), 'the encryption config covers no secrets: Secrets are stored in plaintext', { field: 'resources' });
+      if (coveringEntry(config.object, 'secrets')) yield pass(subjectAtField(config));
+      else yield fail(subjectAtField(config, 'resources'), 'the encryption config covers no secrets: Secrets are stored in plaintext', { field: 'resources' });
     });
   },
   examples: {
