@@ -1,5 +1,7 @@
-// deploy/scanner-rbac.yaml is enough for a complete scan and no more than the scan needs; with a
-// narrower role the checks that depend on what was refused are not evaluated and the scan exits 2.
+// deploy/scanner-rbac.yaml (with --no-secrets --no-kubelet-config) is enough for a complete scan
+// and no more than the scan needs, and passes kubeward's own checks; deploy/scanner-rbac-extras.yaml
+// adds the opt-in grants; with a narrower role the checks that depend on what was refused are not
+// evaluated and the scan exits 2.
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,7 +12,10 @@ import type { K8sObject } from '../src/inventory/types.js';
 import type { Report } from '../src/report/types.js';
 import { RESOURCE_TYPES } from '../src/sources/cluster/resources.js';
 import { kubeward } from '../src/testing/apiserver/cli.js';
-import { kubeadmCluster, scannerRbac } from '../src/testing/apiserver/fixtures.js';
+import { kubeadmCluster, scannerRbac, scannerRbacExtras } from '../src/testing/apiserver/fixtures.js';
+import { runScan } from '../src/scan/run.js';
+import { loadPaths } from '../src/sources/files.js';
+import { REPO_ROOT } from '../src/testing/index.js';
 import { startTestApiServer } from '../src/testing/apiserver/index.js';
 
 const SCANNER = { name: 'system:serviceaccount:kubeward:kubeward-scanner', groups: [] };
@@ -38,9 +43,13 @@ function clusterRole(objects: K8sObject[], name: string): K8sObject & { rules: R
   return objects.find((o) => o.kind === 'ClusterRole' && o.metadata?.name === name) as K8sObject & { rules: Rule[] };
 }
 
+const LEAST_PRIVILEGE_FLAGS = ['--no-secrets', '--no-kubelet-config'];
+const withoutBinding = (objects: K8sObject[], name: string) => objects.filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata?.name === name));
+
 describe('deploy/scanner-rbac.yaml', () => {
-  it('grants only list (and get on discovery, /version and nodes/proxy), only on what the scan reads', () => {
-    const rbac = scannerRbac();
+  it('grants only list (and get on discovery, /version and, opt-in, nodes/proxy), only on what the scan reads', () => {
+    const base = scannerRbac();
+    const rbac = [...base, ...scannerRbacExtras()];
     const read = new Set(RESOURCE_TYPES.map((t) => `${t.group}/${t.resource}`));
     for (const role of rbac.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')) {
       for (const rule of (role.rules as Rule[])) {
@@ -60,25 +69,43 @@ describe('deploy/scanner-rbac.yaml', () => {
         }
       }
     }
-    // ...and everything the scan reads is granted
-    const granted = new Set(rbac.flatMap((o) => ((o.rules as Rule[] | undefined) ?? []).flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`)))));
+    const grants = (objects: K8sObject[]) => new Set(objects.flatMap((o) => ((o.rules as Rule[] | undefined) ?? []).flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`)))));
+    // ...everything the scan reads is granted with the extras, and the default leaves out the two
+    // grants that are more than reading.
+    const granted = grants(rbac);
     for (const type of RESOURCE_TYPES) assert.ok(granted.has(`${type.group}/${type.resource}`), `${type.resource} is read but not granted`);
+    const baseGranted = grants(base);
+    assert.ok(!baseGranted.has('/secrets') && !baseGranted.has('/nodes/proxy'), [...baseGranted].join(', '));
   });
 
-  it('is enough for a complete scan: no request refused, exit code not 2', async () => {
-    const { code, report, log } = await scanAsScanner(scannerRbac());
+  it('passes kubeward\'s own checks', async () => {
+    const report = runScan(await loadPaths([join(REPO_ROOT, 'deploy', 'scanner-rbac.yaml')]), { now: new Date(NOW) });
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(report.findings.filter((f) => f.status === 'fail').map((f) => `${f.check} ${f.resource.name}`), []);
+  });
+
+  it('with --no-secrets --no-kubelet-config is enough for a complete scan: no request refused, exit code not 2', async () => {
+    const { code, report, log } = await scanAsScanner(scannerRbac(), LEAST_PRIVILEGE_FLAGS);
+    assert.deepEqual(report.errors, []);
+    assert.notEqual(code, 2);
+    assert.deepEqual(log.filter((r) => r.status >= 400), []);
+    assert.ok(!log.some((r) => r.path.includes('/proxy/') || r.path.startsWith('/api/v1/secrets')));
+    assert.ok(log.some((r) => r.path === '/api/v1/namespaces/kube-system/configmaps'));
+    const blocked = report.findings.filter((f) => f.status === 'not-evaluated' && /--no-secrets|--no-kubelet-config/.test(f.message));
+    assert.ok(blocked.some((f) => f.check === 'bootstrap-token-secret-present'), 'Secret checks say why they were not evaluated');
+    assert.ok(blocked.some((f) => f.check.startsWith('kubelet-')), 'kubelet checks say why they were not evaluated');
+  });
+
+  it('with the extras is enough for a complete scan without flags', async () => {
+    const { code, report, log } = await scanAsScanner([...scannerRbac(), ...scannerRbacExtras()]);
     assert.deepEqual(report.errors, []);
     assert.notEqual(code, 2);
     assert.deepEqual(log.filter((r) => r.status >= 400), []);
     assert.ok(log.some((r) => r.path === '/api/v1/nodes/worker1/proxy/configz'));
-    assert.ok(log.some((r) => r.path === '/api/v1/namespaces/kube-system/configmaps'));
   });
 
   it('with a narrower role: what was refused is named, dependent checks are not evaluated, exit code 2', async () => {
-    const rbac = scannerRbac().filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata?.name === 'kubeward-scanner-kubelet-config'));
-    const role = clusterRole(rbac, 'kubeward-scanner');
-    for (const rule of role.rules) if (rule.resources) rule.resources = rule.resources.filter((r) => r !== 'secrets');
-    const { code, report, log } = await scanAsScanner(rbac);
+    const { code, report, log } = await scanAsScanner(scannerRbac());
     assert.equal(code, 2);
     assert.ok(log.some((r) => r.path === '/api/v1/secrets' && r.status === 403));
     const sources = report.errors.map((e) => e.source);
@@ -102,7 +129,7 @@ describe('deploy/scanner-rbac.yaml', () => {
   });
 
   it('without the nodes/proxy grant and with --no-kubelet-config: complete, kubelet checks not evaluated', async () => {
-    const rbac = scannerRbac().filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata?.name === 'kubeward-scanner-kubelet-config'));
+    const rbac = [...scannerRbac(), ...withoutBinding(scannerRbacExtras(), 'kubeward-scanner-kubelet-config')];
     const { code, report, log } = await scanAsScanner(rbac, ['--no-kubelet-config']);
     assert.deepEqual(report.errors, []);
     assert.equal(code, 0);

@@ -10,6 +10,7 @@ export const CLUSTER_FLAGS = {
   kubeconfig: { type: 'string' },
   'no-progress': { type: 'boolean' },
   'no-kubelet-config': { type: 'boolean' },
+  'no-secrets': { type: 'boolean' },
 } as const;
 
 export const CLUSTER_USAGE = `  --cluster                   read the cluster of the current kube context through its API
@@ -19,6 +20,8 @@ export const CLUSTER_USAGE = `  --cluster                   read the cluster of 
   --no-progress               no progress line on stderr (it only shows on a terminal)
   --no-kubelet-config         do not read kubelet configuration through nodes/proxy (for a
                               scanner not granted it; kubelet checks become not-evaluated)
+  --no-secrets                do not list Secrets (for a scanner not granted list secrets, as
+                              deploy/scanner-rbac.yaml; Secret checks become not-evaluated)
 `;
 
 export interface ClusterFlagValues {
@@ -27,6 +30,7 @@ export interface ClusterFlagValues {
   kubeconfig?: string;
   'no-progress'?: boolean;
   'no-kubelet-config'?: boolean;
+  'no-secrets'?: boolean;
 }
 
 /** Reads the cluster the flags name; the progress line shows only on a terminal. */
@@ -40,6 +44,7 @@ export async function readClusterFromFlags(values: ClusterFlagValues): Promise<C
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
       ...(values.context ? { context: values.context } : {}),
       ...(values['no-kubelet-config'] ? { kubeletConfig: false } : {}),
+      ...(values['no-secrets'] ? { secrets: false } : {}),
       onProgress: (event) => progress.update(event),
     });
   } finally {

@@ -26,6 +26,8 @@ export interface ClusterLoadOptions extends ClusterTarget, ClientOptions {
   types?: readonly ResourceType[];
   /** Read each node's kubelet configuration through nodes/proxy (default true). */
   kubeletConfig?: boolean;
+  /** List Secrets (metadata only; default true). RBAC grants `list secrets` with their data. */
+  secrets?: boolean;
 }
 
 export interface ClusterLoad {
@@ -37,7 +39,7 @@ export interface ClusterLoad {
 }
 
 export async function loadCluster(options: ClusterLoadOptions = {}): Promise<ClusterLoad> {
-  const types = options.types ?? RESOURCE_TYPES;
+  const types = (options.types ?? RESOURCE_TYPES).filter((t) => options.secrets !== false || t.resource !== 'secrets');
   const connection = await connect(options, options.concurrency ?? DEFAULT_CONCURRENCY);
   const client = new ApiClient(connection, options);
   const result = emptyLoadResult();
@@ -91,6 +93,9 @@ export async function loadCluster(options: ClusterLoadOptions = {}): Promise<Clu
       addGap(result.gaps, SECRET_DATA_SCOPE, 'Secrets are read as metadata only: kubeward never receives their data (values such as a bootstrap token\'s expiration are unknown)');
     }
 
+    if (options.secrets === false) {
+      addGap(result.gaps, 'secrets', 'Secrets not listed (--no-secrets: the scanner is not granted list secrets, which RBAC grants with their data)');
+    }
     const podsListed = listed.some((l) => l.type.resource === 'pods' && !l.failed);
     addControlPlaneGaps(result, podsListed);
     const nodes = listed.find((l) => l.type.resource === 'nodes' && !l.failed);

@@ -22,9 +22,14 @@ export function objectsOfYaml(path: string): K8sObject[] {
   return parsed.items.map((i) => i.object);
 }
 
-/** deploy/scanner-rbac.yaml's objects. */
+/** deploy/scanner-rbac.yaml's objects: the least-privilege scanner (--no-secrets --no-kubelet-config). */
 export function scannerRbac(): K8sObject[] {
   return objectsOfYaml(join(REPO_ROOT, 'deploy', 'scanner-rbac.yaml'));
+}
+
+/** deploy/scanner-rbac-extras.yaml's objects: the opt-in Secret metadata and nodes/proxy grants. */
+export function scannerRbacExtras(): K8sObject[] {
+  return objectsOfYaml(join(REPO_ROOT, 'deploy', 'scanner-rbac-extras.yaml'));
 }
 
 export function realWorldObjects(): K8sObject[] {
