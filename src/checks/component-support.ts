@@ -3,10 +3,11 @@
 // shows no such component, and subjects that point at the line where a value was set.
 
 import {
-  apiServerSettings, controllerManagerSettings, describeOrigin, etcdSettings, kubeletSettings, kubeProxySettings, locationOf, schedulerSettings,
+  apiServerSettings, controllerManagerSettings, describeOrigin, etcdSettings, findReferencedFile, kubeletSettings, kubeProxySettings, locationOf, schedulerSettings,
   type ComponentRun, type ComponentSettings, type KubeletSettings, type KubeProxySettings, type Setting,
 } from '../engines/config/index.js';
 import type { HostSnapshot } from '../inventory/host.js';
+import type { Item } from '../inventory/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { fail, notEvaluated, pass } from './define.js';
 import type { CheckContext, CheckResult, Subject } from './types.js';
@@ -54,6 +55,42 @@ export function* forEachRun(ctx: CheckContext, component: FlagComponent, judge: 
     return;
   }
   for (const settings of runs) yield* judge(settings);
+}
+
+export interface ApiServerConfigFile {
+  settings: ComponentSettings;
+  /** The flag that names the file. */
+  flag: Setting;
+  file: Item;
+}
+
+/**
+ * The config file of `kind` that a kube-apiserver flag names, for every API server that sets the
+ * flag (one that does not is another check's finding). A file not in the input, or of another
+ * API group than `apiGroup`, cannot be judged: not-evaluated with the reason.
+ */
+export function* forEachApiServerConfigFile(
+  ctx: CheckContext,
+  flagName: string,
+  kind: string,
+  apiGroup: string,
+  judge: (file: ApiServerConfigFile) => Iterable<CheckResult>,
+): Iterable<CheckResult> {
+  yield* forEachRun(ctx, 'kube-apiserver', function* (settings) {
+    const flag = settings.get(flagName);
+    if (!flag.value) return;
+    const found = findReferencedFile(ctx.inventory, kind, flag.value);
+    if (!found.found) {
+      yield notEvaluated(runSubject(settings.run, flag), found.reason);
+      return;
+    }
+    const apiVersion = found.item.object.apiVersion ?? '';
+    if (!apiVersion.startsWith(`${apiGroup}/`)) {
+      yield notEvaluated(runSubject(settings.run, flag), `${flag.value} holds a ${apiVersion} ${kind}, not a ${apiGroup} ${kind}`);
+      return;
+    }
+    yield* judge({ settings, flag, file: found.item });
+  });
 }
 
 /**

@@ -3,10 +3,10 @@
 // audited. Built on that: which level a sensitive resource can be logged at, whether some
 // request escapes every rule, and which rules can never be reached.
 
-import { findReferencedFile, type ComponentSettings, type Setting } from '../../engines/config/index.js';
+import type { ComponentSettings, Setting } from '../../engines/config/index.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
-import { forEachRun, runSubject } from '../component-support.js';
-import { notEvaluated, subjectAtField } from '../define.js';
+import { forEachApiServerConfigFile } from '../component-support.js';
+import { subjectAtField } from '../define.js';
 import type { CheckContext, CheckResult, Subject } from '../types.js';
 
 export const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
@@ -270,20 +270,8 @@ export interface AuditSetup {
  * input cannot be judged.
  */
 export function* forEachAuditPolicy(ctx: CheckContext, judge: (setup: AuditSetup) => Iterable<CheckResult>): Iterable<CheckResult> {
-  yield* forEachRun(ctx, 'kube-apiserver', function* (settings) {
-    const policyFile = settings.get('audit-policy-file');
-    if (!policyFile.value) return;
-    const found = findReferencedFile(ctx.inventory, 'Policy', policyFile.value);
-    if (!found.found) {
-      yield notEvaluated(runSubject(settings.run, policyFile), found.reason);
-      return;
-    }
-    if (!(found.item.object.apiVersion ?? '').startsWith('audit.k8s.io/')) {
-      yield notEvaluated(runSubject(settings.run, policyFile), `${policyFile.value} holds a ${found.item.object.apiVersion} Policy, not an audit.k8s.io Policy`);
-      return;
-    }
-    yield* judge({ settings, policyFile, policy: found.item as Item<AuditPolicy> });
-  });
+  yield* forEachApiServerConfigFile(ctx, 'audit-policy-file', 'Policy', 'audit.k8s.io', ({ settings, flag, file }) =>
+    judge({ settings, policyFile: flag, policy: file as Item<AuditPolicy> }));
 }
 
 /** A kubeadm API server with an audit policy and a rotated log, plus the policy, for examples. */

@@ -2,11 +2,13 @@
 // at the cluster's version, and the PodSecurity admission configuration in the input.
 
 import {
-  LATEST, evaluatePlan, evaluatePod, findPodSecurityConfiguration, formatVersion, isExemptNamespace, isExemptRuntimeClass, planFor, policyVersion,
+  LATEST, denialMessage, evaluatePlan, evaluatePod, findPodSecurityConfiguration, formatVersion, isExemptNamespace, isExemptRuntimeClass, planFor, policyVersion,
   type Level, type PodSecurityAdmissionConfig, type PodSecurityResult, type PolicyVersion,
 } from '../../engines/podsecurity/index.js';
+import { objectField } from '../../engines/podsecurity/workloads.js';
 import type { PodSpecRef } from '../../inventory/inventory.js';
-import type { CheckContext } from '../types.js';
+import { fail, pass } from '../define.js';
+import type { CheckContext, CheckResult } from '../types.js';
 
 export interface PodSecurityScan {
   version: PolicyVersion;
@@ -74,6 +76,16 @@ export const FIXES: Record<string, string> = {
   runAsUser: 'remove runAsUser: 0; set a non-zero runAsUser',
   seccompProfile_restricted: 'set spec.securityContext.seccompProfile.type: RuntimeDefault',
 };
+
+/** A pod's verdict at a level as a check result: a pass, or a failure with upstream's message. */
+export function verdictResult(scan: PodSecurityScan, pod: PodSpecRef, level: Level, result: PodSecurityResult): CheckResult {
+  if (result.allowed) return pass(pod.item);
+  const firstField = result.violations[0]!.fields[0];
+  return fail(pod.item, `${denialMessage(level, scan.version, result.violations)} (${scan.versionNote})`, {
+    ...(firstField ? { field: objectField(pod, firstField) } : {}),
+    remediation: remediationFor(result),
+  });
+}
 
 /** A per-finding remediation: one line per violated check. */
 export function remediationFor(result: PodSecurityResult): string {

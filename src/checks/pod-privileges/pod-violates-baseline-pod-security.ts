@@ -1,7 +1,5 @@
-import { denialMessage } from '../../engines/podsecurity/index.js';
-import { objectField } from '../../engines/podsecurity/workloads.js';
-import { defineCheck, fail, pass } from '../define.js';
-import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, remediationFor } from './pod-security.js';
+import { defineCheck } from '../define.js';
+import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
 
 export default defineCheck({
   id: 'pod-violates-baseline-pod-security',
@@ -24,16 +22,7 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
     const scan = podSecurityScan(ctx);
     for (const pod of ctx.inventory.podSpecs()) {
       const result = scan.evaluate(pod, 'baseline');
-      if (!result) continue;
-      if (result.allowed) {
-        yield pass(pod.item);
-        continue;
-      }
-      const firstField = result.violations[0]!.fields[0];
-      yield fail(pod.item, `${denialMessage('baseline', scan.version, result.violations)} (${scan.versionNote})`, {
-        ...(firstField ? { field: objectField(pod, firstField) } : {}),
-        remediation: remediationFor(result),
-      });
+      if (result) yield verdictResult(scan, pod, 'baseline', result);
     }
   },
   examples: {

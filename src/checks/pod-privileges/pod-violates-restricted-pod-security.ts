@@ -1,7 +1,5 @@
-import { denialMessage } from '../../engines/podsecurity/index.js';
-import { objectField } from '../../engines/podsecurity/workloads.js';
-import { defineCheck, fail, pass } from '../define.js';
-import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, remediationFor } from './pod-security.js';
+import { defineCheck } from '../define.js';
+import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
 
 export default defineCheck({
   id: 'pod-violates-restricted-pod-security',
@@ -24,16 +22,7 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
     for (const pod of ctx.inventory.podSpecs()) {
       const baseline = scan.evaluate(pod, 'baseline');
       if (!baseline?.allowed) continue; // exempt, or reported as a baseline violation
-      const result = scan.evaluate(pod, 'restricted')!;
-      if (result.allowed) {
-        yield pass(pod.item);
-        continue;
-      }
-      const firstField = result.violations[0]!.fields[0];
-      yield fail(pod.item, `${denialMessage('restricted', scan.version, result.violations)} (${scan.versionNote})`, {
-        ...(firstField ? { field: objectField(pod, firstField) } : {}),
-        remediation: remediationFor(result),
-      });
+      yield verdictResult(scan, pod, 'restricted', scan.evaluate(pod, 'restricted')!);
     }
   },
   examples: {

@@ -3,12 +3,11 @@
 // `resources` entry naming it (exactly, by its group's "*.<group>", or by "*.*") decides, and
 // that entry's first provider encrypts every write; the others only decrypt.
 
-import { findReferencedFile, hostOfFile, type ComponentSettings, type Setting } from '../../engines/config/index.js';
+import { hostOfFile, type ComponentSettings, type Setting } from '../../engines/config/index.js';
 import { Inventory } from '../../inventory/inventory.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
 import { parseDocuments } from '../../sources/documents.js';
-import { forEachRun, runSubject } from '../component-support.js';
-import { notEvaluated } from '../define.js';
+import { forEachApiServerConfigFile } from '../component-support.js';
 import type { CheckContext, CheckResult, Subject } from '../types.js';
 
 export interface EncryptionKey {
@@ -59,16 +58,8 @@ export interface EncryptionSetup {
  * be judged.
  */
 export function* forEachEncryptionConfig(ctx: CheckContext, judge: (setup: EncryptionSetup) => Iterable<CheckResult>): Iterable<CheckResult> {
-  yield* forEachRun(ctx, 'kube-apiserver', function* (settings) {
-    const flag = settings.get('encryption-provider-config');
-    if (!flag.value) return;
-    const found = findReferencedFile(ctx.inventory, 'EncryptionConfiguration', flag.value);
-    if (!found.found) {
-      yield notEvaluated(runSubject(settings.run, flag), found.reason);
-      return;
-    }
-    yield* judge({ settings, flag, config: found.item as Item<EncryptionConfiguration> });
-  });
+  yield* forEachApiServerConfigFile(ctx, 'encryption-provider-config', 'EncryptionConfiguration', 'apiserver.config.k8s.io', ({ settings, flag, file }) =>
+    judge({ settings, flag, config: file as Item<EncryptionConfiguration> }));
 }
 
 /** The node file an item was read from (mode, owner), when it came from a node root. */
