@@ -49,6 +49,14 @@ export function selectorMatches(
 }
 
 /**
+ * A selector with no requirements (missing, or `{}`): where a field constrains objects by it, it
+ * constrains nothing (every pod, every namespace).
+ */
+export function isEmptySelector(selector: LabelSelector | null | undefined): boolean {
+  return !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
+}
+
+/**
  * A map-style selector (nodeSelector, Service.spec.selector): every pair must match, so an
  * empty or missing map matches everything. (A Service without selector selects no pods: its
  * callers check that case first.)

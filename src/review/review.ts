@@ -10,6 +10,7 @@ import { ResourceScopes } from '../engines/rbac/resources.js';
 import type { PolicyRule, SubjectId } from '../engines/rbac/types.js';
 import { evaluatePod, forbiddenDetail, LATEST } from '../engines/podsecurity/index.js';
 import type { Inventory } from '../inventory/inventory.js';
+import { isEmptySelector, type LabelSelector } from '../inventory/labels.js';
 import { containersOf } from '../inventory/pod.js';
 import type { ResourceRef } from '../inventory/types.js';
 
@@ -179,8 +180,8 @@ function analyseRule(rule: PolicyRule, scopes: ResourceScopes): 'namespaced' | '
 interface WebhookSpec {
   name?: string;
   rules?: { operations?: string[]; apiGroups?: string[]; resources?: string[] }[];
-  namespaceSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
-  objectSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
   failurePolicy?: string;
 }
 
@@ -195,12 +196,11 @@ function webhookReviews(inventory: Inventory): WebhookReview[] {
         const verb = kind.startsWith('Mutating') ? 'sees and may change' : 'sees and may reject';
         const nsSel = hook.namespaceSelector;
         const objSel = hook.objectSelector;
-        const narrowed = (s?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }) => !!s && (Object.keys(s.matchLabels ?? {}).length > 0 || (s.matchExpressions ?? []).length > 0);
-        const scope = narrowed(nsSel) ? 'in namespaces its namespaceSelector selects' : 'every namespace, kube-system included';
+        const scope = !isEmptySelector(nsSel) ? 'in namespaces its namespaceSelector selects' : 'every namespace, kube-system included';
         out.push({
           ref: item.ref,
           webhook: hook.name ?? '(unnamed)',
-          sees: `${verb} ${rules.join('; ') || 'nothing (no rules)'}${narrowed(objSel) ? ' (objects its objectSelector selects)' : ''}`,
+          sees: `${verb} ${rules.join('; ') || 'nothing (no rules)'}${!isEmptySelector(objSel) ? ' (objects its objectSelector selects)' : ''}`,
           scope,
           // The API default is Fail.
           failurePolicy: hook.failurePolicy ?? 'Fail',

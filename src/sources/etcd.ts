@@ -9,6 +9,7 @@ import { InputUnavailableError, UsageError } from '../errors.js';
 import { encryptionConfigResources, etcdPathOf } from '../engines/encryption/etcd-keys.js';
 import { CLASSIFY_PREFIX_BYTES, classifyStoredValue, type EncryptionProvider } from '../engines/encryption/stored-value.js';
 import type { Item } from '../inventory/types.js';
+import { describeFsError } from './files.js';
 import { ETCD_VALUES_GAP, emptyLoadResult, type LoadResult } from './types.js';
 
 export interface EtcdTls {
@@ -391,7 +392,7 @@ export async function readEtcdInput(flag: string, path: string): Promise<Buffer>
   try {
     return await readFile(path);
   } catch (e) {
-    throw new InputUnavailableError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new InputUnavailableError(`${flag} ${path}: ${describeFsError(e)}`);
   }
 }
 

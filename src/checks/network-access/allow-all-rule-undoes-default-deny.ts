@@ -1,9 +1,8 @@
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from '../../engines/netpol/index.js';
-import type { LabelSelector } from '../../inventory/labels.js';
+import { isEmptySelector } from '../../inventory/labels.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { netpolGraph, unseen } from './netpol-graph.js';
 
-const isEmptySelector = (s: LabelSelector | undefined) => !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 
 /** A peer that stands for every pod of every namespace, or every address of a family. */
 function isEverything(peer: CompiledPeer): boolean {

@@ -23,7 +23,7 @@
 // Namespace object has unknown labels), the answer is "unknown", never a guess.
 
 import type { Inventory } from '../../inventory/inventory.js';
-import { selectorMatches, type LabelSelector } from '../../inventory/labels.js';
+import { isEmptySelector, selectorMatches, type LabelSelector } from '../../inventory/labels.js';
 import type { KubeVersion } from '../../inventory/version.js';
 import { cidrContains, cidrCovers, parseCidr, type IpAddress } from './cidr.js';
 import {
@@ -668,10 +668,6 @@ function holdsEveryPodAddress(peer: CompiledPeer & { kind: 'ipBlock' }): boolean
 function holdsEveryPodAddressOfBothFamilies(peers: CompiledPeer[]): boolean {
   const families = new Set(peers.flatMap((p) => (p.kind === 'ipBlock' && holdsEveryPodAddress(p) ? [p.cidr.family] : [])));
   return families.size === 2;
-}
-
-function isEmptySelector(selector: LabelSelector): boolean {
-  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
 
 function onlyNameLabel(selector: LabelSelector): boolean {
