@@ -6,6 +6,7 @@ import type { Check, CheckContext, CheckResult } from '../checks/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { detectKubeVersion, parseKubeVersion, type KubeVersion } from '../inventory/version.js';
 import type { CheckSummary, Finding, Report } from '../report/types.js';
+import { collapseMirrorPods } from '../sources/node-root.js';
 import type { LoadResult } from '../sources/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { annotationException, findException, type ExceptionSet } from './exceptions.js';
@@ -21,8 +22,12 @@ export interface ScanOptions {
   checks?: readonly Check[];
 }
 
+/**
+ * The inventory of what the sources read. Mirror pods that copy a static pod read from a node
+ * root are dropped here, so every command reports each static pod once.
+ */
 export function buildInventory(load: LoadResult, defaultNamespace?: string): Inventory {
-  return new Inventory(load.items, {
+  return new Inventory(collapseMirrorPods(load).items, {
     gaps: load.gaps,
     hosts: load.hosts,
     ...(load.storedValues ? { storedValues: load.storedValues } : {}),

@@ -3,12 +3,12 @@
 // namespace would refuse if it were labelled that level.
 
 import { UsageError } from '../../errors.js';
-import { Inventory } from '../../inventory/inventory.js';
 import type { Location, ResourceRef } from '../../inventory/types.js';
 import {
   denialMessage, describePolicy, evaluateWorkloads, formatLevelVersion, namespaceDryRun, parseLevel,
   parseVersion, type Level, type NamespaceDryRun, type PolicyVersion, type WorkloadEvaluation,
 } from '../../engines/podsecurity/index.js';
+import { buildInventory } from '../../scan/run.js';
 import { loadPaths } from '../../sources/files.js';
 import type { InputError } from '../../inventory/types.js';
 import { emit, oneOf, parseFlags } from '../args.js';
@@ -156,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const load = await loadPaths(positionals);
   reportInputErrors(load.errors);
-  const inventory = new Inventory(load.items, values.namespace ? { defaultNamespace: values.namespace } : {});
+  const inventory = buildInventory(load, values.namespace);
   const evaluations = evaluateWorkloads(inventory, level.value, version.value);
   const results = evaluations.map((e) => resultJson(e, level.value, version.value, versionText));
 

@@ -9,7 +9,7 @@ import { exitCodeFor, runScan, type FailOn } from '../../scan/run.js';
 import { CLUSTER_FLAGS, CLUSTER_USAGE, readClusterFromFlags } from '../../sources/cluster/command.js';
 import { ETCD_SCAN_FLAGS, ETCD_SCAN_USAGE, etcdClientFromFlags, etcdResourcesFor, loadEtcdValues } from '../../sources/etcd.js';
 import { loadPaths } from '../../sources/files.js';
-import { collapseMirrorPods, readNodeRoot } from '../../sources/node-root.js';
+import { readNodeRoot } from '../../sources/node-root.js';
 import { mergeLoadResults, type LoadResult } from '../../sources/types.js';
 import { emit, oneOf, parseFlags } from '../args.js';
 
@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   if (etcd) loads.push(await loadEtcdValues(etcd, etcdResourcesFor(loads.flatMap((l) => l.items))));
   if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin), --cluster, or --etcd-endpoints');
 
-  const report = runScan(collapseMirrorPods(mergeLoadResults(loads)), {
+  const report = runScan(mergeLoadResults(loads), {
     now,
     ...(values['k8s-version'] ? { k8sVersion: values['k8s-version'] } : {}),
     ...(exceptions ? { exceptions } : {}),
