@@ -39,10 +39,6 @@ async function scanAsScanner(rbac: K8sObject[], extraArgs: string[] = []): Promi
   }
 }
 
-function clusterRole(objects: K8sObject[], name: string): K8sObject & { rules: Rule[] } {
-  return objects.find((o) => o.kind === 'ClusterRole' && o.metadata?.name === name) as K8sObject & { rules: Rule[] };
-}
-
 const LEAST_PRIVILEGE_FLAGS = ['--no-secrets', '--no-kubelet-config'];
 const withoutBinding = (objects: K8sObject[], name: string) => objects.filter((o) => !(o.kind === 'ClusterRoleBinding' && o.metadata?.name === name));
 

@@ -31,7 +31,7 @@ export class EtcdGateway {
   readonly endpoint: URL;
   private readonly agent: HttpAgent | HttpsAgent;
 
-  constructor(endpoint: string, private readonly tls: EtcdTls = {}, private readonly timeoutMs = 10_000) {
+  constructor(endpoint: string, tls: EtcdTls = {}, private readonly timeoutMs = 10_000) {
     this.endpoint = parseEndpoint(endpoint);
     this.agent =
       this.endpoint.protocol === 'https:'

@@ -8,7 +8,7 @@ import { Inventory } from '../../inventory/inventory.js';
 import type { Item, K8sObject } from '../../inventory/types.js';
 import { parseDocuments } from '../../sources/documents.js';
 import { forEachApiServerConfigFile } from '../component-support.js';
-import type { CheckContext, CheckResult, Subject } from '../types.js';
+import type { CheckContext, CheckResult } from '../types.js';
 
 export interface EncryptionKey {
   name?: string;

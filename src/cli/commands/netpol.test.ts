@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { e2eCluster } from '../../engines/netpol/testing.js';
-import { REPO_ROOT, SHARED } from '../../testing/index.js';
+import { REPO_ROOT } from '../../testing/index.js';
 
 const run = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin/kubeward.js');
-const ARGO = join(SHARED, 'real-world/argo-cd/install.yaml');
 
 async function kubeward(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -3,10 +3,9 @@
 import { NetpolGraph, parseIp, parseProtocol, reachabilityTable, type Party, type Protocol, type ReachabilityTable, type ReachVerdict } from '../../engines/netpol/index.js';
 import { UsageError } from '../../errors.js';
 import { parseKubeVersion } from '../../inventory/version.js';
-import { buildInventory, resolveVersion } from '../../scan/run.js';
-import { loadPaths } from '../../sources/files.js';
-import type { LoadResult } from '../../sources/types.js';
+import { resolveVersion } from '../../scan/run.js';
 import { oneOf, parseFlags } from '../args.js';
+import { readManifests } from '../manifests.js';
 
 export const USAGE = `Usage:
   kubeward netpol reach (--from NS/POD | --from-ip IP) (--to NS/POD | --to-ip IP) --port N
@@ -32,16 +31,13 @@ before 1.22 the API server drops endPort; before 1.21 namespaces lack kubernetes
 `;
 
 async function load(paths: string[], versionFlag: string | undefined): Promise<{ graph: NetpolGraph; incomplete: boolean }> {
-  if (paths.length === 0) throw new UsageError('nothing to read: give a PATH (or "-" for stdin)');
-  if (versionFlag !== undefined && !parseKubeVersion(versionFlag)) throw new UsageError(`--k8s-version is not a version: ${versionFlag}`);
-  const result: LoadResult = await loadPaths(paths);
-  for (const e of result.errors) process.stderr.write(`kubeward netpol: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  const inventory = buildInventory(result);
+  if (paths.length > 0 && versionFlag !== undefined && !parseKubeVersion(versionFlag)) throw new UsageError(`--k8s-version is not a version: ${versionFlag}`);
+  const { load: result, inventory, incomplete } = await readManifests('netpol', paths, { whenNone: 'nothing to read: give a PATH (or "-" for stdin)' });
   const graph = new NetpolGraph(inventory, { k8sVersion: resolveVersion(inventory, result, versionFlag).version });
   for (const p of graph.problems) {
     process.stderr.write(`kubeward netpol: ${p.item.location.file}${p.item.location.line ? `:${p.item.location.line}` : ''}: NetworkPolicy ${p.item.ref.namespace}/${p.item.ref.name} ${p.field}: ${p.message}\n`);
   }
-  return { graph, incomplete: result.errors.length > 0 };
+  return { graph, incomplete };
 }
 
 function parsePort(text: string | undefined): number | undefined {

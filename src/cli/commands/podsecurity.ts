@@ -8,10 +8,8 @@ import {
   denialMessage, describePolicy, evaluateWorkloads, formatLevelVersion, namespaceDryRun, parseLevel,
   parseVersion, type Level, type NamespaceDryRun, type PolicyVersion, type WorkloadEvaluation,
 } from '../../engines/podsecurity/index.js';
-import { buildInventory } from '../../scan/run.js';
-import { loadPaths } from '../../sources/files.js';
-import type { InputError } from '../../inventory/types.js';
 import { emit, oneOf, parseFlags } from '../args.js';
+import { readManifests } from '../manifests.js';
 
 export const USAGE = `Usage: kubeward podsecurity [flags] PATH...
 
@@ -126,10 +124,6 @@ export function formatDryRunTable(dryRun: NamespaceDryRun[], level: Level, versi
   return `${lines.join('\n')}\n`;
 }
 
-function reportInputErrors(errors: InputError[]): void {
-  for (const e of errors) process.stderr.write(`kubeward podsecurity: ${e.line ? `${e.source}:${e.line}` : e.source}: ${e.message}\n`);
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     level: { type: 'string' },
@@ -151,12 +145,9 @@ export async function run(argv: string[]): Promise<number> {
   const versionText = values.version ?? 'latest';
   const version = parseVersion(versionText);
   if (!version.ok) throw new UsageError(`--version ${version.error} (got "${versionText}")`);
-  if (positionals.length === 0) throw new UsageError('nothing to evaluate: give a PATH (or "-" for stdin)');
   if (dryRunText && values.level) throw new UsageError('--namespace-dry-run names the level; do not also give --level');
 
-  const load = await loadPaths(positionals);
-  reportInputErrors(load.errors);
-  const inventory = buildInventory(load, values.namespace);
+  const { inventory, incomplete } = await readManifests('podsecurity', positionals, { whenNone: 'nothing to evaluate: give a PATH (or "-" for stdin)', namespace: values.namespace });
   const evaluations = evaluateWorkloads(inventory, level.value, version.value);
   const results = evaluations.map((e) => resultJson(e, level.value, version.value, versionText));
 
@@ -170,7 +161,7 @@ export async function run(argv: string[]): Promise<number> {
     text = format === 'json' ? `${JSON.stringify({ results }, null, 2)}\n` : formatTable(evaluations, level.value, version.value);
   }
   await emit(text, values.output);
-  if (load.errors.length > 0) return 2;
+  if (incomplete) return 2;
   return results.some((r) => !r.allowed) ? 1 : 0;
 }
 

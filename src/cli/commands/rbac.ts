@@ -8,9 +8,8 @@ import { effectivePermissions } from '../../engines/rbac/permissions.js';
 import type { Grant, RequestAttributes, SubjectId } from '../../engines/rbac/types.js';
 import { UsageError } from '../../errors.js';
 import type { Inventory } from '../../inventory/inventory.js';
-import { buildInventory } from '../../scan/run.js';
-import { loadPaths } from '../../sources/files.js';
 import { emit, oneOf, parseFlags } from '../args.js';
+import { readManifests } from '../manifests.js';
 
 export const USAGE = `Usage: kubeward rbac <question> [flags] PATH...
 
@@ -69,11 +68,8 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function load(paths: string[]): Promise<{ inventory: Inventory; index: RbacIndex; incomplete: boolean }> {
-  if (paths.length === 0) throw new UsageError('give the manifests to read: PATH... (or "-" for stdin)');
-  const result = await loadPaths(paths);
-  for (const e of result.errors) process.stderr.write(`kubeward rbac: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  const inventory = buildInventory(result);
-  return { inventory, index: new RbacIndex(inventory.items), incomplete: result.errors.length > 0 };
+  const { inventory, incomplete } = await readManifests('rbac', paths, { whenNone: 'give the manifests to read: PATH... (or "-" for stdin)' });
+  return { inventory, index: new RbacIndex(inventory.items), incomplete };
 }
 
 function subjectArg(spec: string | undefined): SubjectId {

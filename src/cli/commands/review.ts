@@ -1,11 +1,9 @@
 // kubeward review PATH...: what a third-party integration could do once installed.
 
-import { UsageError } from '../../errors.js';
 import { formatReview, REVIEW_FORMATS } from '../../review/format.js';
 import { reviewIntegration } from '../../review/review.js';
-import { buildInventory } from '../../scan/run.js';
-import { loadPaths } from '../../sources/files.js';
 import { emit, oneOf, parseFlags } from '../args.js';
+import { readManifests } from '../manifests.js';
 
 export const USAGE = `Usage: kubeward review [flags] PATH...
 
@@ -33,10 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const format = oneOf('format', values.format, REVIEW_FORMATS, 'text');
-  if (positionals.length === 0) throw new UsageError('give the rendered manifests to review: PATH... (or "-" for stdin)');
-  const load = await loadPaths(positionals);
-  for (const e of load.errors) process.stderr.write(`kubeward review: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  const review = reviewIntegration(buildInventory(load, values.namespace));
-  await emit(formatReview(review, format), values.output);
-  return load.errors.length > 0 ? 2 : 0;
+  const { inventory, incomplete } = await readManifests('review', positionals, { whenNone: 'give the rendered manifests to review: PATH... (or "-" for stdin)', namespace: values.namespace });
+  await emit(formatReview(reviewIntegration(inventory), format), values.output);
+  return incomplete ? 2 : 0;
 }
