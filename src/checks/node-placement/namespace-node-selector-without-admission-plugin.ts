@@ -1,4 +1,5 @@
-import { findComponent } from '../../engines/config/command-line.js';
+import { enabledAdmissionPlugins } from '../../engines/config/index.js';
+import { runsOf } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { NODE_SELECTOR_ANNOTATION } from './node-selector.js';
 
@@ -18,25 +19,25 @@ export default defineCheck({
   remediation: `Enable the plugin on every kube-apiserver (e.g. /etc/kubernetes/manifests/kube-apiserver.yaml):
 
 - --enable-admission-plugins=NodeRestriction,PodNodeSelector`,
-  *evaluate({ inventory }) {
+  *evaluate(ctx) {
+    const { inventory } = ctx;
     const annotated = inventory.ofKind('Namespace').filter((ns) => ns.object.metadata?.annotations?.[NODE_SELECTOR_ANNOTATION] !== undefined);
     if (annotated.length === 0) return;
-    const servers = findComponent(inventory, 'kube-apiserver');
+    const servers = runsOf(ctx, 'kube-apiserver');
     if (servers.length === 0) {
       const gap = inventory.gap('kube-apiserver');
       for (const ns of annotated) yield notEvaluated(ns, `no kube-apiserver command line in the input${gap ? ` (${gap})` : ''}, so whether PodNodeSelector is enabled is unknown`);
       return;
     }
-    const without = servers.filter((s) => {
-      const plugins = [s.flags.get('enable-admission-plugins')?.value, s.flags.get('admission-control')?.value].filter((v): v is string => v !== undefined);
-      return !plugins.some((list) => list.split(',').map((p) => p.trim()).includes('PodNodeSelector'));
-    });
+    // The effective plugin set: the version's defaults, --enable/--disable-admission-plugins, or
+    // the legacy --admission-control.
+    const without = servers.filter((s) => !enabledAdmissionPlugins(s, ctx.k8sVersion).enabled.has('PodNodeSelector')).map((s) => s.run);
     for (const ns of annotated) {
       if (without.length === 0) {
         yield pass(ns);
         continue;
       }
-      const where = without.map((s) => `${s.item.ref.namespace ? `${s.item.ref.namespace}/` : ''}${s.item.ref.name}`).join(', ');
+      const where = without.map((run) => `${run.ref.namespace ? `${run.ref.namespace}/` : ''}${run.ref.name}`).join(', ');
       yield fail(ns, `namespace "${ns.ref.name}" is annotated ${NODE_SELECTOR_ANNOTATION}="${ns.object.metadata!.annotations![NODE_SELECTOR_ANNOTATION]}" but kube-apiserver (${where}) does not enable the PodNodeSelector admission plugin, so the annotation has no effect`, {
         field: `metadata.annotations["${NODE_SELECTOR_ANNOTATION}"]`,
       });
