@@ -179,6 +179,54 @@ export function generateCluster(options: GenerateOptions): K8sObject[] {
   return out;
 }
 
+/**
+ * Lean objects (~500 bytes each at 4-space indentation), as dumps that strip status and managed
+ * fields hold: namespaces, pods, deployments, services, service accounts, roles and bindings,
+ * network policies. Where the ~3 KB objects of generateCluster spend the scan's time in parsing,
+ * these spend it per object, so they show the checks' own cost.
+ */
+export function generateLeanCluster(options: GenerateOptions): K8sObject[] {
+  const random = prng(options.seed ?? 1);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const chance = (p: number) => random() < p;
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+  const out: K8sObject[] = [];
+  const full = () => out.length >= options.objects;
+  const add = (o: K8sObject) => {
+    if (!full()) out.push(o);
+  };
+  const RBAC = 'rbac.authorization.k8s.io/v1';
+  const images = ['nginx:1.27.1', 'ghcr.io/acme/api:v2.4.1', 'registry.acme.io/worker:latest', 'redis:7.2'];
+  for (let n = 0; !full(); n++) {
+    const ns = `team-${n}`;
+    add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns, ...(chance(0.4) ? { 'pod-security.kubernetes.io/enforce': pick(['baseline', 'restricted']) } : {}) } } });
+    add({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } });
+    add({ apiVersion: RBAC, kind: 'Role', metadata: { name: 'developer', namespace: ns }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }, ...(chance(0.2) ? [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] : [])] });
+    add({ apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: 'developers', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'developer' }, subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `${ns}-devs` }] });
+    if (chance(0.5)) add({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: ns }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    const apps = 3 + Math.floor(random() * 6);
+    for (let a = 0; a < apps && !full(); a++) {
+      const app = `${pick(['api', 'web', 'worker', 'cache'])}-${a}`;
+      const labels = { app };
+      const container = () => ({
+        name: 'main',
+        image: pick(images),
+        ...(chance(0.3) ? { securityContext: chance(0.05) ? { privileged: true } : { allowPrivilegeEscalation: false, runAsNonRoot: true } } : {}),
+      });
+      add({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace: ns } });
+      add({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: ns }, spec: { selector: labels, ports: [{ port: 80 }] } });
+      if (chance(0.5)) add({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `${app}-ingress`, namespace: ns }, spec: { podSelector: { matchLabels: labels }, ingress: [{ from: [{ podSelector: {} }] }] } });
+      const replicas = 1 + Math.floor(random() * 5);
+      add({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: app, namespace: ns }, spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container()] } } } });
+      const hash = hex(10);
+      for (let p = 0; p < replicas; p++) {
+        add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `${app}-${hash}-${hex(5)}`, namespace: ns, labels }, spec: { serviceAccountName: app, containers: [container()] } });
+      }
+    }
+  }
+  return out;
+}
+
 /** As `kubectl get -A -o json` prints it (4-space indentation). */
 export function toJsonList(objects: K8sObject[]): string {
   return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects, metadata: { resourceVersion: '' } }, null, 4)}\n`;

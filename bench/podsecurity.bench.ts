@@ -8,10 +8,10 @@ import { LATEST, evaluatePlan, planFor, denialMessage } from '../src/engines/pod
 import type { PodSpec } from '../src/inventory/pod.js';
 import type { ObjectMeta } from '../src/inventory/types.js';
 import { parseDocuments } from '../src/sources/documents.js';
-import { SHARED } from '../src/testing/index.js';
+import { corpus } from '../src/testing/corpus.js';
 
-function fixturePods(): { metadata: ObjectMeta | undefined; spec: PodSpec }[] {
-  const root = join(SHARED, 'conformance/pod-security/testdata');
+function fixturePods(conformance: string): { metadata: ObjectMeta | undefined; spec: PodSpec }[] {
+  const root = join(conformance, 'pod-security/testdata');
   const pods: { metadata: ObjectMeta | undefined; spec: PodSpec }[] = [];
   for (const level of ['baseline', 'restricted']) {
     for (const version of readdirSync(join(root, level))) {
@@ -30,7 +30,12 @@ function fixturePods(): { metadata: ObjectMeta | undefined; spec: PodSpec }[] {
 }
 
 export async function run(): Promise<void> {
-  const fixtures = fixturePods();
+  const conformance = corpus('conformance');
+  if (conformance.skip) {
+    process.stdout.write(`podsecurity: skipped, ${conformance.skip}\n`);
+    return;
+  }
+  const fixtures = fixturePods(conformance.path);
   const fixtureCount = fixtures.length;
   const plan = planFor('restricted', LATEST);
   let denied = 0;

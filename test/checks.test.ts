@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { catalogueMarkdown } from '../src/checks/catalogue.js';
+import { loadCheck, loadSectionChecks } from '../src/checks/load.js';
 import { ALL_CHECKS } from '../src/checks/registry.js';
 import { SECTIONS } from '../src/checks/sections.js';
-import { REPO_ROOT, SHARED, runExample } from '../src/testing/index.js';
+import { itWithCorpus } from '../src/testing/corpus.js';
+import { REPO_ROOT, runExample } from '../src/testing/index.js';
 
 describe('check examples', () => {
   for (const check of ALL_CHECKS) {
@@ -37,16 +39,27 @@ describe('check examples', () => {
   }
 });
 
+describe('loading checks one at a time (explain)', () => {
+  it('finds every check at checks/<section>/<id>, as the registry has it', async () => {
+    for (const check of ALL_CHECKS) assert.equal(await loadCheck(check.id), check, check.id);
+    for (const section of SECTIONS) assert.deepEqual(await loadSectionChecks(section.slug), ALL_CHECKS.filter((c) => c.section === section.slug));
+  });
+
+  it('finds nothing for a name that is no check, or is a path', async () => {
+    for (const id of ['no-such-check', '../registry', 'index', 'API-TLS', '']) assert.equal(await loadCheck(id), undefined, id);
+  });
+});
+
 describe('catalogue', () => {
   it('docs/checks.md is current (run npm run docs)', () => {
     const onDisk = readFileSync(join(REPO_ROOT, 'docs/checks.md'), 'utf8');
     assert.equal(onDisk, catalogueMarkdown());
   });
 
-  it('sections equal the guide sections.yaml', () => {
+  itWithCorpus('guide', 'sections equal the guide sections.yaml', (guide) => {
     // sections.yaml is not strict YAML (a plain scalar holds ": " on one line), so read its
     // slug and title lines directly.
-    const text = readFileSync(join(SHARED, 'guide/sections.yaml'), 'utf8');
+    const text = readFileSync(join(guide, 'sections.yaml'), 'utf8');
     const slugs = [...text.matchAll(/^  - slug: (.+)$/gm)].map((m) => m[1]);
     const titles = [...text.matchAll(/^    title: (.+)$/gm)].map((m) => m[1]);
     assert.deepEqual(SECTIONS.map((s) => s.slug), slugs);

@@ -1,12 +1,14 @@
 // End to end: `node bin/kubeward.js scan` on real files in temporary folders, as CI runs it.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { severityRank, type Severity } from '../src/checks/sections.js';
 import type { Report } from '../src/report/types.js';
 import { SHOP_DEPLOYMENT, kubeward, tempTree } from '../src/testing/cli.js';
+import { REPO_ROOT } from '../src/testing/index.js';
 import { reportValidator } from '../src/testing/report-schema.js';
 
 const validateReport = reportValidator();
@@ -171,6 +173,15 @@ describe('exceptions end to end', () => {
       assert.equal(quota(allowed).exception!.reason, 'batch namespace, sized by the scheduler');
     } finally {
       annotated.cleanup();
+    }
+  });
+});
+
+describe('output to a reader that stops early', () => {
+  it('ends quietly when the pipe closes (`| head`), for a list and for a streamed JSON report', () => {
+    for (const command of ['checks', 'scan examples/insecure-cluster --format json --fail-on none']) {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" bin/kubeward.js ${command} | head -c 1 >/dev/null`], { cwd: REPO_ROOT, encoding: 'utf8' });
+      assert.equal(r.stderr, '', command);
     }
   });
 });

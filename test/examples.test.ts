@@ -10,19 +10,17 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { SECTIONS, severityRank } from '../src/checks/sections.js';
 import type { Report } from '../src/report/types.js';
 import { CLUSTER_SCOPED_KINDS, isNamespacedKind } from '../src/inventory/kinds.js';
 import { selectorMatches } from '../src/inventory/labels.js';
 import { runScan, buildInventory } from '../src/scan/run.js';
 import { loadPaths } from '../src/sources/files.js';
-import { REPO_ROOT, SHARED } from '../src/testing/index.js';
+import { REPO_ROOT } from '../src/testing/index.js';
+import { reportValidator } from '../src/testing/report-schema.js';
 
 const SCAN_NOW = '2027-01-15T00:00:00Z';
 /** Sections judged from the control-plane config files the examples ship (audit policy, gates, encryption config). */
@@ -43,13 +41,6 @@ async function scanWithCli(example: string): Promise<{ report: Report; exitCode:
   }
 }
 
-function validator() {
-  const schema = JSON.parse(readFileSync(join(SHARED, 'spec/report.schema.json'), 'utf8')) as object;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  return ajv.compile(schema);
-}
-
 function failingSections(report: Report): string[] {
   return [...new Set(report.findings.filter((f) => f.status === 'fail').map((f) => f.section))].sort();
 }
@@ -64,7 +55,7 @@ function describeFindings(report: Report, minSeverity: 'high' | 'info'): string 
 describe('examples/insecure-cluster', () => {
   it('scans completely through the CLI, validates against the report schema, and fails', async () => {
     const { report, exitCode } = await scanWithCli('insecure-cluster');
-    const validate = validator();
+    const validate = reportValidator();
     assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
     assert.deepEqual(report.errors, [], 'every example file must parse');
     assert.equal(exitCode, 1, 'high or critical findings exit 1');
@@ -108,7 +99,7 @@ describe('examples/insecure-cluster', () => {
 describe('examples/hardened-cluster', () => {
   it('scans completely through the CLI, validates against the report schema, and has no high or critical failure', async () => {
     const { report, exitCode } = await scanWithCli('hardened-cluster');
-    const validate = validator();
+    const validate = reportValidator();
     assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
     assert.deepEqual(report.errors, []);
     assert.equal(describeFindings(report, 'high'), '', 'the hardened cluster must have no high or critical failure');

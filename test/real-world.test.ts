@@ -1,19 +1,19 @@
-// Every real-world install manifest in ../shared/real-world scans without an input error, with
+// Every real-world install manifest in the real-world corpus scans without an input error, with
 // the objects per kind that SOURCES.md lists, and its JSON report meets the schema.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { formatReport } from '../src/report/index.js';
 import { runScan } from '../src/scan/run.js';
 import { loadPaths } from '../src/sources/files.js';
 import { parseDocuments } from '../src/sources/documents.js';
 import { emptyLoadResult } from '../src/sources/types.js';
-import { SHARED } from '../src/testing/index.js';
+import { corpus, describeWithCorpus } from '../src/testing/corpus.js';
 import { reportValidator } from '../src/testing/report-schema.js';
 
-const REAL_WORLD = join(SHARED, 'real-world');
+const REAL_WORLD = corpus('real-world').path;
 const validateReport = reportValidator();
 
 /** The "Kinds per file" table of SOURCES.md: file -> kind -> count. */
@@ -32,7 +32,7 @@ function expectedKinds(): Map<string, Record<string, number>> {
 
 const sorted = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 
-describe('real-world manifests', () => {
+describeWithCorpus('real-world', 'real-world manifests', () => {
   const expected = expectedKinds();
 
   it('SOURCES.md lists the eight manifests', () => {

@@ -1,36 +1,9 @@
 // The check catalogue: `kubeward explain` and docs/checks.md are rendered from check metadata.
 
 import { ALL_CHECKS } from './registry.js';
-import { SECTIONS, type SectionSlug } from './sections.js';
-import type { Check, CheckExample } from './types.js';
-
-function exampleText(example: CheckExample): string {
-  if (typeof example === 'string') return example.trim();
-  return example.yaml ? `# ${example.description}\n${example.yaml.trim()}` : `# ${example.description}`;
-}
-
-/** One check as Markdown, with Ruff's headings. */
-export function checkMarkdown(check: Check): string {
-  const out = [
-    `### \`${check.id}\`: ${check.title}`,
-    '',
-    `Section: \`${check.section}\` · Severity: **${check.severity}**`,
-    '',
-    `**What it does.** ${check.docs.what}`,
-    '',
-    `**Why is this bad?** ${check.docs.why}`,
-    '',
-  ];
-  const fail = check.examples.fail[0];
-  const pass = check.examples.pass[0];
-  if (fail !== undefined) out.push('**Example** (fails):', '', '```yaml', exampleText(fail), '```', '');
-  if (pass !== undefined) out.push('**Use instead** (passes):', '', '```yaml', exampleText(pass), '```', '');
-  out.push(`**Remediation.** ${check.remediation}`, '');
-  if (check.docs.references?.length) {
-    out.push('**References.**', '', ...check.docs.references.map((r) => `- ${r}`), '');
-  }
-  return out.join('\n');
-}
+import { SECTIONS } from './sections.js';
+import { checkMarkdown } from './markdown.js';
+import type { Check } from './types.js';
 
 export function catalogueMarkdown(checks: readonly Check[] = ALL_CHECKS): string {
   const out = [
@@ -52,8 +25,4 @@ export function catalogueMarkdown(checks: readonly Check[] = ALL_CHECKS): string
     for (const check of inSection) out.push(`<a id="${check.id}"></a>`, '', checkMarkdown(check));
   }
   return out.join('\n');
-}
-
-export function sectionChecks(slug: SectionSlug): Check[] {
-  return ALL_CHECKS.filter((c) => c.section === slug);
 }

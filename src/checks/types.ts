@@ -1,5 +1,6 @@
 // The check framework: what a check is, what it returns, and what it may read.
 
+import type { FixContext } from '../fix/types.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Item, Location, ResourceRef } from '../inventory/types.js';
 import type { KubeVersion } from '../inventory/version.js';
@@ -81,6 +82,26 @@ export interface Check {
   evaluate(ctx: CheckContext): Iterable<CheckResult>;
   /** Failing examples give at least one fail; passing examples give none. Run as tests. */
   examples: { fail: CheckExample[]; pass: CheckExample[] };
+  /** How `kubeward fix` fixes this check's failures; absent when a person has to. */
+  fix?: CheckFix;
+}
+
+/**
+ * Safe fixes do not change what a working workload or control plane does; unsafe ones may, and
+ * are applied only with --unsafe-fixes (Ruff's classification).
+ */
+export type FixSafety = 'safe' | 'unsafe';
+
+export interface CheckFix {
+  safety: FixSafety;
+  /** What the fix changes, one sentence (explain, docs/checks.md, the fix summary). */
+  summary: string;
+  /** For unsafe fixes: what could break. */
+  risk?: string;
+  /** What to do once the change is applied (restart, rewrite stored data), printed when it is planned. */
+  followUp?: string;
+  /** Plans the changes for this check's failures; the framework re-scans to prove them. */
+  plan(ctx: FixContext, failures: readonly FailResult[]): void;
 }
 
 export function subjectOf(item: Item): Subject {

@@ -1,9 +1,9 @@
 // Flag parsing shared by the commands: node:util parseArgs with errors as UsageError.
 
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputUnavailableError, UsageError } from '../errors.js';
-import { describeFsError } from '../sources/files.js';
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
   try {
@@ -19,15 +19,47 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
   return value as T;
 }
 
-/** Writes command output to --output FILE, or stdout. */
-export async function emit(text: string, output: string | undefined): Promise<void> {
+/** --k8s-version: v1.30, 1.30.2, v1.30.2+k3s1 or -rc.1; anything else is a usage error. */
+export function kubeVersionFlag(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^v?\d+\.\d+(?:\.\d+)?(?:[-+][0-9A-Za-z.+-]*)?$/.test(value)) {
+    throw new UsageError(`--k8s-version must be a Kubernetes version such as v1.31 or 1.31.2 (got "${value}")`);
+  }
+  return value;
+}
+
+/** Writes command output to FILE (given by --output, or by the flag named), or stdout. */
+export async function emit(text: string | Iterable<string>, output: string | undefined, flag = 'output'): Promise<void> {
+  const pieces = typeof text === 'string' ? [text] : batched(text);
   if (!output) {
-    process.stdout.write(text);
+    for (const piece of pieces) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
     return;
   }
   try {
-    await writeFile(output, text);
+    const file = await open(output, 'w');
+    try {
+      for (const piece of pieces) await file.write(piece);
+    } finally {
+      await file.close();
+    }
   } catch (e) {
-    throw new InputUnavailableError(`cannot write --output ${output}: ${describeFsError(e)}`);
+    // Imported here, not above: the file sources are more than a command without inputs loads.
+    const { describeFsError } = await import('../sources/files.js');
+    throw new InputUnavailableError(`cannot write --${flag} ${output}: ${describeFsError(e)}`);
   }
+}
+
+/** Joins small pieces into writes of about a megabyte. */
+function* batched(pieces: Iterable<string>): Generator<string> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    pending.push(piece);
+    size += piece.length;
+    if (size >= 1 << 20) {
+      yield pending.join('');
+      pending = [];
+      size = 0;
+    }
+  }
+  if (pending.length > 0) yield pending.join('');
 }

@@ -3,6 +3,7 @@
 
 import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/inventory.js';
+import { terminalLines } from '../report/terminal.js';
 import { buildInventory } from '../scan/run.js';
 import { loadPaths } from '../sources/files.js';
 import type { LoadResult } from '../sources/types.js';
@@ -17,6 +18,8 @@ export interface Manifests {
 export async function readManifests(command: string, paths: string[], options: { whenNone: string; namespace?: string | undefined }): Promise<Manifests> {
   if (paths.length === 0) throw new UsageError(options.whenNone);
   const load = await loadPaths(paths);
-  for (const e of load.errors) process.stderr.write(`kubeward ${command}: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  return { load, inventory: buildInventory(load, options.namespace), incomplete: load.errors.length > 0 };
+  // Built first: objects of the wrong shape are input errors too.
+  const inventory = buildInventory(load, options.namespace);
+  process.stderr.write(terminalLines(load.errors.map((e) => `kubeward ${command}: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}`)));
+  return { load, inventory, incomplete: load.errors.length > 0 };
 }

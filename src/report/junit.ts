@@ -3,6 +3,7 @@
 
 import { SECTIONS } from '../checks/sections.js';
 import { describeRef } from '../inventory/types.js';
+import { escapeStrings } from './terminal.js';
 import type { CheckSummary, Finding, Report } from './types.js';
 
 interface Case {
@@ -13,7 +14,10 @@ interface Case {
   outcome: 'pass' | 'failure' | 'error' | 'skipped';
 }
 
-export function formatJunit(report: Report): string {
+export function formatJunit(untrusted: Report): string {
+  // CI systems show these messages in logs and consoles: control characters from the input are
+  // escaped as in the terminal report (most are not even allowed in XML 1.0).
+  const report = escapeStrings(untrusted);
   const suites: string[] = [];
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const addSuite = (name: string, id: string, cases: Case[]) => {
@@ -33,8 +37,7 @@ export function formatJunit(report: Report): string {
   for (const section of SECTIONS) {
     const checks = report.checks.filter((c) => c.section === section.slug);
     if (checks.length === 0) continue;
-    const cases: Case[] = [];
-    for (const check of checks) cases.push(...casesOf(check, report.findings.filter((f) => f.check === check.id)));
+    const cases: Case[] = checks.flatMap((check) => casesOf(check, report.findings.filter((f) => f.check === check.id)));
     addSuite(section.title, section.slug, cases);
   }
   if (report.errors.length > 0) {
@@ -81,8 +84,9 @@ function attrs(values: Record<string, string | number>): string {
 
 /**
  * Escapes markup and replaces what XML 1.0 cannot hold at all (control characters other than
- * tab, newline and carriage return; lone surrogates), so any message yields a well-formed
- * document. Attributes also encode whitespace as character references so parsers keep it.
+ * tab, newline and carriage return, already escaped in the input's values; lone surrogates), so
+ * any message yields a well-formed document. Attributes also encode whitespace as character
+ * references so parsers keep it.
  */
 function escapeText(value: string): string {
   return value

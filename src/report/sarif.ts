@@ -1,12 +1,12 @@
 // SARIF 2.1.0 (OASIS): the format GitHub code scanning and most CI dashboards ingest.
 // Rules are the checks; results are the findings, with the file and line they were read from.
 
-import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { checkMarkdown } from '../checks/catalogue.js';
+import { checkMarkdown } from '../checks/markdown.js';
 import type { Severity } from '../checks/sections.js';
 import type { Check } from '../checks/types.js';
 import { describeRef, type ResourceRef } from '../inventory/types.js';
+import { FINGERPRINT_KEY, fingerprints } from './fingerprint.js';
 import type { CheckSummary, Finding, Report } from './types.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -29,7 +29,12 @@ export function formatSarif(report: Report, options: SarifOptions): string {
 export function sarifLog(report: Report, options: SarifOptions): Record<string, unknown> {
   const byId = new Map(options.catalogue.map((c) => [c.id, c]));
   const ruleIndex = new Map(report.checks.map((c, i) => [c.id, i]));
-  const results = report.findings.map((f) => result(f, ruleIndex.get(f.check), options.cwd));
+  const prints = fingerprints(report.findings);
+  // With a baseline, what it had and this scan has not is reported as "absent" (fixed).
+  const results = [
+    ...report.findings.map((f, i) => result(f, prints[i]!, ruleIndex.get(f.check), options.cwd)),
+    ...(report.baseline?.fixed ?? []).map((f) => ({ ...result(f, f.fingerprint!, ruleIndex.get(f.check), options.cwd), baselineState: 'absent' })),
+  ];
   const notifications = [
     ...report.errors.map((e) => ({
       level: 'error',
@@ -100,14 +105,15 @@ function rule(summary: CheckSummary, check: Check | undefined): Record<string, u
   };
 }
 
-function result(f: Finding, ruleIndex: number | undefined, cwd: string): Record<string, unknown> {
+function result(f: Finding, fingerprint: string, ruleIndex: number | undefined, cwd: string): Record<string, unknown> {
   const subject = describeRef(f.resource);
   const base = {
     ruleId: f.check,
     ...(ruleIndex !== undefined ? { ruleIndex } : {}),
     message: { text: `${subject}: ${f.message}${f.field ? ` (${f.field})` : ''}` },
     locations: [location(f, cwd)],
-    partialFingerprints: { 'kubewardFinding/v1': fingerprint(f) },
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
+    ...(f.baselineState ? { baselineState: f.baselineState } : {}),
     properties: {
       section: f.section,
       severity: f.severity,
@@ -132,8 +138,11 @@ function result(f: Finding, ruleIndex: number | undefined, cwd: string): Record<
         }],
       };
     case 'not-evaluated':
-      // SARIF's "open": the rule was evaluated but the information was insufficient to decide.
-      return { ...base, kind: 'open', level: 'none' };
+      // "notApplicable" (SARIF 3.27.9: the rule was not evaluated on this target), level "none"
+      // as the spec requires of any kind but "fail". Not "open" or "review": consumers (GitLab's
+      // converter, dashboards) raise those as problems, and a check the input cannot answer (a
+      // control-plane flag in a manifest) is not one. The reason stays in the message.
+      return { ...base, kind: 'notApplicable', level: 'none' };
   }
 }
 
@@ -173,12 +182,6 @@ function looksLikePath(source: string): boolean {
 
 function qualifiedName(ref: ResourceRef): string {
   return ref.namespace ? `namespaces/${ref.namespace}/${ref.kind}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
-
-/** Stable across runs and line moves: the check, the object and the field, never the line. */
-function fingerprint(f: Finding): string {
-  const r = f.resource;
-  return createHash('sha256').update([f.check, r.kind, r.namespace ?? '', r.name, f.field ?? ''].join('\u0000')).digest('hex').slice(0, 32);
 }
 
 function pascalCase(id: string): string {

@@ -1,4 +1,4 @@
-// The scan report: the shape of `kubeward scan --format json` (../shared/spec/report.schema.json).
+// The scan report: the shape of `kubeward scan --format json` (its contract: schema/report.schema.json).
 
 import type { SectionSlug, Severity } from '../checks/sections.js';
 import type { InputError, Location, ResourceRef } from '../inventory/types.js';
@@ -36,6 +36,32 @@ export interface Finding {
   location?: Location;
   remediation?: string;
   exception?: ExceptionEntry;
+  /** Stable identity across scans (report/fingerprint.ts); filled in when the report is written. */
+  fingerprint?: string;
+  /** Against --baseline (or the old report of `kubeward diff`): new, or already there. */
+  baselineState?: 'new' | 'unchanged';
+}
+
+/** A finding of both reports whose severity, status or message differs. */
+export interface ChangedFinding {
+  check: string;
+  resource: ResourceRef;
+  field?: string;
+  before: Pick<Finding, 'severity' | 'status' | 'message'>;
+  after: Pick<Finding, 'severity' | 'status' | 'message'>;
+}
+
+/** The comparison with a baseline report (schema: baseline). */
+export interface BaselineSummary {
+  /** The baseline file as given. */
+  source: string;
+  generatedAt: string;
+  toolVersion: string;
+  new: number;
+  unchanged: number;
+  /** Findings of the baseline that this scan no longer has. */
+  fixed: Finding[];
+  changed: ChangedFinding[];
 }
 
 export interface Report {
@@ -52,4 +78,13 @@ export interface Report {
   skipped: SkippedCounts;
   /** Exception entries past their expiry date: they no longer apply. */
   expiredExceptions: ExceptionEntry[];
+  baseline?: BaselineSummary;
+  /** What passed, kept only when a scan asks (ScanOptions.keepPasses): PolicyReports list passes. */
+  passes?: PassedCheck[];
+}
+
+export interface PassedCheck {
+  check: string;
+  resource: ResourceRef;
+  location?: Location;
 }

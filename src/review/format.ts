@@ -2,6 +2,7 @@
 
 import { describeRule } from '../engines/rbac/compact.js';
 import { describeRef } from '../inventory/types.js';
+import { terminalLines } from '../report/terminal.js';
 import type { IntegrationReview } from './review.js';
 
 export const REVIEW_FORMATS = ['text', 'json'] as const;
@@ -49,5 +50,5 @@ function reviewText(r: IntegrationReview): string {
 
   section(`Other cluster-scoped objects (${r.clusterScopedObjects.length})`);
   for (const ref of r.clusterScopedObjects) out.push(describeRef(ref));
-  return `${out.join('\n')}\n`;
+  return terminalLines(out);
 }

@@ -1,17 +1,19 @@
-// kubeward review on real install manifests (../shared/real-world): facts checked by hand
+// kubeward review on real install manifests (the real-world corpus): facts checked by hand
 // against the files.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { buildInventory } from '../scan/run.js';
 import { loadPaths } from '../sources/files.js';
-import { SHARED } from '../testing/index.js';
+import { corpus, describeWithCorpus } from '../testing/corpus.js';
+
+const REAL_WORLD = corpus('real-world').path;
 import { formatReview } from './format.js';
 import { reviewIntegration, type IntegrationReview } from './review.js';
 
 async function review(dir: string, namespace?: string): Promise<IntegrationReview> {
-  const load = await loadPaths([join(SHARED, 'real-world', dir)]);
+  const load = await loadPaths([join(REAL_WORLD, dir)]);
   assert.deepEqual(load.errors, []);
   return reviewIntegration(buildInventory(load, namespace));
 }
@@ -22,7 +24,7 @@ const account = (r: IntegrationReview, ns: string, name: string) => {
   return sa;
 };
 
-describe('kubeward review (real-world manifests)', () => {
+describeWithCorpus('real-world', 'kubeward review (real-world manifests)', () => {
   it('argo-cd: the application controller holds "*" on "*" cluster-wide; the server patches webhooks', async () => {
     const r = await review('argo-cd', 'argocd');
     assert.equal(r.risk, 'critical');

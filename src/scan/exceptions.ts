@@ -1,14 +1,16 @@
 // Accepted risks: --exceptions FILE entries, and (only when allowed) kubeward.io/ignore annotations.
 
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { yamlLibrary } from '../yaml.js';
 import { UsageError } from '../errors.js';
+import { readRegularFile } from '../sources/confined-fs.js';
 import type { ExceptionEntry, Finding } from '../report/types.js';
 import type { Inventory } from '../inventory/inventory.js';
 
 export const IGNORE_ANNOTATION = 'kubeward.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'kubeward.io/ignore-reason';
 
+/** An exceptions file is a short list; a bigger one is refused, not read into memory. */
+const MAX_EXCEPTIONS_BYTES = 16 * 1024 * 1024;
 const ENTRY_KEYS = new Set(['check', 'namespace', 'kind', 'name', 'reason', 'expires']);
 
 export interface ExceptionSet {
@@ -20,7 +22,7 @@ export interface ExceptionSet {
 export async function loadExceptions(path: string, now: Date): Promise<ExceptionSet> {
   let doc: unknown;
   try {
-    doc = parse(await readFile(path, 'utf8'));
+    doc = yamlLibrary().parse((await readRegularFile(path, MAX_EXCEPTIONS_BYTES)).toString('utf8'));
   } catch (e) {
     throw new UsageError(`--exceptions ${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }

@@ -3,11 +3,13 @@
 import { ALL_CHECKS } from '../checks/registry.js';
 import { severityRank, type Severity } from '../checks/sections.js';
 import type { Check, CheckContext, CheckResult } from '../checks/types.js';
+import { describeInternalError } from '../errors.js';
 import { Inventory } from '../inventory/inventory.js';
+import { validateItems } from '../inventory/validate.js';
 import { detectKubeVersion, parseKubeVersion, type KubeVersion } from '../inventory/version.js';
-import type { CheckSummary, Finding, Report } from '../report/types.js';
+import type { CheckSummary, Finding, PassedCheck, Report } from '../report/types.js';
 import { collapseMirrorPods } from '../sources/node-root.js';
-import type { LoadResult } from '../sources/types.js';
+import { appendAll, type LoadResult } from '../sources/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { annotationException, findException, type ExceptionSet } from './exceptions.js';
 
@@ -20,6 +22,10 @@ export interface ScanOptions {
   defaultNamespace?: string;
   /** Run only these checks (tests, `explain`); all by default. */
   checks?: readonly Check[];
+  /** Keep every pass with its subject in `report.passes` (PolicyReports list them). */
+  keepPasses?: boolean;
+  /** Receives the scan's context: `kubeward fix` plans on the same inventory and engine state. */
+  onContext?: (ctx: CheckContext) => void;
 }
 
 /**
@@ -27,6 +33,12 @@ export interface ScanOptions {
  * root are dropped here, so every command reports each static pod once.
  */
 export function buildInventory(load: LoadResult, defaultNamespace?: string): Inventory {
+  // Objects of the wrong shape become errors here, before anything reads their fields.
+  const { valid, errors } = validateItems(load.items);
+  if (errors.length > 0) {
+    load.items = valid;
+    appendAll(load.errors, errors);
+  }
   return new Inventory(collapseMirrorPods(load).items, {
     gaps: load.gaps,
     hosts: load.hosts,
@@ -64,8 +76,38 @@ export function evaluateCheck(check: Check, ctx: CheckContext): CheckResult[] {
   try {
     return [...check.evaluate(ctx)];
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return [{ status: 'not-evaluated', subject: { ref: { kind: 'Check', name: check.id } }, reason: `internal error in check: ${message}` }];
+    return [internalError(check, e)];
+  }
+}
+
+function internalError(check: Check, e: unknown): CheckResult {
+  return { status: 'not-evaluated', subject: { ref: { kind: 'Check', name: check.id } }, reason: `internal error in check: ${describeInternalError(e)}` };
+}
+
+/**
+ * evaluateCheck's results one at a time, so a scan counts passes without holding them all (less
+ * memory, less garbage collection). A check that throws still counts as evaluateCheck has it:
+ * `discard` undoes what its earlier results did, then the internal error is the only result.
+ */
+function* streamCheck(check: Check, ctx: CheckContext, discard: () => void): Generator<CheckResult> {
+  let iterator: Iterator<CheckResult>;
+  try {
+    iterator = check.evaluate(ctx)[Symbol.iterator]();
+  } catch (e) {
+    yield internalError(check, e);
+    return;
+  }
+  for (;;) {
+    let step: IteratorResult<CheckResult>;
+    try {
+      step = iterator.next();
+    } catch (e) {
+      discard();
+      yield internalError(check, e);
+      return;
+    }
+    if (step.done) return;
+    yield step.value;
   }
 }
 
@@ -74,16 +116,26 @@ export function runScan(load: LoadResult, options: ScanOptions = {}): Report {
   const inventory = buildInventory(load, options.defaultNamespace);
   const { version, source } = resolveVersion(inventory, load, options.k8sVersion);
   const ctx = createContext(inventory, version, now);
+  options.onContext?.(ctx);
   const summaries: CheckSummary[] = [];
   const findings: Finding[] = [];
   const active = options.exceptions?.active ?? [];
+  const passes: PassedCheck[] | undefined = options.keepPasses ? [] : undefined;
 
   for (const check of options.checks ?? ALL_CHECKS) {
     const summary: CheckSummary = { id: check.id, section: check.section, severity: check.severity, title: check.title, pass: 0, fail: 0, notEvaluated: 0, excepted: 0 };
     const reasons = new Set<string>();
-    for (const result of evaluateCheck(check, ctx)) {
+    const before = { findings: findings.length, passes: passes?.length ?? 0 };
+    const discard = () => {
+      findings.length = before.findings;
+      if (passes) passes.length = before.passes;
+      summary.pass = summary.fail = summary.notEvaluated = summary.excepted = 0;
+      reasons.clear();
+    };
+    for (const result of streamCheck(check, ctx, discard)) {
       if (result.status === 'pass') {
         summary.pass++;
+        passes?.push({ check: check.id, resource: result.subject.ref, ...(result.subject.location ? { location: result.subject.location } : {}) });
         continue;
       }
       const finding: Finding = {
@@ -126,6 +178,7 @@ export function runScan(load: LoadResult, options: ScanOptions = {}): Report {
     errors: load.errors,
     skipped: load.skipped,
     expiredExceptions: options.exceptions?.expired ?? [],
+    ...(passes ? { passes } : {}),
   };
 }
 

@@ -6,11 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generateCluster, toYamlList } from '../../bench/generate.js';
-import { SHARED } from '../testing/index.js';
+import { describeWithCorpus } from '../testing/corpus.js';
 import { fieldLinesOf } from '../inventory/field-lines.js';
 import { parseDocuments, readFast } from './documents.js';
-
-const REAL_WORLD = join(SHARED, 'real-world');
 
 /** Parses with the fast reader (the default) and with the full reader only, and checks they agree. */
 function bothWays(text: string, source = 'input.yaml') {
@@ -22,7 +20,7 @@ function bothWays(text: string, source = 'input.yaml') {
 
 const linesOf = (text: string) => parseDocuments(text, 'x.yaml').items.map((i) => [i.ref.name, i.location.line]);
 
-describe('fast YAML reader', () => {
+describeWithCorpus('real-world', 'fast YAML reader on the real-world manifests', (REAL_WORLD) => {
   const files = readdirSync(REAL_WORLD, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .flatMap((d) => readdirSync(join(REAL_WORLD, d.name)).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(REAL_WORLD, d.name, f)));
@@ -39,6 +37,14 @@ describe('fast YAML reader', () => {
     });
   }
 
+  it('CRLF line ends: the same items and lines', () => {
+    const text = readFileSync(join(REAL_WORLD, 'metallb/metallb-native.yaml'), 'utf8').replace(/\n/g, '\r\n');
+    assert.equal(readFast(text).ok, true);
+    assert.equal(bothWays(text).items.length, 26);
+  });
+});
+
+describe('fast YAML reader', () => {
   it('gives the lines of documents and List items, whatever the layout', () => {
     const text = `# leading comment
 ---
@@ -161,12 +167,6 @@ data:
     assert.deepEqual(bothWays(text).items[0]!.object.data, { a: true });
   });
 
-  it('CRLF line ends: the same items and lines', () => {
-    const text = readFileSync(join(REAL_WORLD, 'metallb/metallb-native.yaml'), 'utf8').replace(/\n/g, '\r\n');
-    assert.equal(readFast(text).ok, true);
-    assert.equal(bothWays(text).items.length, 26);
-  });
-
   it('null and collection keys go to the full reader, which names them as before', () => {
     for (const text of [
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: k, namespace: ns}\ndata:\n  ~: tilde\n',
@@ -261,17 +261,19 @@ describe('field lines from the fast reader', () => {
   const fieldLines = (text: string, fastReader: boolean): [string, [string, number][] | undefined][] =>
     parseDocuments(text, 'config.yaml', { fieldLines: true, fastReader }).items.map((i) => [i.ref.name, fieldLinesOf(i.object) && [...fieldLinesOf(i.object)!]]);
 
-  for (const dir of readdirSync(REAL_WORLD, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    it(`${dir.name}: the same line for every field as the full reader`, () => {
-      for (const file of readdirSync(join(REAL_WORLD, dir.name)).filter((f) => /\.ya?ml$/.test(f))) {
-        const text = readFileSync(join(REAL_WORLD, dir.name, file), 'utf8');
-        assert.equal(readFast(text, { fieldLines: true }).ok, true);
-        const fast = fieldLines(text, true);
-        assert.ok(fast.every(([, lines]) => lines && lines.length > 3), 'every object has field lines');
-        assert.deepEqual(fast, fieldLines(text, false));
-      }
-    });
-  }
+  describeWithCorpus('real-world', 'on the real-world manifests', (REAL_WORLD) => {
+    for (const dir of readdirSync(REAL_WORLD, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      it(`${dir.name}: the same line for every field as the full reader`, () => {
+        for (const file of readdirSync(join(REAL_WORLD, dir.name)).filter((f) => /\.ya?ml$/.test(f))) {
+          const text = readFileSync(join(REAL_WORLD, dir.name, file), 'utf8');
+          assert.equal(readFast(text, { fieldLines: true }).ok, true);
+          const fast = fieldLines(text, true);
+          assert.ok(fast.every(([, lines]) => lines && lines.length > 3), 'every object has field lines');
+          assert.deepEqual(fast, fieldLines(text, false));
+        }
+      });
+    }
+  });
 
   it('empty values, flow collections and comments', () => {
     const text = `apiVersion: audit.k8s.io/v1

@@ -2,7 +2,8 @@
 // Used by every source that reads manifests: files, stdin, snapshots.
 
 import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll, type State as JsYamlState } from 'js-yaml';
-import { LineCounter, isCollection, isMap, isScalar, isSeq, parse, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { yamlLibrary } from '../yaml.js';
 import { attachFieldLines } from '../inventory/field-lines.js';
 import { CONFIG_KINDS, isKnownKind } from '../inventory/kinds.js';
 import { refOf, type InputError, type Item, type K8sObject } from '../inventory/types.js';
@@ -255,8 +256,9 @@ export function readFast(text: string, options: { fieldLines?: boolean } = {}): 
     if (e instanceof FastPathDeclined) return { ok: false, reason: e.reason };
     // An alias to an anchor never defined.
     if (e instanceof YAMLException && /alias/.test(e.reason)) return { ok: false, reason: 'uses anchors or aliases' };
-    if (e instanceof YAMLException) return { ok: false, reason: `is invalid YAML (${e.reason})`, line: e.mark.line + 1 };
-    return { ok: false, reason: `could not be read (${e instanceof Error ? e.message : String(e)})` };
+    if (e instanceof YAMLException) return { ok: false, reason: `is invalid YAML (${e.reason.replace(/\s*["'<!].*$/s, '')})`, line: e.mark.line + 1 };
+    if (e instanceof RangeError) return { ok: false, reason: 'is nested too deeply to read (thousands of levels)' };
+    return { ok: false, reason: 'could not be read' };
   }
   if (values.length !== rootLines.length) return { ok: false, reason: 'could not be read (documents and lines disagree)' };
   return { ok: true, documents: values.map((value, i) => ({ value, line: rootLines[i]!, itemLines: itemLines[i] ?? [], ...(documentFields[i] ? { fields: documentFields[i] } : {}) })) };
@@ -276,15 +278,37 @@ function addFastDocuments(documents: FastDocument[], source: string, out: Parsed
   }
 }
 
-function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: { line?: number; message: string } } {
+export function tryJson(text: string): { ok: true; value: unknown } | { ok: false; error: { line?: number; message: string } } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const position = /at position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    return { ok: false, error: { ...(line ? { line } : {}), message: `invalid JSON: ${message.replace(/ (in JSON )?at position \d+.*$/, '')}` } };
+    const { offset, reason } = jsonError(e instanceof Error ? e.message : String(e), text);
+    const line = offset === undefined ? undefined : lineAt(text, offset);
+    return { ok: false, error: { ...(line ? { line } : {}), message: `invalid JSON: ${reason}` } };
   }
+}
+
+/**
+ * The offset and reason of a JSON.parse error, without V8's excerpt of the input (it may be a
+ * secret): `Unexpected token 'M', "...en": MKBIG..." is not valid JSON` has no position, so the
+ * excerpt is found in the text (V8 quotes 10 characters either side of the error).
+ */
+function jsonError(message: string, text: string): { offset?: number; reason: string } {
+  const position = /at position (\d+)/.exec(message);
+  if (position) return { offset: Number(position[1]), reason: message.replace(/ (in JSON )?at position \d+.*$/s, '').replace(/, ".*$/s, '') };
+  const excerpt = /^Unexpected token .*?, (\.\.\.)?"(.*)"(?:\.\.\.)? is not valid JSON$/s.exec(message);
+  if (excerpt) {
+    const at = text.indexOf(excerpt[2]!);
+    return { ...(at >= 0 ? { offset: at + (excerpt[1] ? 10 : 0) } : {}), reason: 'unexpected token' };
+  }
+  if (/^Unexpected end of JSON input/.test(message)) return { offset: text.length, reason: 'unexpected end of input' };
+  return { reason: /^Unexpected token/.test(message) ? 'unexpected token' : message.replace(/, .*$/s, '') };
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) line++;
+  return line;
 }
 
 /** How to read one item cut out of a YAML List: where it starts, and the List's item defaults. */
@@ -302,9 +326,9 @@ function parseYaml(text: string, source: string, out: ParsedDocuments, fastReade
     addFastDocuments(fast.documents, source, out, item);
     return;
   }
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yamlLibrary().LineCounter)();
   // logLevel "error": the library's warnings would go to stderr; what matters becomes an InputError.
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  const docs = yamlLibrary().parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line + (item?.baseLine ?? 0);
   for (const doc of docs) {
     if (doc.errors.length > 0) {
@@ -312,7 +336,7 @@ function parseYaml(text: string, source: string, out: ParsedDocuments, fastReade
       // In a template, the first template expression is the cause, wherever YAML stumbled.
       const template = helm ? text.slice(doc.range[0], doc.range[2]).search(HELM_MARKER) : -1;
       if (template >= 0) out.errors.push({ source, line: lineOf(doc.range[0] + template), message: HELM_HINT });
-      else out.errors.push({ source, line: lineOf(err.pos[0]), message: `invalid YAML: ${firstLine(err.message)}` });
+      else out.errors.push({ source, line: lineOf(err.pos[0]), message: `invalid YAML: ${yamlReason(err.code)} (column ${lineCounter.linePos(err.pos[0]).col})` });
       continue;
     }
     const templated = helm ? templateLine(doc, text) : undefined;
@@ -324,11 +348,18 @@ function parseYaml(text: string, source: string, out: ParsedDocuments, fastReade
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      const line = doc.contents?.range ? lineOf(doc.contents.range[0]) : 1;
-      const message = e instanceof Error && /alias/i.test(e.message)
-        ? `YAML aliases expand beyond ${MAX_ALIAS_COUNT} nodes (alias bomb?); document not read`
-        : `invalid YAML: ${e instanceof Error ? firstLine(e.message) : String(e)}`;
-      out.errors.push({ source, line, message });
+      // The library's message may quote the input (an alias name): only our own words are used.
+      const message = e instanceof Error ? e.message : '';
+      const unresolved = /^Unresolved alias/.test(message) ? unresolvedAlias(doc) : undefined;
+      const offset = unresolved ?? doc.contents?.range?.[0];
+      out.errors.push({
+        source,
+        line: offset === undefined ? 1 + (item?.baseLine ?? 0) : lineOf(offset),
+        message: unresolved !== undefined ? 'invalid YAML: alias to an anchor not defined before it; document not read'
+          : /alias count/.test(message) ? `YAML aliases expand beyond ${MAX_ALIAS_COUNT} nodes (alias bomb?); document not read`
+          : e instanceof RangeError ? NESTED_TOO_DEEPLY
+          : 'invalid YAML: document could not be read',
+      });
       continue;
     }
     const contents = doc.contents as YamlNode | null;
@@ -338,9 +369,9 @@ function parseYaml(text: string, source: string, out: ParsedDocuments, fastReade
       continue;
     }
     const itemLines: number[] = [];
-    if (isMap(contents)) {
+    if (yamlLibrary().isMap(contents)) {
       const items = contents.get('items', true);
-      if (isSeq(items)) {
+      if (yamlLibrary().isSeq(items)) {
         for (const node of items.items) {
           const range = (node as { range?: [number, number, number] } | null)?.range;
           itemLines.push(range ? lineOf(range[0]) : docLine);
@@ -361,17 +392,53 @@ function parseYaml(text: string, source: string, out: ParsedDocuments, fastReade
   }
 }
 
+const NESTED_TOO_DEEPLY = 'invalid YAML: nested too deeply to read (thousands of levels); document not read';
+
+/** Offset of the first alias whose anchor is not defined before it. */
+function unresolvedAlias(doc: Document.Parsed): number | undefined {
+  let offset: number | undefined;
+  yamlLibrary().visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      offset = node.range?.[0];
+      return yamlLibrary().visit.BREAK;
+    },
+  });
+  return offset;
+}
+
+/** The `yaml` library's error codes in words: its messages may quote the input (a tag, an escape). */
+const YAML_REASONS: Record<string, string> = {
+  BAD_INDENT: 'bad indentation',
+  TAB_AS_INDENT: 'a tab used as indentation',
+  UNEXPECTED_TOKEN: 'unexpected token',
+  MISSING_CHAR: 'missing character (a comma, colon, quote or closing bracket)',
+  BAD_SCALAR_START: 'a plain value starts with a reserved character',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string',
+  BLOCK_AS_IMPLICIT_KEY: 'a block collection used as a key',
+  MULTILINE_IMPLICIT_KEY: 'a key spans several lines',
+  KEY_OVER_1024_CHARS: 'a key over 1024 characters',
+  DUPLICATE_KEY: 'duplicate key',
+  TAG_RESOLVE_FAILED: 'unknown tag',
+  BAD_ALIAS: 'bad alias',
+  RESOURCE_EXHAUSTION: 'nested too deeply or too large to read',
+};
+
+function yamlReason(code: string): string {
+  return YAML_REASONS[code] ?? code.toLowerCase().replaceAll('_', ' ');
+}
+
 /** Records the line of every key and list element under a node of the full reader, by field path. */
 export function collectFieldLines(node: unknown, path: string, lineCounter: LineCounter, out: Map<string, number>): void {
-  if (isMap(node)) {
+  if (yamlLibrary().isMap(node)) {
     for (const pair of node.items) {
-      if (!isScalar(pair.key)) continue;
+      if (!yamlLibrary().isScalar(pair.key)) continue;
       const key = String(pair.key.value);
       const childPath = path ? `${path}.${key}` : key;
       if (pair.key.range) out.set(childPath, lineCounter.linePos(pair.key.range[0]).line);
       collectFieldLines(pair.value, childPath, lineCounter, out);
     }
-  } else if (isSeq(node)) {
+  } else if (yamlLibrary().isSeq(node)) {
     node.items.forEach((child, index) => {
       const childPath = `${path}[${index}]`;
       const range = (child as { range?: [number, number, number] } | null)?.range;
@@ -433,7 +500,7 @@ export function splitYamlList(text: string): { items: { text: string; line: numb
   if (!itemsSeen) return undefined;
   let meta: unknown;
   try {
-    meta = parse(header.join('\n'), { logLevel: 'error' });
+    meta = yamlLibrary().parse(header.join('\n'), { logLevel: 'error' });
   } catch {
     return undefined;
   }
@@ -449,21 +516,24 @@ export function splitYamlList(text: string): { items: { text: string; line: numb
  */
 function templateLine(doc: Document.Parsed, text: string): number | undefined {
   let offset: number | undefined;
-  visit(doc, (_key, node) => {
+  yamlLibrary().visit(doc, (_key, node) => {
     const range = (node as { range?: [number, number, number] }).range;
     if (!range) return undefined;
-    const templated = isCollection(node)
+    const templated = yamlLibrary().isCollection(node)
       ? node.flow === true && text.startsWith('{{', range[0])
       : (node as { type?: string }).type === 'PLAIN' && HELM_MARKER.test(text.slice(range[0], range[1]));
     if (!templated) return undefined;
     offset = range[0];
-    return visit.BREAK;
+    return yamlLibrary().visit.BREAK;
   });
   return offset;
 }
 
+/** Lists inside lists a document may nest (a List of Lists is read); deeper is refused, not recursed into. */
+const MAX_LIST_NESTING = 8;
+
 /** Adds one parsed document: an object, a List of objects, or something that is not Kubernetes. */
-function addValue(value: unknown, source: string, lineOfDoc: () => number, out: ParsedDocuments, itemLines: number[]): void {
+function addValue(value: unknown, source: string, lineOfDoc: () => number, out: ParsedDocuments, itemLines: number[], depth = 0): void {
   if (isSnapshotDocument(value)) {
     out.snapshot = value;
     return;
@@ -471,8 +541,12 @@ function addValue(value: unknown, source: string, lineOfDoc: () => number, out: 
   if (!isObject(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
     if (Array.isArray(value) || (isObject(value) && Array.isArray(value.items) && typeof value.kind !== 'string')) {
       // A bare JSON array or an untyped list: treat each element as a document.
+      if (depth >= MAX_LIST_NESTING) {
+        out.errors.push({ source, line: lineOfDoc(), message: `lists nested more than ${MAX_LIST_NESTING} deep; not read` });
+        return;
+      }
       const list = Array.isArray(value) ? value : (value.items as unknown[]);
-      list.forEach((v, i) => addValue(v, source, () => itemLines[i] ?? lineOfDoc(), out, []));
+      list.forEach((v, i) => addValue(v, source, () => itemLines[i] ?? lineOfDoc(), out, [], depth + 1));
       return;
     }
     if (value !== null && value !== undefined) out.skipped.notKubernetes++;
@@ -482,13 +556,17 @@ function addValue(value: unknown, source: string, lineOfDoc: () => number, out: 
   if (kind.endsWith('List') && Array.isArray(value.items)) {
     // `kubectl get -o yaml` output (kind: List) and typed API lists (PodList), whose items may
     // omit apiVersion and kind.
+    if (depth >= MAX_LIST_NESTING) {
+      out.errors.push({ source, line: lineOfDoc(), message: `lists nested more than ${MAX_LIST_NESTING} deep; not read` });
+      return;
+    }
     const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
     (value.items as unknown[]).forEach((raw, i) => {
       if (isObject(raw)) {
         raw.kind ??= itemKind;
         raw.apiVersion ??= value.apiVersion;
       }
-      addValue(raw, source, () => itemLines[i] ?? lineOfDoc(), out, []);
+      addValue(raw, source, () => itemLines[i] ?? lineOfDoc(), out, [], depth + 1);
     });
     return;
   }
@@ -586,8 +664,4 @@ function scanListLines(text: string): number[] {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }

@@ -155,7 +155,7 @@ describe('kubeward scan --etcd-endpoints against a real etcd', () => {
 });
 
 describe('kubeward scan etcd flags', () => {
-  const dir = '../shared/real-world';
+  const dir = 'examples/insecure-cluster/cluster';
 
   it('validates them as kubeward etcd does, with the scan names', () => {
     const noCa = kubeward(['scan', dir, '--etcd-endpoints', 'https://127.0.0.1:2379']);

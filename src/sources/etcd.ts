@@ -2,13 +2,14 @@
 // kube-apiserver stored, in bounded batches, and classifies each from its first bytes. A value is
 // never printed, logged, kept or returned; only its classification leaves this module.
 
-import { readFile } from 'node:fs/promises';
+import { shapeProblem } from '../inventory/validate.js';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { InputUnavailableError, UsageError } from '../errors.js';
 import { encryptionConfigResources, etcdPathOf } from '../engines/encryption/etcd-keys.js';
 import { CLASSIFY_PREFIX_BYTES, classifyStoredValue, type EncryptionProvider } from '../engines/encryption/stored-value.js';
 import type { Item } from '../inventory/types.js';
+import { readRegularFile } from './confined-fs.js';
 import { describeFsError } from './files.js';
 import { ETCD_VALUES_GAP, emptyLoadResult, type LoadResult } from './types.js';
 
@@ -388,9 +389,12 @@ export async function etcdClientFromFlags(values: Record<string, unknown>, prefi
   return { endpoints, tls: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) } };
 }
 
+/** Certificates, keys and encryption configs are small; a larger file is not one. */
+const MAX_ETCD_INPUT_BYTES = 16 * 1024 * 1024;
+
 export async function readEtcdInput(flag: string, path: string): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await readRegularFile(path, MAX_ETCD_INPUT_BYTES);
   } catch (e) {
     throw new InputUnavailableError(`${flag} ${path}: ${describeFsError(e)}`);
   }
@@ -434,7 +438,8 @@ export const ETCD_SCAN_USAGE = `  --etcd-endpoints URL[,URL]  read how the value
 export function etcdResourcesFor(items: readonly Item[]): string[] {
   const resources = [...DEFAULT_RESOURCES];
   for (const item of items) {
-    if (item.ref.kind !== 'EncryptionConfiguration') continue;
+    // A malformed one is reported when the inventory is built; here it names nothing.
+    if (item.ref.kind !== 'EncryptionConfiguration' || shapeProblem(item.object, item.ref.kind)) continue;
     // Wildcards ("*.apps") name no single etcd path; the resources they cover are not listed.
     for (const r of encryptionConfigResources(item.object).resources) if (!resources.includes(r) && etcdPathOf(r)) resources.push(r);
   }

@@ -1,11 +1,13 @@
 // Reads manifest files, folders (recursively) and stdin into inventory items.
 
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { kubeconfigCertificateErrors } from '../engines/certs/index.js';
+import { readRegularFile } from './confined-fs.js';
 import { parseDocuments } from './documents.js';
 import { isNodeRoot, readNodeRoot } from './node-root.js';
 import { applySnapshot } from './snapshot.js';
-import { emptyLoadResult, mergeLoadResults, type LoadResult } from './types.js';
+import { appendAll, emptyLoadResult, mergeLoadResults, type LoadResult } from './types.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Files larger than this are refused rather than risking the scanner's memory. */
@@ -17,7 +19,11 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
   for (const path of paths) {
     if (path === '-') {
       const before = result.items.length;
-      addText(result, await readStdin(), 'stdin');
+      try {
+        addText(result, await readStdin(), 'stdin');
+      } catch (e) {
+        result.errors.push({ source: 'stdin', message: describeFsError(e) });
+      }
       result.sources.push({ type: 'stdin', name: 'stdin', objects: result.items.length - before });
       continue;
     }
@@ -40,23 +46,28 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
   return result;
 }
 
+/**
+ * Folders on the way down are known by device and inode (one stat, where a realpath per folder
+ * made a 1,500-deep tree take 25 s), so a link back to one of them is a loop.
+ */
 async function walk(dir: string, result: LoadResult, visited: Set<string>): Promise<void> {
-  let real: string;
+  let id: string;
   try {
-    real = await realpath(dir);
+    const info = await stat(dir);
+    id = `${info.dev}:${info.ino}`;
   } catch (e) {
     result.errors.push({ source: dir, message: describeFsError(e) });
     return;
   }
-  if (visited.has(real)) {
-    result.errors.push({ source: dir, message: `symlink loop: ${dir} leads back to ${real}, already read` });
+  if (visited.has(id)) {
+    result.errors.push({ source: dir, message: `symlink loop: ${dir} leads back to a folder above it, already being read` });
     return;
   }
-  visited.add(real);
+  visited.add(id);
   // A copy of a node's filesystem (it has etc/kubernetes) is read as a node root, not as manifests.
   if (await isNodeRoot(dir)) {
     Object.assign(result, mergeLoadResults([result, await readNodeRoot(dir)]));
-    visited.delete(real);
+    visited.delete(id);
     return;
   }
   let entries;
@@ -71,31 +82,24 @@ async function walk(dir: string, result: LoadResult, visited: Set<string>): Prom
     const path = join(dir, entry.name);
     if (entry.name.startsWith('.') && entry.isDirectory()) continue; // .git and the like
     let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       try {
-        const target = await stat(path);
-        isDir = target.isDirectory();
-        isFile = target.isFile();
+        isDir = (await stat(path)).isDirectory();
       } catch (e) {
         result.errors.push({ source: path, message: `broken symlink: ${describeFsError(e)}` });
         continue;
       }
     }
+    // A manifest's name on a FIFO or a device is refused by readOne, with an error.
     if (isDir) await walk(path, result, visited);
-    else if (isFile && MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) await readOne(path, result);
+    else if (MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) await readOne(path, result);
   }
-  visited.delete(real);
+  visited.delete(id);
 }
 
 async function readOne(path: string, result: LoadResult): Promise<void> {
   try {
-    const info = await stat(path);
-    if (info.size > MAX_FILE_BYTES) {
-      result.errors.push({ source: path, message: `file is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; not read` });
-      return;
-    }
-    addText(result, await readFile(path, 'utf8'), path);
+    addText(result, (await readRegularFile(path, MAX_FILE_BYTES)).toString('utf8'), path);
   } catch (e) {
     result.errors.push({ source: path, message: describeFsError(e) });
   }
@@ -103,8 +107,11 @@ async function readOne(path: string, result: LoadResult): Promise<void> {
 
 function addText(result: LoadResult, text: string, source: string): void {
   const parsed = parseDocuments(text, source);
-  for (const item of parsed.items) result.items.push(item);
-  result.errors.push(...parsed.errors);
+  for (const item of parsed.items) {
+    if (item.ref.kind === 'Config') appendAll(result.errors, kubeconfigCertificateErrors(item));
+    result.items.push(item);
+  }
+  appendAll(result.errors, parsed.errors);
   result.skipped.notKubernetes += parsed.skipped.notKubernetes;
   for (const [kind, n] of Object.entries(parsed.skipped.byKind)) {
     result.skipped.byKind[kind] = (result.skipped.byKind[kind] ?? 0) + n;
@@ -114,17 +121,26 @@ function addText(result: LoadResult, text: string, source: string): void {
 
 async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    total += (chunk as Buffer).length;
+    if (total > MAX_FILE_BYTES) throw new Error(`input is over the ${MAX_FILE_BYTES}-byte limit; not read`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
 export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
+  // kubeward's own errors (confined-fs) say what is wrong; the system's name the call and path.
+  if (err instanceof Error && err.syscall === undefined) return err.message;
   switch (err.code) {
     case 'ENOENT': return 'no such file or directory';
     case 'EACCES': return 'permission denied';
     case 'ELOOP': return 'symlink loop';
     case 'EISDIR': return 'is a directory';
+    case 'ENOTDIR': return 'not a directory';
+    case 'ENAMETOOLONG': return 'path too long';
     default: return err.message ?? String(e);
   }
 }

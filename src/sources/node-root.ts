@@ -4,22 +4,28 @@
 // every file the components' flags name. Items are located at the file under the root; file
 // modes and owners come from lstat, or from `<root>/.kubeward-stat.tsv` when the copy lost them.
 
-import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join, posix } from 'node:path';
-import { LineCounter, isMap, parseDocument } from 'yaml';
-import { COMPONENTS, componentOf, parseCommandLineFlags } from '../engines/config/command-line.js';
+import { yamlLibrary } from '../yaml.js';
+import { PEM_BLOCK, kubeconfigCertificateErrors, pemErrors } from '../engines/certs/index.js';
+import { COMPONENTS, argvOf, componentOf, parseCommandLineFlags } from '../engines/config/command-line.js';
 import { valueAt } from '../engines/config/settings.js';
 import { nodePathOf, type HostCommandLine, type HostConfigFile, type HostFile, type HostSnapshot, type ModprobeRule } from '../inventory/host.js';
+import type { Container } from '../inventory/pod.js';
 import type { Item, K8sObject } from '../inventory/types.js';
+import { validateItems } from '../inventory/validate.js';
+import { cleanNodePath, readRegularFile, resolveInRoot, type ConfinedFsError } from './confined-fs.js';
 import { collectFieldLines, parseDocuments } from './documents.js';
 import { describeFsError } from './files.js';
-import { emptyLoadResult, type LoadResult } from './types.js';
+import { appendAll, emptyLoadResult, type LoadResult } from './types.js';
 
 /** Sidecar recording modes and owners for copies of node roots (git keeps neither). */
 export const STAT_SIDECAR = '.kubeward-stat.tsv';
 /** Files read for their text (certificates, configs) larger than this are refused. */
 const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+/** Malformed lines of the stat sidecar reported one by one; the rest are counted. */
+const MAX_SIDECAR_ERRORS = 10;
 const SYSTEMD_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 const MODPROBE_DIRS = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
 const CERTIFICATE_DIRS = ['/etc/kubernetes/pki', '/var/lib/kubelet/pki'];
@@ -59,56 +65,92 @@ const REFERENCED_FLAGS: Record<string, Record<string, FileUse>> = {
   'kube-proxy': { config: 'yaml', kubeconfig: 'yaml' },
 };
 
-/** True when a folder looks like a node root: it has etc/kubernetes. */
+/** True when a folder looks like a node root: it has etc/kubernetes (resolved inside it). */
 export async function isNodeRoot(dir: string): Promise<boolean> {
   try {
-    return (await lstat(join(dir, 'etc/kubernetes'))).isDirectory();
+    return (await lstat(await resolveInRoot(dir, '/etc/kubernetes'))).isDirectory();
   } catch {
     return false;
   }
 }
 
+/** ENOENT and ESRCH: a file that is not there, or a process that ended while /proc was read. */
+const isGone = (e: unknown) => ['ENOENT', 'ESRCH'].includes((e as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * Every path is a node path (`/etc/kubernetes/...`), read through resolveInRoot: `..` and links
+ * never leave the root. Items, files and errors are located at the root joined with the path
+ * cleaned of `..`, which is where the file is for whoever reads the report.
+ */
 class NodeReader {
   readonly result = emptyLoadResult();
   readonly files = new Map<string, HostFile>();
   readonly certificates = new Map<string, string>();
   readonly configFiles: HostConfigFile[] = [];
   private readonly readPaths = new Set<string>();
+  /** The files already read as certificates, by where they resolved to (a link names one twice). */
+  private readonly certificateFiles = new Set<string>();
+  private readonly reported = new Set<string>();
   private statOverrides = new Map<string, { mode: number; uid: number; gid: number }>();
 
-  constructor(readonly root: string) {}
+  /** `root` names the files in the report; `realRoot` (its realpath) is where they are read. */
+  constructor(readonly root: string, private readonly realRoot: string) {}
 
   /** The path under the root where the node's absolute path lives. */
   local(path: string): string {
-    return join(this.root, path);
+    return join(this.root, cleanNodePath(path));
+  }
+
+  /** Where a node path is on this machine, never outside the root. */
+  resolve(path: string, options: { followLast?: boolean } = {}): Promise<string> {
+    return resolveInRoot(this.realRoot, path, options);
+  }
+
+  /**
+   * An error naming the file, or the link or folder on its way that is at fault; once per file
+   * and problem (a file, a link, can be met by several paths).
+   */
+  fail(path: string, e: unknown): void {
+    const source = this.local((e as ConfinedFsError).nodePath ?? path);
+    const message = (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied (run kubeward as root on the node)' : describeFsError(e);
+    if (this.reported.has(`${source}\0${message}`)) return;
+    this.reported.add(`${source}\0${message}`);
+    this.result.errors.push({ source, message });
   }
 
   async loadStatSidecar(): Promise<void> {
     const text = await this.text(`/${STAT_SIDECAR}`, { optional: true, record: false });
     if (text === undefined) return;
+    const source = this.local(`/${STAT_SIDECAR}`);
+    const bad: number[] = [];
     text.split('\n').forEach((line, index) => {
       if (!line.trim() || line.startsWith('#')) return;
       const [path, mode, uid, gid] = line.split('\t');
       const parsed = { mode: Number.parseInt(mode ?? '', 8), uid: Number(uid), gid: Number(gid) };
-      if (!path?.startsWith('/') || [parsed.mode, parsed.uid, parsed.gid].some((n) => !Number.isInteger(n))) {
-        this.result.errors.push({ source: this.local(`/${STAT_SIDECAR}`), line: index + 1, message: 'expected "PATH<TAB>octal mode<TAB>uid<TAB>gid" with an absolute PATH' });
-        return;
-      }
-      this.statOverrides.set(path.replace(/\/+$/, ''), parsed);
+      if (!path?.startsWith('/') || [parsed.mode, parsed.uid, parsed.gid].some((n) => !Number.isInteger(n))) bad.push(index + 1);
+      else this.statOverrides.set(cleanNodePath(path), parsed);
     });
+    // A file of garbage is a few errors, not one per line.
+    for (const line of bad.slice(0, MAX_SIDECAR_ERRORS)) this.result.errors.push({ source, line, message: 'expected "PATH<TAB>octal mode<TAB>uid<TAB>gid" with an absolute PATH' });
+    if (bad.length > MAX_SIDECAR_ERRORS) this.result.errors.push({ source, line: bad[MAX_SIDECAR_ERRORS]!, message: `${bad.length - MAX_SIDECAR_ERRORS} more malformed lines from here on` });
   }
 
-  /** lstat of a node path, recorded as a HostFile; undefined when it does not exist. */
+  /** lstat of a node path (its folders resolved in the root), recorded as a HostFile; undefined when it does not exist. */
   async stat(path: string): Promise<HostFile | undefined> {
-    const known = this.files.get(path);
+    const clean = cleanNodePath(path);
+    const known = this.files.get(clean);
     if (known) return known;
-    let info;
     try {
-      info = await lstat(this.local(path));
+      return await this.statAt(clean, await this.resolve(clean, { followLast: false }));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.result.errors.push({ source: this.local(path), message: describeFsError(e) });
+      if (!isGone(e)) this.fail(clean, e);
       return undefined;
     }
+  }
+
+  /** Records the HostFile of node path `path`, which is at `host` (already resolved). */
+  private async statAt(path: string, host: string): Promise<HostFile> {
+    const info = await lstat(host);
     const override = this.statOverrides.get(path);
     const file: HostFile = {
       path,
@@ -122,132 +164,176 @@ class NodeReader {
     return file;
   }
 
-  /** Names in a node directory, sorted; empty when it does not exist. */
+  /** Names in a node directory, sorted; empty when it does not exist (anything else is an error). */
   async list(dir: string): Promise<string[]> {
     try {
-      return (await readdir(this.local(dir))).sort();
+      return (await readdir(await this.resolve(dir))).sort();
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.result.errors.push({ source: this.local(dir), message: describeFsError(e) });
+      if (!isGone(e)) this.fail(dir, e);
       return [];
     }
   }
 
+  /** A file's text, read within the size limit; `optional`: a missing file is no error. */
   async text(path: string, options: { optional?: boolean; record?: boolean } = {}): Promise<string | undefined> {
-    if (options.record !== false) {
-      const file = await this.stat(path);
-      if (!file) {
-        if (!options.optional) this.result.errors.push({ source: this.local(path), message: 'no such file or directory' });
-        return undefined;
-      }
-      if (file.size > MAX_TEXT_BYTES) {
-        this.result.errors.push({ source: this.local(path), message: `file is ${file.size} bytes, over the ${MAX_TEXT_BYTES}-byte limit; not read` });
-        return undefined;
-      }
-    }
+    const clean = cleanNodePath(path);
+    if (options.record !== false) await this.stat(clean);
     try {
-      return await readFile(this.local(await this.resolveLink(path)), 'utf8');
+      return (await readRegularFile(await this.resolve(clean), MAX_TEXT_BYTES, { noFollow: true })).toString('utf8');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && options.optional) return undefined;
-      this.result.errors.push({ source: this.local(path), message: code === 'EACCES' ? 'permission denied (run kubeward as root on the node)' : describeFsError(e) });
+      if (!(options.optional && isGone(e))) this.fail(clean, e);
       return undefined;
     }
   }
 
-  /**
-   * Follows a symlink inside the root: an absolute target (kubelet-client-current.pem ->
-   * /var/lib/kubelet/pki/...) names a node path, which in a copy lives under the root, not on
-   * the machine running kubeward.
-   */
-  async resolveLink(path: string): Promise<string> {
-    let current = path;
-    for (let hops = 0; hops < 40; hops++) {
-      let target: string;
-      try {
-        if (!(await lstat(this.local(current))).isSymbolicLink()) return current;
-        target = await readlink(this.local(current));
-      } catch {
-        return current;
-      }
-      current = posix.normalize(target.startsWith('/') ? target : posix.join(posix.dirname(current), target));
-    }
-    return current;
-  }
-
   /** Parses a file of Kubernetes objects or component configs into items, with field lines. */
   async readObjects(path: string, options: { optional?: boolean } = {}): Promise<Item[]> {
-    if (this.readPaths.has(path)) return [];
-    this.readPaths.add(path);
-    const text = await this.text(path, options);
+    const clean = cleanNodePath(path);
+    if (this.readPaths.has(clean)) return [];
+    this.readPaths.add(clean);
+    const text = await this.text(clean, options);
     if (text === undefined) return [];
-    const source = this.local(path);
+    const source = this.local(clean);
     const parsed = parseDocuments(text, source, { fieldLines: true });
-    for (const item of parsed.items) {
-      if (item.ref.kind === 'Config') redactKubeconfig(item.object);
+    // A wrong shape (users[0].user: "<token>") is an error here, before the reader uses the object.
+    const { valid, errors } = validateItems(parsed.items);
+    appendAll(this.result.errors, errors);
+    for (const item of valid) {
+      if (item.ref.kind === 'Config') {
+        appendAll(this.result.errors, kubeconfigCertificateErrors(item));
+        redactKubeconfig(item.object);
+      }
       this.result.items.push(item);
     }
-    this.result.errors.push(...parsed.errors);
+    appendAll(this.result.errors, parsed.errors);
     this.result.skipped.notKubernetes += parsed.skipped.notKubernetes;
     for (const [kind, n] of Object.entries(parsed.skipped.byKind)) this.result.skipped.byKind[kind] = (this.result.skipped.byKind[kind] ?? 0) + n;
-    return parsed.items;
+    return valid;
   }
 
-  /** Keeps the certificate blocks of a PEM file (never its private keys). */
+  /**
+   * Keeps the certificate blocks of a PEM file (never its private keys); a block that does not
+   * parse is an error at its line. A file reached again by another name is not read again.
+   */
   async readCertificate(path: string): Promise<void> {
-    if (this.certificates.has(path)) return;
-    const text = await this.text(path, { optional: true });
-    const blocks = text?.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-    if (blocks) this.certificates.set(path, `${blocks.join('\n')}\n`);
+    const clean = cleanNodePath(path);
+    if (this.certificates.has(clean)) return;
+    let real: string;
+    try {
+      real = await this.resolve(clean);
+    } catch (e) {
+      if (!isGone(e)) this.fail(clean, e);
+      return;
+    }
+    if (this.certificateFiles.has(real)) return;
+    this.certificateFiles.add(real);
+    const text = await this.text(clean, { optional: true });
+    const blocks = text?.match(PEM_BLOCK);
+    if (!text || !blocks) return;
+    appendAll(this.result.errors, pemErrors(text, this.local(clean)));
+    this.certificates.set(clean, `${blocks.join('\n')}\n`);
   }
 
   async readEtcdConfig(path: string): Promise<void> {
-    if (this.configFiles.some((f) => f.path === path)) return;
-    const text = await this.text(path, { optional: true });
+    const clean = cleanNodePath(path);
+    if (this.configFiles.some((f) => f.path === clean)) return;
+    const text = await this.text(clean, { optional: true });
     if (text === undefined) return;
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter });
-    if (doc.errors.length > 0 || !isMap(doc.contents)) {
+    const lineCounter = new (yamlLibrary().LineCounter)();
+    const doc = yamlLibrary().parseDocument(text, { lineCounter });
+    if (doc.errors.length > 0 || !yamlLibrary().isMap(doc.contents)) {
       const err = doc.errors[0];
-      this.result.errors.push({ source: this.local(path), ...(err ? { line: lineCounter.linePos(err.pos[0]).line } : {}), message: `etcd config file is not a YAML map${err ? `: ${err.message.split('\n')[0]}` : ''}` });
+      this.result.errors.push({ source: this.local(clean), ...(err ? { line: lineCounter.linePos(err.pos[0]).line } : {}), message: `etcd config file is not a YAML map${err ? `: ${err.message.split('\n')[0]}` : ''}` });
       return;
     }
     const lines = new Map<string, number>();
     collectFieldLines(doc.contents, '', lineCounter, lines);
-    this.configFiles.push({ path, file: this.local(path), data: doc.toJS() as Record<string, unknown>, lines: Object.fromEntries(lines) });
+    this.configFiles.push({ path: clean, file: this.local(clean), data: doc.toJS() as Record<string, unknown>, lines: Object.fromEntries(lines) });
   }
 
+  /**
+   * Static pods at a kubelet's static pod path: the files of a folder (not its subfolders or
+   * hidden files, as the kubelet reads it) or, as the kubelet also takes, one file. kubeadm's
+   * /etc/kubernetes/manifests must be a folder.
+   */
+  async readStaticPods(path: string, options: { folderOnly?: boolean } = {}): Promise<void> {
+    let info;
+    try {
+      info = await lstat(await this.resolve(path));
+    } catch (e) {
+      if (!isGone(e)) this.fail(path, e);
+      return;
+    }
+    if (info.isDirectory()) {
+      for (const name of await this.list(path)) {
+        const entry = posix.join(cleanNodePath(path), name);
+        if (!name.startsWith('.') && (await this.stat(entry))?.type !== 'directory') await this.readObjects(entry, { optional: true });
+      }
+    } else if (info.isFile() && !options.folderOnly) await this.readObjects(path);
+    else this.fail(path, new Error(`${info.isFile() ? 'a file' : 'not a regular file'} where the folder of static pod manifests should be; not read`));
+  }
+
+  /**
+   * Visits every entry under a node folder that is not a folder (each is lstat'ed and recorded;
+   * links to folders are not walked). A visit that reads an entry resolves its link in the root
+   * and reports one that is not a regular file.
+   */
   async walkFiles(dir: string, visit: (path: string) => Promise<void>): Promise<void> {
-    for (const name of await this.list(dir)) {
+    const clean = cleanNodePath(dir);
+    let host: string;
+    try {
+      host = await this.resolve(clean);
+    } catch (e) {
+      if (!isGone(e)) this.fail(clean, e);
+      return;
+    }
+    await this.walkResolved(clean, host, visit);
+  }
+
+  /** One lookup per entry: `host` is resolved, and so is every entry of it that is not a link. */
+  private async walkResolved(dir: string, host: string, visit: (path: string) => Promise<void>): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(host)).sort();
+    } catch (e) {
+      if (!isGone(e)) this.fail(dir, e);
+      return;
+    }
+    for (const name of names) {
       const path = posix.join(dir, name);
-      const file = await this.stat(path);
-      if (file?.type === 'directory') await this.walkFiles(path, visit);
-      else if (file?.type === 'file') await visit(path);
+      let file: HostFile;
+      try {
+        file = this.files.get(path) ?? (await this.statAt(path, join(host, name)));
+      } catch (e) {
+        if (!isGone(e)) this.fail(path, e);
+        continue;
+      }
+      if (file.type === 'directory') await this.walkResolved(path, join(host, name), visit);
+      else await visit(path);
     }
   }
 }
 
 /** Reads a node root. Every problem becomes an error naming the file; the rest is still read. */
 export async function readNodeRoot(root: string): Promise<LoadResult> {
-  const reader = new NodeReader(root);
+  let realRoot: string;
   try {
-    if (!(await lstat(root)).isDirectory() && !(await isNodeRoot(root))) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    realRoot = await realpath(root);
+    if (!(await stat(realRoot)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (e) {
-    reader.result.errors.push({ source: root, message: `node root ${describeFsError(e)}` });
-    return reader.result;
+    const result = emptyLoadResult();
+    result.errors.push({ source: root, message: `node root ${describeFsError(e)}` });
+    return result;
   }
+  const reader = new NodeReader(root, realRoot);
   await reader.loadStatSidecar();
-  const name = root === '/' ? hostname() : (await reader.text('/etc/hostname', { optional: true, record: false }))?.trim().split('\n')[0] || basename(root);
+  const name = root === '/' ? hostname() : await nodeName(reader);
 
-  // Everything under /etc/kubernetes: manifests, kubeconfigs, pki; all are stat'ed for permissions.
+  // Everything under /etc/kubernetes is stat'ed for permissions; its kubeconfigs and static pods are read.
   await reader.walkFiles('/etc/kubernetes', async (path) => {
-    if (path.startsWith('/etc/kubernetes/pki/')) return;
-    if (path.startsWith('/etc/kubernetes/manifests/')) {
-      if (!basename(path).startsWith('.')) await reader.readObjects(path);
-      return;
-    }
     if (posix.dirname(path) === '/etc/kubernetes' && path.endsWith('.conf')) await reader.readObjects(path);
   });
+  await reader.readStaticPods('/etc/kubernetes/manifests', { folderOnly: true });
   for (const dir of CERTIFICATE_DIRS) {
     await reader.walkFiles(dir, async (path) => {
       if (/\.(crt|pem|cert)$/.test(path)) await reader.readCertificate(path);
@@ -264,9 +350,10 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
   // The files the components' command lines name, then the files those files name.
   const commandLines: { component: string; argv: string[]; env: Record<string, string> }[] = [];
   for (const item of reader.result.items.filter((i) => i.ref.kind === 'Pod')) {
-    const spec = item.object.spec as { containers?: { command?: string[]; args?: string[]; env?: { name?: string; value?: string }[] }[] } | undefined;
+    // validateItems has checked these fields' types.
+    const spec = item.object.spec as { containers?: (Container & { env?: { name?: string; value?: string }[] })[] } | undefined;
     for (const c of spec?.containers ?? []) {
-      const argv = [...(c.command ?? []), ...(c.args ?? [])];
+      const argv = argvOf(c);
       const component = componentOf(c, item.object.metadata?.labels);
       const env = Object.fromEntries((c.env ?? []).filter((e) => e.name && typeof e.value === 'string').map((e) => [e.name!, e.value!]));
       if (component) commandLines.push({ component, argv, env });
@@ -296,9 +383,7 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
       await readReferenced(reader, use, value);
     }
     const podManifestPath = line.component === 'kubelet' ? flags.get('pod-manifest-path') : undefined;
-    if (podManifestPath?.startsWith('/') && podManifestPath !== '/etc/kubernetes/manifests') {
-      for (const name of await reader.list(podManifestPath)) if (!name.startsWith('.')) await reader.readObjects(posix.join(podManifestPath, name), { optional: true });
-    }
+    if (podManifestPath?.startsWith('/') && cleanNodePath(podManifestPath) !== '/etc/kubernetes/manifests') await reader.readStaticPods(podManifestPath);
     if (line.component === 'kubelet' && flags.get('config-dir')?.startsWith('/')) {
       const dir = flags.get('config-dir')!;
       for (const entry of await reader.list(dir)) if (entry.endsWith('.conf')) await reader.readObjects(posix.join(dir, entry));
@@ -347,8 +432,9 @@ async function followConfigReferences(reader: NodeReader): Promise<void> {
   for (const item of [...reader.result.items]) {
     const object = item.object as Record<string, unknown>;
     if (item.ref.kind === 'AdmissionConfiguration') {
-      for (const plugin of (object.plugins as { path?: unknown }[] | undefined) ?? []) {
-        if (typeof plugin?.path === 'string' && plugin.path.startsWith('/')) await reader.readObjects(plugin.path, { optional: true });
+      for (const plugin of Array.isArray(object.plugins) ? (object.plugins as unknown[]) : []) {
+        const path = valueAt(plugin, 'path');
+        if (typeof path === 'string' && path.startsWith('/')) await reader.readObjects(path, { optional: true });
       }
     }
     if (item.ref.kind === 'KubeletConfiguration') {
@@ -357,8 +443,8 @@ async function followConfigReferences(reader: NodeReader): Promise<void> {
         if (typeof value === 'string' && value.startsWith('/')) await reader.readCertificate(value);
       }
       const staticPodPath = object.staticPodPath;
-      if (typeof staticPodPath === 'string' && staticPodPath.startsWith('/') && staticPodPath !== '/etc/kubernetes/manifests') {
-        for (const name of await reader.list(staticPodPath)) if (!name.startsWith('.')) await reader.readObjects(posix.join(staticPodPath, name), { optional: true });
+      if (typeof staticPodPath === 'string' && staticPodPath.startsWith('/') && cleanNodePath(staticPodPath) !== '/etc/kubernetes/manifests') {
+        await reader.readStaticPods(staticPodPath);
       }
     }
   }
@@ -507,26 +593,28 @@ async function readModprobe(reader: NodeReader): Promise<ModprobeRule[]> {
 /** Command lines of the Kubernetes components among /proc/<pid>. */
 async function readProcesses(reader: NodeReader): Promise<{ pid: number; argv: string[] }[]> {
   const processes: { pid: number; argv: string[] }[] = [];
-  let names: string[];
-  try {
-    names = await readdir(reader.local('/proc'));
-  } catch {
-    return processes;
-  }
-  for (const name of names) {
+  for (const name of await reader.list('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    let raw: string;
-    try {
-      raw = await readFile(reader.local(`/proc/${name}/cmdline`), 'utf8');
-    } catch {
-      continue; // the process ended, or is not ours to read
-    }
+    // A process may end while /proc is read: optional.
+    const raw = await reader.text(`/proc/${name}/cmdline`, { optional: true, record: false });
+    if (raw === undefined) continue;
     const argv = raw.split('\u0000');
     if (argv[argv.length - 1] === '') argv.pop();
     const command = basename(argv[0] ?? '');
     if ((COMPONENTS as readonly string[]).includes(command)) processes.push({ pid: Number(name), argv });
   }
   return processes.sort((a, b) => a.pid - b.pid);
+}
+
+/** The node's name from /etc/hostname; a file that holds no host name is reported, and the folder names the node. */
+async function nodeName(reader: NodeReader): Promise<string> {
+  const text = await reader.text('/etc/hostname', { optional: true, record: false });
+  const first = text?.trim().split('\n')[0]?.trim();
+  if (!first) return basename(reader.root);
+  // RFC 1123 names: anything else (control characters, megabytes of text) would reach every finding.
+  if (/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(first)) return first;
+  reader.fail('/etc/hostname', new Error('does not hold a host name (letters, digits, "-" and "." up to 253 characters); the node is named after its folder'));
+  return basename(reader.root);
 }
 
 function parsePasswd(text: string | undefined): Record<string, number> {

@@ -7,7 +7,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { InputError, Item, VisibilityGap } from '../inventory/types.js';
-import type { LoadResult } from './types.js';
+import { appendAll, type LoadResult } from './types.js';
 
 export const SNAPSHOT_API_VERSION = 'kubeward.io/v1';
 export const SNAPSHOT_KIND = 'Snapshot';
@@ -92,11 +92,12 @@ function listText(items: Item[]): string {
  * gaps and the failed requests of the live scan, and each object's API request as its location.
  */
 export function applySnapshot(result: LoadResult, document: unknown, source: string): void {
-  const doc = document as Partial<SnapshotDocument>;
-  if (!Array.isArray(doc.files) || !Array.isArray(doc.gaps) || !Array.isArray(doc.errors)) {
-    result.errors.push({ source, message: 'Snapshot document without files, gaps or errors; not applied' });
+  const problem = snapshotShapeError(document);
+  if (problem) {
+    result.errors.push({ source, message: `Snapshot document: ${problem}; not applied` });
     return;
   }
+  const doc = document as SnapshotDocument;
   const dir = dirname(source);
   const byPath = new Map(doc.files.map((f) => [join(dir, f.file), f]));
   const seen = new Map<string, number>();
@@ -115,6 +116,27 @@ export function applySnapshot(result: LoadResult, document: unknown, source: str
     }
   }
   for (const gap of doc.gaps) if (!result.gaps.some((g) => g.scope === gap.scope)) result.gaps.push(gap);
-  result.errors.push(...doc.errors);
-  if (doc.version && typeof doc.version.text === 'string') result.version ??= doc.version;
+  appendAll(result.errors, doc.errors);
+  if (doc.version) result.version ??= doc.version;
+}
+
+const isString = (v: unknown) => typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What is wrong with a Snapshot document's shape (it is input like any other), or undefined. */
+function snapshotShapeError(document: unknown): string | undefined {
+  const doc = document as Record<string, unknown>;
+  const lists: [string, (entry: Record<string, unknown>) => boolean, string][] = [
+    ['files', (f) => isString(f.file) && isString(f.kind) && Number.isInteger(f.objects) && (f.request === undefined || isString(f.request)) && (f.requests === undefined || (Array.isArray(f.requests) && f.requests.every(isString))), '{file, kind, objects, request or requests}'],
+    ['gaps', (g) => isString(g.scope) && isString(g.reason), '{scope, reason}'],
+    ['errors', (e) => isString(e.source) && isString(e.message) && (e.line === undefined || Number.isInteger(e.line)), '{source, message, line}'],
+  ];
+  for (const [name, valid, shape] of lists) {
+    const list = doc[name];
+    if (!Array.isArray(list)) return `${name} must be a list`;
+    const bad = list.findIndex((entry: unknown) => !isObject(entry) || !valid(entry));
+    if (bad >= 0) return `${name}[${bad}] must be a mapping ${shape} of the right types`;
+  }
+  if (doc.version !== undefined && !(isObject(doc.version) && isString(doc.version.text) && isString(doc.version.source))) return 'version must be a mapping {text, source} of strings';
+  return undefined;
 }

@@ -43,15 +43,20 @@ export function emptyLoadResult(): LoadResult {
   return { items: [], errors: [], sources: [], skipped: { notKubernetes: 0, byKind: {} }, gaps: [], hosts: [] };
 }
 
+/** Appends in a loop: `push(...source)` passes every element as an argument and overflows the stack past ~120k. */
+export function appendAll<T>(target: T[], source: readonly T[]): void {
+  for (const value of source) target.push(value);
+}
+
 /** Folds several sources' results into one. */
 export function mergeLoadResults(results: LoadResult[]): LoadResult {
   const out = emptyLoadResult();
   for (const r of results) {
-    out.items.push(...r.items);
-    out.errors.push(...r.errors);
-    out.sources.push(...r.sources);
-    out.gaps.push(...r.gaps);
-    out.hosts.push(...r.hosts);
+    appendAll(out.items, r.items);
+    appendAll(out.errors, r.errors);
+    appendAll(out.sources, r.sources);
+    appendAll(out.gaps, r.gaps);
+    appendAll(out.hosts, r.hosts);
     out.skipped.notKubernetes += r.skipped.notKubernetes;
     for (const [kind, n] of Object.entries(r.skipped.byKind)) {
       out.skipped.byKind[kind] = (out.skipped.byKind[kind] ?? 0) + n;

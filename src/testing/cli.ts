@@ -14,14 +14,18 @@ export interface CliResult {
 }
 
 /** Runs kubeward with args; never a stack trace on stderr, whatever the outcome. */
-export function kubeward(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function kubeward(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliResult {
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kubeward.js'), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     input: options.input ?? '',
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: undefined, KUBEWARD_DEBUG: undefined, ...options.env },
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const }),
   });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+    assert.fail(`kubeward ${args.join(' ')} did not finish within ${options.timeoutMs} ms (killed)`);
+  }
   if (result.error) throw result.error;
   assert.doesNotMatch(result.stderr, /^\s{4}at /m, `stack trace on stderr:\n${result.stderr}`);
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

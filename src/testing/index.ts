@@ -7,9 +7,8 @@ import { parseKubeVersion } from '../inventory/version.js';
 import { createContext, evaluateCheck, resolveVersion } from '../scan/run.js';
 import { parseDocuments } from '../sources/documents.js';
 
-/** The repository root (tests read ../shared/ and examples/ from it). */
+/** The repository root (tests read examples/ and deploy/ from it; corpora: see corpus.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 
 export function inventoryFromYaml(yaml: string, source = 'example.yaml'): Inventory {
   const parsed = parseDocuments(yaml, source);

@@ -1,6 +1,7 @@
 import { findReferencedFile } from '../../engines/config/index.js';
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { anonymousOnlyToHealth } from '../../fix/node-fixes.js';
 
 /** Paths anonymous requests may reach without exposing anything but liveness. */
 const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
@@ -73,5 +74,11 @@ anonymous:
   enabled: true
   conditions: [{path: /livez}, {path: /readyz}, {path: /healthz}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'from Kubernetes 1.32: an AuthenticationConfiguration that allows anonymous requests only to /livez, /readyz and /healthz (kubeadm\'s probes), its flag and mount, and --anonymous-auth removed; before 1.32 it is left to a person, since --anonymous-auth=false breaks kubeadm\'s liveness probes',
+    risk: 'unauthenticated clients of other paths (/version, discovery, a load balancer health check on another path) are refused; --authentication-config cannot be combined with --oidc-* flags',
+    plan: anonymousOnlyToHealth,
   },
 });

@@ -1,5 +1,6 @@
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'apiserver-service-account-lookup-disabled',
@@ -22,5 +23,10 @@ export default defineCheck({
   examples: {
     fail: [componentPodYaml('kube-apiserver', ['--service-account-lookup=false'])],
     pass: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets --service-account-lookup=true: tokens of deleted ServiceAccounts stop working, as they are meant to',
+    plan: flag(['kube-apiserver'], 'service-account-lookup', 'true'),
   },
 });

@@ -1,5 +1,6 @@
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'apiserver-token-auth-file',
@@ -22,5 +23,11 @@ export default defineCheck({
   examples: {
     fail: [componentPodYaml('kube-apiserver', ['--token-auth-file=/etc/kubernetes/tokens.csv'])],
     pass: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'removes --token-auth-file: static tokens no longer authenticate',
+    risk: 'users and scripts that sign in with a token of that file lose access; give them client certificates or OIDC first',
+    plan: flag(['kube-apiserver'], 'token-auth-file', undefined),
   },
 });

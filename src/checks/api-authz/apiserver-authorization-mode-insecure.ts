@@ -1,6 +1,7 @@
 import { findReferencedFile } from '../../engines/config/index.js';
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, from, listOf, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { nodeAndRbac } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'apiserver-authorization-mode-insecure',
@@ -63,5 +64,10 @@ authorizers:
 - {type: Node, name: node}
 - {type: RBAC, name: rbac}`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets --authorization-mode to Node,RBAC followed by the other authorizers it had; removing AlwaysAllow is unsafe and needs --unsafe-fixes',
+    plan: nodeAndRbac,
   },
 });

@@ -1,6 +1,7 @@
 import { enabledAdmissionPlugins } from '../../engines/config/index.js';
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'node-restriction-admission-disabled',
@@ -32,5 +33,14 @@ export default defineCheck({
       componentPodYaml('kube-apiserver', ['--enable-admission-plugins=NodeRestriction', '--disable-admission-plugins=NodeRestriction']),
     ],
     pass: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'adds NodeRestriction to --enable-admission-plugins (and takes it out of --disable-admission-plugins): kubelets may then change only their own Node and pods, as kubeadm sets up',
+    plan: (ctx, failures) => {
+      const list = (value: string | undefined) => (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      flag(['kube-apiserver'], 'enable-admission-plugins', (s) => [...list(s.get('enable-admission-plugins').value).filter((p) => p !== 'NodeRestriction'), 'NodeRestriction'].join(','))(ctx, failures);
+      flag(['kube-apiserver'], 'disable-admission-plugins', (s) => (s.get('disable-admission-plugins').origin.kind === 'flag' ? list(s.get('disable-admission-plugins').value).filter((p) => p !== 'NodeRestriction').join(',') || undefined : undefined))(ctx, failures);
+    },
   },
 });

@@ -1,5 +1,6 @@
 import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'apiserver-kubelet-certificate-authority-missing',
@@ -25,5 +26,11 @@ export default defineCheck({
   examples: {
     fail: [componentPodYaml('kube-apiserver', ['--authorization-mode=Node,RBAC'])],
     pass: [componentPodYaml('kube-apiserver', ['--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt'])],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'sets --kubelet-certificate-authority to the cluster CA (/etc/kubernetes/pki/ca.crt)',
+    risk: 'kubelet serving certificates must be signed by the cluster CA (serverTLSBootstrap: true and approved CSRs); self-signed ones make kubectl logs, exec and port-forward fail',
+    plan: flag(['kube-apiserver'], 'kubelet-certificate-authority', '/etc/kubernetes/pki/ca.crt'),
   },
 });

@@ -1,5 +1,6 @@
 import { componentPodYaml, forEachRunOf, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'component-serves-on-all-interfaces',
@@ -33,5 +34,14 @@ export default defineCheck({
     pass: [`${componentPodYaml('kube-scheduler', ['--bind-address=127.0.0.1'])}
 ---
 ${componentPodYaml('kube-controller-manager', ['--bind-address=127.0.0.1'])}`],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'sets --bind-address=127.0.0.1 on kube-controller-manager and kube-scheduler (kubeadm\'s default) and turns the insecure --port off',
+    risk: 'metrics scrapers and health checks from other hosts can no longer reach /metrics and /healthz',
+    plan: (ctx, failures) => {
+      flag(['kube-controller-manager', 'kube-scheduler'], 'bind-address', '127.0.0.1')(ctx, failures);
+      flag(['kube-controller-manager', 'kube-scheduler'], 'port', (s) => (s.get('port').origin.kind === 'flag' ? '0' : undefined))(ctx, failures);
+    },
   },
 });

@@ -2,6 +2,7 @@ import { INSECURE_CIPHER_SUITES, type Setting } from '../../engines/config/index
 import { componentPodYaml, forEachRunOf, from, kubeletSubject, listOf, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
+import { flag, kubeletField } from '../../fix/node-fixes.js';
 
 function judge(component: string, setting: Setting, subject: Subject): CheckResult {
   if (setting.unresolved) return notEvaluated(subject, setting.unresolved);
@@ -45,5 +46,14 @@ apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 tlsCipherSuites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'removes the insecure suites from --tls-cipher-suites (the flag goes when none is left: Go\'s defaults are secure) and from the kubelet\'s tlsCipherSuites',
+    plan: (ctx, failures) => {
+      const secure = (list: string | undefined) => (list ?? '').split(',').map((s) => s.trim()).filter((s) => s && !INSECURE_CIPHER_SUITES.has(s));
+      flag(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], 'tls-cipher-suites', (s) => secure(s.get('tls-cipher-suites').value).join(',') || undefined)(ctx, failures);
+      kubeletField('tlsCipherSuites', (k) => secure(k.get('tlsCipherSuites').value))(ctx, failures);
+    },
   },
 });

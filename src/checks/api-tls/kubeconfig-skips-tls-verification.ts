@@ -1,6 +1,7 @@
 import { fieldLineOf } from '../../inventory/field-lines.js';
 import type { Item } from '../../inventory/types.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { fieldPath, nodeFileOf } from '../../fix/helpers.js';
 
 interface KubeconfigCluster {
   name?: string;
@@ -50,5 +51,24 @@ kind: Config
 clusters:
 - name: prod
   cluster: {server: "https://10.0.0.10:6443", certificate-authority-data: LS0tLS1CRUdJTg==}`],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'replaces insecure-skip-tls-verify with certificate-authority-data holding the cluster CA (/etc/kubernetes/pki/ca.crt) of the node the kubeconfig was read from; elsewhere the CA to trust is left to a person',
+    plan(ctx, failures) {
+      for (const failure of failures) {
+        const item = ctx.check.inventory.ofKind('Config').find((i) => i.ref.name === failure.subject.ref.name && i.location.file === failure.subject.location?.file);
+        const target = item && nodeFileOf(ctx, item.location.file);
+        const ca = target?.host.certificates.find((c) => c.path === '/etc/kubernetes/pki/ca.crt');
+        if (!item || !ca || !failure.field) {
+          ctx.manual(failure, 'the CA that signed the API server\'s certificate is not in the input: set certificate-authority(-data) to it and remove insecure-skip-tls-verify');
+          continue;
+        }
+        const cluster = fieldPath(failure.field).slice(0, -1);
+        const edit = ctx.edit(item);
+        edit.remove([...cluster, 'insecure-skip-tls-verify']);
+        edit.set([...cluster, 'certificate-authority-data'], Buffer.from(ca.pem).toString('base64'));
+      }
+    },
   },
 });

@@ -2,6 +2,7 @@ import type { Setting } from '../../engines/config/index.js';
 import { componentPodYaml, forEachRunOf, from, kubeletSubject, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
+import { flag, kubeletField } from '../../fix/node-fixes.js';
 
 const WEAK = new Set(['VersionTLS10', 'VersionTLS11']);
 
@@ -51,5 +52,13 @@ apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 tlsMinVersion: VersionTLS12`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets --tls-min-version=VersionTLS12 on kube-apiserver, kube-controller-manager and kube-scheduler, and tlsMinVersion: VersionTLS12 in the kubelet\'s config file (every supported client speaks TLS 1.2)',
+    plan: (ctx, failures) => {
+      flag(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], 'tls-min-version', 'VersionTLS12')(ctx, failures);
+      kubeletField('tlsMinVersion', 'VersionTLS12')(ctx, failures);
+    },
   },
 });

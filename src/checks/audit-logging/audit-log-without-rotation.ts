@@ -1,6 +1,7 @@
 import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { ROTATED_LOG_FLAGS } from './audit-policy.js';
+import { flag } from '../../fix/node-fixes.js';
 
 const LIMITS = ['audit-log-maxage', 'audit-log-maxbackup', 'audit-log-maxsize'] as const;
 
@@ -44,5 +45,14 @@ export default defineCheck({
       componentPodYaml('kube-apiserver', ['--audit-policy-file=/etc/kubernetes/audit-policy.yaml', ...ROTATED_LOG_FLAGS]),
       componentPodYaml('kube-apiserver', ['--audit-policy-file=/etc/kubernetes/audit-policy.yaml', '--audit-log-path=/var/log/audit.log', '--audit-webhook-config-file=/etc/kubernetes/audit-webhook.conf']),
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets the missing --audit-log-maxage=30, --audit-log-maxbackup=10 and --audit-log-maxsize=100 (the audit log is rotated and pruned)',
+    plan: (ctx, failures) => {
+      for (const [name, value] of [['audit-log-maxage', '30'], ['audit-log-maxbackup', '10'], ['audit-log-maxsize', '100']] as const) {
+        flag(['kube-apiserver'], name, (s) => (Number(s.get(name).value) > 0 ? s.get(name).value : value))(ctx, failures);
+      }
+    },
   },
 });

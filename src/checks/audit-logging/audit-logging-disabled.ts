@@ -1,6 +1,7 @@
 import { componentPodYaml, forEachRun, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { ROTATED_LOG_FLAGS } from './audit-policy.js';
+import { enableAuditLog } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'audit-logging-disabled',
@@ -43,5 +44,11 @@ export default defineCheck({
       componentPodYaml('kube-apiserver', ['--audit-policy-file=/etc/kubernetes/audit-policy.yaml', ...ROTATED_LOG_FLAGS]),
       componentPodYaml('kube-apiserver', ['--audit-policy-file=/etc/kubernetes/audit-policy.yaml', '--audit-webhook-config-file=/etc/kubernetes/audit-webhook.conf']),
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'on a node root: writes /etc/kubernetes/audit-policy.yaml (Secrets, ConfigMaps and tokens at Metadata, writes at Request), sets --audit-policy-file, --audit-log-path=/var/log/kubernetes/audit/audit.log with rotation (30 days, 10 files, 100 MB) and adds the hostPath mounts; elsewhere left to a person',
+    followUp: 'kubelet restarts kube-apiserver when its static pod manifest changes; check that /var/log/kubernetes/audit fills as expected',
+    plan: enableAuditLog,
   },
 });

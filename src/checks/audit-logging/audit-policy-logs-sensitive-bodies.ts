@@ -1,5 +1,6 @@
 import { defineCheck, fail, pass } from '../define.js';
 import { GOOD_POLICY_RULES, ROTATED_LOG_FLAGS, SENSITIVE_RESOURCES, auditExample, describeRule, forEachAuditPolicy, highestLevelFor, levelRank, ruleSubject } from './audit-policy.js';
+import { rewriteAuditPolicies } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'audit-policy-logs-sensitive-bodies',
@@ -53,5 +54,11 @@ export default defineCheck({
       },
     ],
     pass: [auditExample(ROTATED_LOG_FLAGS, GOOD_POLICY_RULES)],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'replaces the audit policy\'s rules: Secrets, ConfigMaps, token and certificate requests at Metadata (no bodies), events, kube-proxy watches and health checks not logged, writes at Request, everything else at Metadata (a catch-all last)',
+    followUp: 'restart kube-apiserver (move its static pod manifest out of /etc/kubernetes/manifests and back) so it reads the new audit policy',
+    plan: rewriteAuditPolicies,
   },
 });

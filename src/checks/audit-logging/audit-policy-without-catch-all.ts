@@ -1,5 +1,6 @@
 import { defineCheck, fail, pass } from '../define.js';
 import { GOOD_POLICY_RULES, ROTATED_LOG_FLAGS, auditExample, forEachAuditPolicy, levelFor, ruleSubject, type RequestAttributes } from './audit-policy.js';
+import { rewriteAuditPolicies } from '../../fix/node-fixes.js';
 
 /** Requests no policy names, from a signed-in user and from an anonymous client: a policy without a catch-all lets some of them through unaudited. */
 const IDENTITIES = [
@@ -76,5 +77,11 @@ export default defineCheck({
     resources: ["secrets"]
 - level: None`),
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'replaces the audit policy\'s rules: Secrets, ConfigMaps, token and certificate requests at Metadata (no bodies), events, kube-proxy watches and health checks not logged, writes at Request, everything else at Metadata (a catch-all last)',
+    followUp: 'restart kube-apiserver (move its static pod manifest out of /etc/kubernetes/manifests and back) so it reads the new audit policy',
+    plan: rewriteAuditPolicies,
   },
 });

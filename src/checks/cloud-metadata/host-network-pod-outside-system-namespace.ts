@@ -1,5 +1,6 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { unseen } from '../network-access/netpol-graph.js';
+import { OPEN_OFF_HOST_NETWORK, PodChange, failingPods, openOffHostNetwork } from '../../fix/helpers.js';
 
 /** Examples: a node agent, with extra pod spec lines. */
 const agentDaemonSet = (specLines: string) => `apiVersion: apps/v1
@@ -46,5 +47,22 @@ export default defineCheck({
     pass: [
       agentDaemonSet(''),
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'removes hostNetwork: true from the pod spec (the pod gets its own network namespace, which NetworkPolicies govern)',
+    risk: 'a pod that serves on, or reads, the node\'s network interfaces or host ports stops working',
+    plan(ctx, failures) {
+      for (const { pod, failure } of failingPods(ctx, failures)) {
+        if (openOffHostNetwork(ctx, pod)) {
+          ctx.manual(failure, OPEN_OFF_HOST_NETWORK);
+          continue;
+        }
+        const change = new PodChange(ctx, pod);
+        change.remove(['hostNetwork']);
+        if (change.spec.dnsPolicy === 'ClusterFirstWithHostNet') change.remove(['dnsPolicy']);
+        change.commit();
+      }
+    },
   },
 });

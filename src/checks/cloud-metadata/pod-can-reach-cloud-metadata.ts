@@ -1,6 +1,7 @@
 import { parseIp } from '../../engines/netpol/index.js';
 import { defineCheck } from '../define.js';
 import { judgeNamespaces, listNames, NAMESPACE_PASSES, WEB_DEPLOYMENT, WEB_POD } from '../network-access/netpol-graph.js';
+import { denyMetadataEgress } from '../../fix/namespace-fixes.js';
 
 /** The instance metadata service of AWS, GCP, Azure, OpenStack and most clouds, and AWS's IPv6 endpoint. */
 const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'].map((text) => ({ ip: parseIp(text)!, text }));
@@ -77,5 +78,10 @@ spec:
 ---
 ${denyCloudMetadata('shop')}`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'adds a NetworkPolicy per namespace that isolates its pods for egress and allows every destination except 169.254.169.254 and fd00:ec2::254 (other pods by selector, everything else by ipBlock), so only metadata reach is lost; hostNetwork pods stay (policies do not apply to them)',
+    plan: denyMetadataEgress,
   },
 });

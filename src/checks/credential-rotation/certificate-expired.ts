@@ -1,5 +1,5 @@
 import { daysLeft } from '../../engines/certs/index.js';
-import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { defineCheck, fail, pass } from '../define.js';
 import { certificateSubject, certificatesOf, day, fieldOf, pkiInventory } from './certificates.js';
 
 export default defineCheck({
@@ -8,7 +8,7 @@ export default defineCheck({
   severity: 'high',
   title: 'Certificate has expired',
   docs: {
-    what: 'Reads every certificate of the scanned node roots (/etc/kubernetes/pki, /var/lib/kubelet/pki) and every certificate embedded in kubeconfig files, and reports each whose notAfter date has passed at the scan time (--now). A certificate that cannot be parsed is reported as not evaluated.',
+    what: 'Reads every certificate of the scanned node roots (/etc/kubernetes/pki, /var/lib/kubelet/pki) and every certificate embedded in kubeconfig files, and reports each whose notAfter date has passed at the scan time (--now). A certificate that cannot be parsed is an input error of the scan (exit code 2), named once, not a result of this check.',
     why: 'An expired serving or client certificate stops the component that uses it: the API server, etcd or kubelets refuse the connection and the control plane fails. It also shows that rotation is not automated, so every other credential is likely long-lived as well.',
     references: [
       'Securing a Cluster: Rotate infrastructure credentials frequently',
@@ -25,10 +25,6 @@ Enable kubelet client certificate rotation (rotateCertificates: true) so kubelet
   *evaluate(ctx) {
     for (const cert of certificatesOf(ctx)) {
       const subject = certificateSubject(cert);
-      if (!cert.facts) {
-        yield notEvaluated(subject, `${cert.label}: ${cert.error}`);
-        continue;
-      }
       const left = daysLeft(cert.facts, ctx.now);
       if (left < 0) {
         yield fail(subject, `${cert.label} (${cert.facts.subject}) expired on ${day(cert.facts.notAfter)}, ${Math.floor(-left)} day(s) before the scan`, fieldOf(cert));

@@ -26,7 +26,6 @@ kubeadm certs renew <name>    # or: kubeadm certs renew all; kubeadm upgrade als
 Then restart the components that read it.`,
   *evaluate(ctx) {
     for (const cert of certificatesOf(ctx)) {
-      if (!cert.facts) continue;
       const left = daysLeft(cert.facts, ctx.now);
       if (left < 0) continue;
       if (left <= EXPIRY_WARNING_DAYS) {

@@ -21,7 +21,6 @@ A weak CA key means a new CA: plan a CA rotation (https://kubernetes.io/docs/tas
   *evaluate(ctx) {
     for (const cert of certificatesOf(ctx)) {
       const facts = cert.facts;
-      if (!facts) continue;
       if (isWeakRsa(facts)) {
         yield fail(certificateSubject(cert), `${cert.label} (${facts.subject}) has a ${facts.key.bits}-bit RSA key${facts.isCA ? '; it is a CA' : ''}`, {
           ...fieldOf(cert),

@@ -19,7 +19,6 @@ export default defineCheck({
   *evaluate(ctx) {
     for (const cert of certificatesOf(ctx)) {
       const facts = cert.facts;
-      if (!facts) continue;
       if (facts.selfSigned && facts.isCA) {
         yield pass(certificateSubject(cert));
         continue;

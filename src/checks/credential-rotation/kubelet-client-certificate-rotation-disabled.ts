@@ -1,5 +1,6 @@
 import { defineCheck } from '../define.js';
 import { judgeKubeletRotation } from './kubelet-rotation.js';
+import { kubeletField } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'kubelet-client-certificate-rotation-disabled',
@@ -41,5 +42,10 @@ kind: KubeletConfiguration
 rotateCertificates: true
 serverTLSBootstrap: true`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets rotateCertificates: true in the kubelet\'s config file (the kubelet renews its client certificate through a CSR that kube-controller-manager approves)',
+    plan: kubeletField('rotateCertificates', true),
   },
 });

@@ -1,5 +1,6 @@
 import { defineCheck } from '../define.js';
 import { judgeKubeletRotation } from './kubelet-rotation.js';
+import { kubeletField } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'kubelet-serving-certificate-rotation-disabled',
@@ -35,5 +36,11 @@ kind: KubeletConfiguration
 rotateCertificates: true
 serverTLSBootstrap: true`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'sets serverTLSBootstrap: true in the kubelet\'s config file (its serving certificate is requested from the cluster CA)',
+    risk: 'kubelet serving CSRs are not approved automatically: until someone approves them (or an approver is installed) kubectl logs and exec to that node fail',
+    plan: kubeletField('serverTLSBootstrap', true),
   },
 });

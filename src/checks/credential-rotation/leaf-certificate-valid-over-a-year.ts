@@ -25,7 +25,7 @@ export default defineCheck({
     const all = certificatesOf(ctx);
     for (const cert of all) {
       const facts = cert.facts;
-      if (!facts || facts.isCA) continue;
+      if (facts.isCA) continue;
       const issuer = issuerOf(facts, all);
       const backdated = issuer !== undefined && issuer.notBefore.getTime() === facts.notBefore.getTime();
       const days = backdated ? daysLeft(facts, ctx.now) : lifetimeDays(facts);

@@ -1,5 +1,6 @@
 import { apiServerSettings, describeOrigin, locationOf } from '../../engines/config/index.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 /** Longest token lifetime accepted without a finding. */
 const MAX_SECONDS = 24 * 3600;
@@ -58,6 +59,12 @@ spec:
     image: registry.k8s.io/kube-apiserver:v1.31.4
     command: [kube-apiserver, --authorization-mode=Node,RBAC, --service-account-max-token-expiration=12h0m0s]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'sets --service-account-max-token-expiration=24h',
+    risk: 'clients that request longer-lived tokens get 24-hour ones and must refresh them',
+    plan: flag(['kube-apiserver'], 'service-account-max-token-expiration', '24h'),
   },
 });
 

@@ -1,5 +1,6 @@
 import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'etcd-client-cert-auth-disabled',
@@ -50,5 +51,10 @@ spec:
     command: [etcd]
     env: [{name: ETCD_CLIENT_CERT_AUTH, value: "true"}, {name: ETCD_TRUSTED_CA_FILE, value: /etc/kubernetes/pki/etcd/ca.crt}]` },
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets --client-cert-auth=true on etcd (kube-apiserver already presents its --etcd-certfile); a missing --trusted-ca-file is left to a person',
+    plan: flag(['etcd'], 'client-cert-auth', (s) => (s.get('trusted-ca-file').value ? 'true' : null), 'etcd has no --trusted-ca-file: set the CA that signed the clients\' certificates first'),
   },
 });

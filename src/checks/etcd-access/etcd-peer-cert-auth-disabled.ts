@@ -1,5 +1,6 @@
 import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'etcd-peer-cert-auth-disabled',
@@ -30,5 +31,10 @@ export default defineCheck({
   examples: {
     fail: [componentPodYaml('etcd', ['--client-cert-auth=true', '--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt'])],
     pass: [componentPodYaml('etcd', ['--peer-client-cert-auth=true', '--peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt', '--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt', '--peer-key-file=/etc/kubernetes/pki/etcd/peer.key'])],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets --peer-client-cert-auth=true on etcd; a missing --peer-trusted-ca-file is left to a person',
+    plan: flag(['etcd'], 'peer-client-cert-auth', (s) => (s.get('peer-trusted-ca-file').value ? 'true' : null), 'etcd has no --peer-trusted-ca-file: set the CA that signed the peers\' certificates first'),
   },
 });

@@ -1,6 +1,7 @@
 import { componentPodYaml } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { ALL_ALPHA, describeHolder, forEachGateHolder } from './gates.js';
+import { dropFeatureGates } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'all-alpha-feature-gates-enabled',
@@ -28,5 +29,11 @@ export default defineCheck({
   examples: {
     fail: [componentPodYaml('kube-controller-manager', ['--kubeconfig=/etc/kubernetes/controller-manager.conf', '--feature-gates=AllAlpha=true'])],
     pass: [componentPodYaml('kube-controller-manager', ['--kubeconfig=/etc/kubernetes/controller-manager.conf', '--feature-gates=AllAlpha=false'])],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'takes AllAlpha=true off --feature-gates (and the kubelet\'s featureGates)',
+    risk: 'whatever uses the feature stops working at the next restart of the component',
+    plan: dropFeatureGates((name, on) => name === 'AllAlpha' && on),
   },
 });

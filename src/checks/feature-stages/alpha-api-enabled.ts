@@ -1,6 +1,7 @@
 import { componentPodYaml, forEachRun, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { parseRuntimeConfig } from './runtime-config.js';
+import { flag } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'alpha-api-enabled',
@@ -36,5 +37,11 @@ export default defineCheck({
       componentPodYaml('kube-apiserver', ['--runtime-config=resource.k8s.io/v1beta1=true,api/alpha=false']),
       componentPodYaml('kube-apiserver', ['--authorization-mode=Node,RBAC']),
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'takes api/all, api/alpha and the alpha group versions off --runtime-config',
+    risk: 'clients of the alpha APIs it served get 404 Not Found',
+    plan: flag(['kube-apiserver'], 'runtime-config', (s) => parseRuntimeConfig(s.get('runtime-config').value ?? '').filter((e) => !(e.enabled && (e.key === 'api/all' || e.key === 'api/alpha' || e.stage === 'alpha'))).map((e) => e.text).join(',') || undefined),
   },
 });

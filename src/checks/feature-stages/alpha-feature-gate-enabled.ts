@@ -1,6 +1,7 @@
 import { componentPodYaml } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { ALL_ALPHA, ALL_BETA, describeHolder, forEachGateHolder, gateAt } from './gates.js';
+import { dropFeatureGates, gateStage } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'alpha-feature-gate-enabled',
@@ -62,5 +63,11 @@ featureGates: {MemoryQoS: true, GracefulNodeShutdown: true}`,
       componentPodYaml('kube-apiserver', ['--feature-gates=InPlacePodVerticalScaling=false']),
       { description: 'the same gate once it went GA', yaml: componentPodYaml('kube-apiserver', ['--feature-gates=InPlacePodVerticalScaling=true']), k8sVersion: 'v1.35.0' },
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'takes the alpha feature gates that are on off --feature-gates (and the kubelet\'s featureGates)',
+    risk: 'whatever uses the feature stops working at the next restart of the component',
+    plan: dropFeatureGates((name, on, version) => on && gateStage(name, version)?.stage === 'alpha'),
   },
 });

@@ -1,6 +1,7 @@
 import { componentPodYaml } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { ALL_ALPHA, ALL_BETA, describeHolder, forEachGateHolder, gateAt } from './gates.js';
+import { dropFeatureGates, gateStage } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'beta-feature-gate-enabled',
@@ -55,5 +56,11 @@ export default defineCheck({
       { description: 'a beta gate that is on by default', yaml: componentPodYaml('kube-apiserver', ['--feature-gates=ServiceAccountTokenJTI=true']) },
       { description: 'the same gate once it is on by default', yaml: componentPodYaml('kube-apiserver', ['--feature-gates=UserNamespacesSupport=true']), k8sVersion: 'v1.33.1' },
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'takes AllBeta and the beta feature gates that are off by default and turned on off --feature-gates (and the kubelet\'s featureGates)',
+    risk: 'whatever uses the feature stops working at the next restart of the component',
+    plan: dropFeatureGates((name, on, version) => on && (name === 'AllBeta' || (gateStage(name, version)?.stage === 'beta' && gateStage(name, version)?.default === false))),
   },
 });

@@ -1,6 +1,7 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import { containersOf } from '../../inventory/pod.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { PodChange, failingPods, filterAddedCapabilities } from '../../fix/helpers.js';
 
 /** "cap_sys_module", "CAP_SYS_MODULE" and "SYS_MODULE" name the same capability. */
 export function normaliseCapability(name: unknown): string {
@@ -93,5 +94,25 @@ spec:
         securityContext:
           capabilities: {drop: [ALL], add: [NET_ADMIN]}`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'removes SYS_MODULE and ALL from the containers\' capabilities.add; with --unsafe-fixes also removes privileged: true',
+    plan(ctx, failures) {
+      const risk = 'a privileged container that uses devices or kernel interfaces of the node stops working';
+      for (const { pod, failure } of failingPods(ctx, failures)) {
+        const change = new PodChange(ctx, pod);
+        filterAddedCapabilities(change, (c) => c !== 'SYS_MODULE' && c !== 'ALL');
+        change.commit();
+        if (!ctx.unsafe && change.containers().some(({ container }) => container.securityContext?.privileged === true)) ctx.manual(failure, `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
+        ctx.withSafety('unsafe', risk, () => {
+          const privileged = new PodChange(ctx, pod);
+          for (const { container, path } of privileged.containers()) {
+            if (container.securityContext?.privileged === true) privileged.remove([...path, 'securityContext', 'privileged']);
+          }
+          privileged.commit();
+        });
+      }
+    },
   },
 });

@@ -1,6 +1,7 @@
 import type { HostSnapshot, ModprobeRule } from '../../inventory/host.js';
 import { forEachHost, hostInventory } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { blockModules } from '../../fix/node-fixes.js';
 
 /** Rarely used network protocols the guide asks to keep out of the kernel. */
 export const RISKY_MODULES = ['dccp', 'sctp'] as const;
@@ -52,5 +53,10 @@ install sctp /bin/false`,
         ],
       }),
     }],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'writes /etc/modprobe.d/kubeward-blacklist.conf with blacklist and install MODULE /bin/false for dccp and sctp (neither can then be loaded on demand)',
+    plan: (ctx) => blockModules(ctx, (host) => RISKY_MODULES.filter((m) => !blockingRule(host, m))),
   },
 });

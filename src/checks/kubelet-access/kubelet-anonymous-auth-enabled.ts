@@ -1,5 +1,6 @@
 import { forEachKubelet, hostInventory, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
 import { defineCheck } from '../define.js';
+import { kubeletField } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'kubelet-anonymous-auth-enabled',
@@ -42,5 +43,10 @@ metadata: {name: node-1, annotations: {kubeward.io/source: configz}}
 authentication: {anonymous: {enabled: false}, webhook: {enabled: true}}
 authorization: {mode: Webhook}` },
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets authentication.anonymous.enabled: false in the kubelet\'s config file (and takes --anonymous-auth off its command line)',
+    plan: kubeletField('authentication.anonymous.enabled', false),
   },
 });

@@ -1,5 +1,6 @@
 import { forEachKubelet, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
 import { defineCheck } from '../define.js';
+import { kubeletField } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'kubelet-authorization-always-allow',
@@ -23,5 +24,11 @@ authorization:
   examples: {
     fail: [kubeletConfigYaml('authorization: {mode: AlwaysAllow}')],
     pass: [kubeletConfigYaml('authorization: {mode: Webhook}')],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'sets authorization.mode: Webhook in the kubelet\'s config file (the API server authorizes each request with SubjectAccessReview)',
+    risk: 'clients of the kubelet API without RBAC permission on nodes/proxy, nodes/metrics or nodes/log (a metrics scraper) are refused',
+    plan: kubeletField('authorization.mode', 'Webhook'),
   },
 });

@@ -1,5 +1,6 @@
 import { forEachKubelet, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
 import { defineCheck } from '../define.js';
+import { kubeletClientCa } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'kubelet-client-ca-missing',
@@ -24,5 +25,10 @@ authentication:
   examples: {
     fail: [kubeletConfigYaml('authentication:\n  webhook: {enabled: true}')],
     pass: [kubeletConfigYaml('authentication:\n  x509: {clientCAFile: /etc/kubernetes/pki/ca.crt}')],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets authentication.x509.clientCAFile to the cluster CA (/etc/kubernetes/pki/ca.crt) when the node has it; for a config file read without its node, to that path only with --unsafe-fixes',
+    plan: kubeletClientCa,
   },
 });

@@ -1,5 +1,6 @@
 import { forEachKubelet, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
 import { defineCheck } from '../define.js';
+import { kubeletField } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'kubelet-read-only-port-open',
@@ -22,5 +23,10 @@ readOnlyPort: 0`,
   examples: {
     fail: [kubeletConfigYaml('readOnlyPort: 10255')],
     pass: [kubeletConfigYaml('readOnlyPort: 0')],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets readOnlyPort: 0 in the kubelet\'s config file (and takes --read-only-port off its command line)',
+    plan: kubeletField('readOnlyPort', 0),
   },
 });

@@ -1,5 +1,6 @@
 import { forEachKubelet, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
 import { defineCheck } from '../define.js';
+import { kubeletField } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'kubelet-webhook-authentication-disabled',
@@ -24,5 +25,10 @@ authentication:
   examples: {
     fail: [kubeletConfigYaml('authentication:\n  webhook: {enabled: false}')],
     pass: [kubeletConfigYaml('authentication:\n  webhook: {enabled: true}')],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets authentication.webhook.enabled: true in the kubelet\'s config file (bearer tokens are verified with the API server)',
+    plan: kubeletField('authentication.webhook.enabled', true),
   },
 });

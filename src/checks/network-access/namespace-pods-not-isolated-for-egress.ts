@@ -1,5 +1,6 @@
 import { defineCheck } from '../define.js';
 import { isolationVerdict, judgeNamespaces, WEB_DEPLOYMENT } from './netpol-graph.js';
+import { denyMetadataEgress } from '../../fix/namespace-fixes.js';
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-egress',
@@ -49,5 +50,10 @@ spec:
   podSelector: {}
   policyTypes: [Egress]`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'adds the cloud-metadata egress policy (pod-can-reach-cloud-metadata): the pods are isolated for egress and keep every destination but the metadata service; narrowing egress further is left to a person',
+    plan: denyMetadataEgress,
   },
 });

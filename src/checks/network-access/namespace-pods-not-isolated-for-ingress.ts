@@ -1,5 +1,6 @@
 import { defineCheck } from '../define.js';
 import { isolationVerdict, judgeNamespaces, WEB_DEPLOYMENT, WEB_POD } from './netpol-graph.js';
+import { ingressFromOwnNamespace } from '../../fix/namespace-fixes.js';
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-ingress',
@@ -56,5 +57,11 @@ spec:
   podSelector: {}
   policyTypes: [Ingress]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'adds a NetworkPolicy per namespace that isolates its pods for ingress and allows only the pods of the same namespace',
+    risk: 'connections from other namespaces (ingress controllers, monitoring) and from outside the cluster are refused until a policy allows them',
+    plan: ingressFromOwnNamespace,
   },
 });

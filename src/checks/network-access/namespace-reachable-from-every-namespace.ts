@@ -1,6 +1,6 @@
 import { NO, UNKNOWN } from '../../engines/netpol/index.js';
 import { defineCheck } from '../define.js';
-import { judgeNamespaces, listNames, NAMESPACE_PASSES } from './netpol-graph.js';
+import { judgeNamespaces, LISTED_NAMES, listNames, NAMESPACE_PASSES } from './netpol-graph.js';
 
 /** Examples: a database namespace whose policy isolates postgres, and a web namespace; the rules follow. */
 const DB_AND_WEB = `apiVersion: v1
@@ -48,12 +48,16 @@ ingress:
   - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: frontend}}`,
   evaluate(ctx) {
     let namespaces: string[] | undefined;
+    let boundSources: string[] | undefined;
     return judgeNamespaces(ctx, (destination, endpoints, graph, byNamespace) => {
       namespaces ??= [...byNamespace.keys()];
       if (namespaces.length < 2 || !endpoints.some((e) => graph.isIsolated(e, 'ingress'))) return undefined;
       const reach = graph.namespaceReach();
+      // Sources with an unisolated pod surely reach a destination with one: they neither pass
+      // nor leave it undecided, so only the others are asked (linear, not namespaces squared).
+      boundSources ??= namespaces.filter((ns) => !reach.unisolated(ns, 'egress'));
       const undecided: string[] = [];
-      for (const source of namespaces) {
+      for (const source of reach.unisolated(destination, 'ingress') ? boundSources : namespaces) {
         if (source === destination) continue;
         const best = reach.between(source, destination);
         if (best === NO) return NAMESPACE_PASSES;
@@ -62,8 +66,9 @@ ingress:
       if (undecided.length > 0) {
         return { status: 'not-evaluated', reason: `whether ${listNames(undecided.map((s) => `"${s}"`))} can reach namespace "${destination}" depends on what the input does not hold (namespace labels, pod IPs); run on the live cluster or add the Namespace objects` };
       }
-      const sources = namespaces.filter((ns) => ns !== destination);
-      return { status: 'fail', message: `namespace "${destination}" is isolated by NetworkPolicies yet pods of every other namespace (${listNames(sources.map((s) => `"${s}"`))}) can reach it` };
+      // The first names listed, without quoting every namespace for each destination.
+      const shown = namespaces.slice(0, LISTED_NAMES + 1).filter((ns) => ns !== destination);
+      return { status: 'fail', message: `namespace "${destination}" is isolated by NetworkPolicies yet pods of every other namespace (${listNames(shown.map((s) => `"${s}"`), LISTED_NAMES, namespaces.length - 1)}) can reach it` };
     });
   },
   examples: {

@@ -45,10 +45,13 @@ export function unseen(inventory: Inventory, ...resources: string[]): string | u
   return undefined;
 }
 
-/** "a, b, c and 4 more". */
-export function listNames(names: string[], max = 5): string {
+/** How many names a message lists before "and N more". */
+export const LISTED_NAMES = 5;
+
+/** "a, b, c and 4 more"; `total` when `names` holds only the first of them. */
+export function listNames(names: string[], max = LISTED_NAMES, total = names.length): string {
   const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+  return total > max ? `${shown} and ${total - max} more` : shown;
 }
 
 /** What a check decides about one namespace; undefined: nothing to judge there. */

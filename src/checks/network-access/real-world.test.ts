@@ -1,20 +1,22 @@
-// The network, metadata and quota checks on the real install manifests of ../shared/real-world,
+// The network, metadata and quota checks on the real install manifests of the real-world corpus,
 // with facts verified by reading the manifests.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { SHARED, inventoryFromYaml, runExample } from '../../testing/index.js';
+import { it } from 'node:test';
+import { corpus, describeWithCorpus } from '../../testing/corpus.js';
+import { inventoryFromYaml, runExample } from '../../testing/index.js';
 import { checks as cloudMetadata } from '../cloud-metadata/index.js';
 import { checks as resourceQuota } from '../resource-quota/index.js';
 import type { CheckResult } from '../types.js';
 import { checks as networkAccess } from './index.js';
 
+const REAL_WORLD = corpus('real-world').path;
 const ALL = [...networkAccess, ...cloudMetadata, ...resourceQuota];
 
 async function scan(path: string): Promise<Map<string, CheckResult[]>> {
-  const yaml = readFileSync(join(SHARED, 'real-world', path), 'utf8');
+  const yaml = readFileSync(join(REAL_WORLD, path), 'utf8');
   const out = new Map<string, CheckResult[]>();
   for (const check of ALL) out.set(check.id, await runExample(check, { description: path, build: () => inventoryFromYaml(yaml, path) }));
   return out;
@@ -23,7 +25,7 @@ async function scan(path: string): Promise<Map<string, CheckResult[]>> {
 const statuses = (results: CheckResult[] | undefined) => (results ?? []).map((r) => r.status).sort();
 const messages = (results: CheckResult[] | undefined) => (results ?? []).flatMap((r) => (r.status === 'fail' ? [r.message] : []));
 
-describe('real-world manifests', () => {
+describeWithCorpus('real-world', 'real-world manifests', () => {
   it('Argo CD: 7 policies isolate every workload for ingress, none for egress; all reach the metadata service', async () => {
     const r = await scan('argo-cd/install.yaml');
     assert.deepEqual(statuses(r.get('namespace-pods-not-isolated-for-ingress')), ['pass']);

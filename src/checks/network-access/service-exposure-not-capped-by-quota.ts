@@ -1,5 +1,6 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { namespaceSubject, unseen, WEB_POD } from './netpol-graph.js';
+import { addQuotas } from '../../fix/namespace-fixes.js';
 
 const CAPS = ['services.nodeports', 'services.loadbalancers'] as const;
 
@@ -81,5 +82,13 @@ metadata: {name: service-exposure, namespace: shop}
 spec:
   hard: {services.nodeports: "0", services.loadbalancers: "0"}`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'caps services.nodeports and services.loadbalancers at today\'s count in kubeward\'s ResourceQuota of the namespace (added with the pod count when the namespace has none)',
+    risk: 'creating another NodePort or LoadBalancer Service is refused until the quota is raised',
+    plan(ctx, failures) {
+      addQuotas(ctx, failures, ['services.nodeports', 'services.loadbalancers']);
+    },
   },
 });

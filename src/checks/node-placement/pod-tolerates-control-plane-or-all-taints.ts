@@ -1,6 +1,7 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import type { Toleration } from '../../inventory/pod.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { PodChange, failingPods } from '../../fix/helpers.js';
 
 export const CONTROL_PLANE_TAINTS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
 
@@ -96,5 +97,20 @@ spec:
       tolerations: [{key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}]
       containers: [{name: trainer, image: example/trainer:1.0}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'removes the tolerations that let the pods onto control-plane nodes (of the control-plane taints, or of every taint)',
+    risk: 'pods that must run on every node (node agents) no longer run on control-plane nodes',
+    plan(ctx, failures) {
+      for (const { pod } of failingPods(ctx, failures)) {
+        const change = new PodChange(ctx, pod);
+        const tolerations = Array.isArray(change.spec.tolerations) ? change.spec.tolerations : [];
+        const kept = tolerations.filter((t) => !t || !broadToleration(t));
+        if (kept.length === 0) change.remove(['tolerations']);
+        else if (kept.length !== tolerations.length) change.set(['tolerations'], kept);
+        change.commit();
+      }
+    },
   },
 });

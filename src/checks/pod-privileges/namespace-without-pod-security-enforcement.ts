@@ -1,6 +1,7 @@
 import { LABEL_PREFIX, formatLevelVersion, policyToEvaluate } from '../../engines/podsecurity/index.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { podSecurityScan } from './pod-security.js';
+import { labelNamespaces } from '../../fix/namespace-fixes.js';
 
 const ENFORCE_LABEL = `${LABEL_PREFIX}enforce`;
 
@@ -90,5 +91,13 @@ kind: Namespace
 metadata: {name: ingress-nginx}`,
       },
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'labels the namespace to enforce the strictest level (restricted, else baseline) that every pod the input holds for it passes, as the namespace dry-run decides, pinned to the evaluated policy version, with warn and audit at restricted; a namespace with a pod that fails baseline is left with the pods to fix first',
+    plan(ctx, failures) {
+      const scan = podSecurityScan(ctx.check);
+      labelNamespaces(ctx, failures, scan.version, (pod) => scan.evaluate(pod, 'baseline') === undefined);
+    },
   },
 });

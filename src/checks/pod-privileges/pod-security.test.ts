@@ -5,16 +5,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { evaluatePod, policyVersion, type Level } from '../../engines/podsecurity/index.js';
 import { parseKubeVersion } from '../../inventory/version.js';
 import { createContext } from '../../scan/run.js';
-import { SHARED, inventoryFromYaml } from '../../testing/index.js';
+import { describeWithCorpus } from '../../testing/corpus.js';
+import { inventoryFromYaml } from '../../testing/index.js';
 import { podSecurityScan } from './pod-security.js';
 
-const TESTDATA = join(SHARED, 'conformance/pod-security/testdata');
+describeWithCorpus('conformance', 'podSecurityScan', (conformance) => {
+  const TESTDATA = join(conformance, 'pod-security/testdata');
 
-describe('podSecurityScan', () => {
   it('answers baseline and restricted as the engine does on every upstream fixture', () => {
     let compared = 0;
     let restrictedOnly = 0;

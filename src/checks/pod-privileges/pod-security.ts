@@ -17,6 +17,8 @@ export interface PodSecurityScan {
   config: PodSecurityAdmissionConfig | undefined;
   /** Undefined when the admission configuration exempts the pod (namespace or runtime class). */
   evaluate(pod: PodSpecRef, level: Level): PodSecurityResult | undefined;
+  /** One copy of each distinct message: the pods of a workload repeat their template's. */
+  intern(text: string): string;
 }
 
 export function podSecurityScan(ctx: CheckContext): PodSecurityScan {
@@ -31,17 +33,24 @@ export function podSecurityScan(ctx: CheckContext): PodSecurityScan {
     // meets baseline, only its own can fail, so a pod's baseline evaluation is not run twice.
     const baselineIds = new Set(planFor('baseline', version).map((c) => c.id));
     const beyondBaseline = planFor('restricted', version).filter((c) => !baselineIds.has(c.id));
-    const cache: Record<Level, Map<PodSpecRef, PodSecurityResult>> = { privileged: new Map(), baseline: new Map(), restricted: new Map() };
-    const run = (pod: PodSpecRef, level: Level): PodSecurityResult => {
-      let result = cache[level].get(pod);
+    // Only baseline verdicts are kept: both checks ask for them, and restricted builds on them.
+    // The restricted check asks once per pod, so keeping its verdicts would only hold memory.
+    const baselineCache = new Map<PodSpecRef, PodSecurityResult>();
+    const baseline = (pod: PodSpecRef): PodSecurityResult => {
+      let result = baselineCache.get(pod);
       if (!result) {
-        result = level === 'restricted' && run(pod, 'baseline').allowed
-          ? evaluatePlan(beyondBaseline, pod.podMetadata, pod.spec)
-          : evaluatePod(level, version, pod.podMetadata, pod.spec);
-        cache[level].set(pod, result);
+        result = evaluatePod('baseline', version, pod.podMetadata, pod.spec);
+        baselineCache.set(pod, result);
       }
       return result;
     };
+    const run = (pod: PodSpecRef, level: Level): PodSecurityResult => {
+      if (level === 'baseline') return baseline(pod);
+      return level === 'restricted' && baseline(pod).allowed
+        ? evaluatePlan(beyondBaseline, pod.podMetadata, pod.spec)
+        : evaluatePod(level, version, pod.podMetadata, pod.spec);
+    };
+    const texts = new Map<string, string>();
     return {
       version,
       versionNote,
@@ -49,6 +58,12 @@ export function podSecurityScan(ctx: CheckContext): PodSecurityScan {
       evaluate(pod, level) {
         if (isExemptNamespace(config, pod.namespace) || isExemptRuntimeClass(config, pod.spec.runtimeClassName)) return undefined;
         return run(pod, level);
+      },
+      intern(text) {
+        const known = texts.get(text);
+        if (known !== undefined) return known;
+        texts.set(text, text);
+        return text;
       },
     };
   });
@@ -81,9 +96,9 @@ export const FIXES: Record<string, string> = {
 export function verdictResult(scan: PodSecurityScan, pod: PodSpecRef, level: Level, result: PodSecurityResult): CheckResult {
   if (result.allowed) return pass(pod.item);
   const firstField = result.violations[0]!.fields[0];
-  return fail(pod.item, `${denialMessage(level, scan.version, result.violations)} (${scan.versionNote})`, {
-    ...(firstField ? { field: objectField(pod, firstField) } : {}),
-    remediation: remediationFor(result),
+  return fail(pod.item, scan.intern(`${denialMessage(level, scan.version, result.violations)} (${scan.versionNote})`), {
+    ...(firstField ? { field: scan.intern(objectField(pod, firstField)) } : {}),
+    remediation: scan.intern(remediationFor(result)),
   });
 }
 

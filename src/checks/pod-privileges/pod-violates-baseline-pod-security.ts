@@ -1,5 +1,6 @@
 import { defineCheck } from '../define.js';
 import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
+import { hardenPods } from '../../fix/helpers.js';
 
 export default defineCheck({
   id: 'pod-violates-baseline-pod-security',
@@ -79,5 +80,13 @@ spec:
     livenessProbe: {httpGet: {host: 169.254.169.254, path: /, port: 80}}`,
       },
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'removes privileged, host namespaces, host ports, capabilities beyond the default set, unsafe sysctls and Unconfined profiles, only where the Pod Security engine then admits the pod at baseline; hostPath volumes are left to a person',
+    risk: 'a workload that needs the node (a privileged agent, host networking, a host port) stops working',
+    plan(ctx, failures) {
+      hardenPods(ctx, failures, 'baseline', podSecurityScan(ctx.check).version);
+    },
   },
 });

@@ -1,5 +1,6 @@
 import { defineCheck } from '../define.js';
 import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
+import { hardenPods } from '../../fix/helpers.js';
 
 export default defineCheck({
   id: 'pod-violates-restricted-pod-security',
@@ -67,5 +68,13 @@ spec:
   containers: [{name: iis, image: mcr.microsoft.com/windows/servercore/iis}]`,
       },
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'sets the Restricted securityContext (runAsNonRoot, allowPrivilegeEscalation: false, capabilities drop ALL keeping only NET_BIND_SERVICE, seccompProfile RuntimeDefault) on the pod and every container, only where the Pod Security engine then admits the pod at restricted',
+    risk: 'an image that runs as root, or a container that needs a dropped capability or a syscall RuntimeDefault blocks, stops working',
+    plan(ctx, failures) {
+      hardenPods(ctx, failures, 'restricted', podSecurityScan(ctx.check).version);
+    },
   },
 });

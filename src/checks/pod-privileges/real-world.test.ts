@@ -1,14 +1,13 @@
 // The pod-privileges, kernel-modules (workload) and node-placement checks on the real install
-// manifests in ../shared/real-world. Expectations were read off those files.
+// manifests of the real-world corpus. Expectations were read off those files.
 
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import { Inventory } from '../../inventory/inventory.js';
 import { parseKubeVersion } from '../../inventory/version.js';
 import { createContext, evaluateCheck } from '../../scan/run.js';
 import { loadPaths } from '../../sources/files.js';
-import { SHARED } from '../../testing/index.js';
+import { describeWithCorpus } from '../../testing/corpus.js';
 import type { Check, CheckContext, FailResult } from '../types.js';
 import containerCanLoadKernelModules from '../kernel-modules/container-can-load-kernel-modules.js';
 import podToleratesControlPlaneOrAllTaints from '../node-placement/pod-tolerates-control-plane-or-all-taints.js';
@@ -19,12 +18,6 @@ import podViolatesRestrictedPodSecurity from './pod-violates-restricted-pod-secu
 import writableSensitiveHostPath from './writable-sensitive-host-path.js';
 
 let ctx: CheckContext;
-
-before(async () => {
-  const load = await loadPaths([join(SHARED, 'real-world')]);
-  assert.deepEqual(load.errors, []);
-  ctx = createContext(new Inventory(load.items), parseKubeVersion('v1.35.0'), new Date('2026-01-01T00:00:00Z'));
-});
 
 function failures(check: Check): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -40,16 +33,22 @@ function passes(check: Check): string[] {
   return evaluateCheck(check, ctx).filter((r) => r.status === 'pass').map((r) => `${r.subject.ref.kind} ${r.subject.ref.name}`);
 }
 
-describe('real-world manifests', () => {
+describeWithCorpus('real-world', 'real-world manifests', (realWorld) => {
+  before(async () => {
+    const load = await loadPaths([realWorld]);
+    assert.deepEqual(load.errors, []);
+    ctx = createContext(new Inventory(load.items), parseKubeVersion('v1.35.0'), new Date('2026-01-01T00:00:00Z'));
+  });
+
   it('baseline: the CNI and MetalLB DaemonSets violate it, with the controller message', () => {
     const fails = failures(podViolatesBaselinePodSecurity);
     assert.deepEqual([...fails.keys()].sort(), ['DaemonSet kube-flannel/kube-flannel-ds', 'DaemonSet kube-system/calico-node', 'DaemonSet metallb-system/speaker']);
     const calico = fails.get('DaemonSet kube-system/calico-node')![0]!;
-    assert.ok(calico.startsWith('violates PodSecurity "baseline:v1.35": host namespaces (hostNetwork), hostPath volumes (volumes "lib-modules", '), calico);
+    assert.ok(calico.startsWith('violates PodSecurity "baseline:v1.35": host namespaces (hostNetwork=true), hostPath volumes (volumes "lib-modules", '), calico);
     assert.ok(calico.includes('privileged (containers "upgrade-ipam", "install-cni", "ebpf-bootstrap", "calico-node" must not set securityContext.privileged=true)'), calico);
     assert.ok(calico.endsWith("(policy version v1.35, the cluster's version)"), calico);
     const flannel = fails.get('DaemonSet kube-flannel/kube-flannel-ds')![0]!;
-    assert.ok(flannel.startsWith('violates PodSecurity "baseline:v1.35": non-default capabilities (container "kube-flannel" must not include "NET_ADMIN", "NET_RAW" in securityContext.capabilities.add), host namespaces (hostNetwork), hostPath volumes (volumes "run", "cni-plugin", "cni", "xtables-lock")'), flannel);
+    assert.ok(flannel.startsWith('violates PodSecurity "baseline:v1.35": non-default capabilities (container "kube-flannel" must not include "NET_ADMIN", "NET_RAW" in securityContext.capabilities.add), host namespaces (hostNetwork=true), hostPath volumes (volumes "run", "cni-plugin", "cni", "xtables-lock")'), flannel);
     // The speaker's probes target host 127.0.0.1: a baseline violation from policy 1.34.
     assert.match(fails.get('DaemonSet metallb-system/speaker')![0]!, /probe or lifecycle host \(container "speaker" uses probe or lifecycle host "127.0.0.1"\)/);
   });

@@ -1,6 +1,7 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { PodChange, failingPods } from '../../fix/helpers.js';
 
 interface Subject {
   kind?: string;
@@ -141,5 +142,22 @@ spec:
       containers: [{name: operator, image: example/operator:1.0}]`,
       },
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets automountServiceAccountToken: false on the pod spec where no RBAC binding grants its ServiceAccount anything (the token then only identifies the pod to the API server); a pod that asks for the token of a bound ServiceAccount is left to a person',
+    plan(ctx, failures) {
+      const bound = ctx.check.shared('service-accounts-bound-by-rbac', () => boundServiceAccounts(ctx.check.inventory));
+      for (const { pod, failure } of failingPods(ctx, failures)) {
+        const account = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
+        if (bound.all || bound.namespaces.has(pod.namespace) || bound.accounts.has(`${pod.namespace}/${account}`)) {
+          ctx.manual(failure, `ServiceAccount ${pod.namespace}/${account} has RBAC grants and the pod asks for its token: a person decides whether it uses them`);
+          continue;
+        }
+        const change = new PodChange(ctx, pod);
+        change.set(['automountServiceAccountToken'], false);
+        change.commit();
+      }
+    },
   },
 });

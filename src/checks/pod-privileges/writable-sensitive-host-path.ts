@@ -3,12 +3,12 @@ import { exposedSockets } from './container-runtime-socket-mounted.js';
 import { describeMounts, hostPathVolumes, isWithin } from './host-paths.js';
 
 /** Host directories whose whole tree is sensitive: writing there changes the node. */
-const SENSITIVE_TREES = [
+export const SENSITIVE_TREES = [
   '/etc', '/proc', '/sys', '/dev', '/root', '/home', '/boot', '/usr', '/bin', '/sbin', '/lib', '/lib64',
   '/var/lib/kubelet', '/var/lib/etcd', '/var/lib/docker', '/var/lib/containerd', '/var/log', '/opt/cni/bin',
 ];
 /** Directories sensitive themselves (their subdirectories may be ordinary data). */
-const SENSITIVE_EXACT = ['/var/lib', '/opt'];
+export const SENSITIVE_EXACT = ['/var/lib', '/opt'];
 
 export function sensitiveRoot(path: string): string | undefined {
   if (SENSITIVE_EXACT.includes(path)) return path;

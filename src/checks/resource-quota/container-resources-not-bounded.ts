@@ -1,7 +1,8 @@
 import type { Inventory } from '../../inventory/inventory.js';
 import type { Container } from '../../inventory/pod.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { listNames, namespaceSubject, unseen } from '../network-access/netpol-graph.js';
+import { LISTED_NAMES, listNames, namespaceSubject, unseen } from '../network-access/netpol-graph.js';
+import { addLimitRanges } from '../../fix/namespace-fixes.js';
 
 const RESOURCES = ['cpu', 'memory'] as const;
 
@@ -73,7 +74,8 @@ spec:
       yield notEvaluated({ ref: { kind: 'LimitRange', name: '*' } }, gap);
       return;
     }
-    const byNamespace = new Map<string, string[]>();
+    // Per namespace: how many containers are unbounded, and the first few by name (all a message shows).
+    const byNamespace = new Map<string, { count: number; shown: string[] }>();
     const defaultsOf = new Map<string, ReturnType<typeof limitRangeDefaults>>();
     for (const ref of inventory.podSpecs()) {
       if (inventory.isSystemNamespace(ref.namespace)) continue;
@@ -82,19 +84,21 @@ spec:
         defaults = limitRangeDefaults(inventory, ref.namespace);
         defaultsOf.set(ref.namespace, defaults);
       }
-      const found = byNamespace.get(ref.namespace) ?? [];
+      const found = byNamespace.get(ref.namespace) ?? { count: 0, shown: [] };
       for (const container of [...(ref.spec.initContainers ?? []), ...(ref.spec.containers ?? [])]) {
         const missing = unbounded(container, defaults);
-        if (missing.length > 0) found.push(`${ref.item.ref.kind.toLowerCase()}/${ref.item.ref.name} container ${container.name ?? '?'} (${missing.join(', ')})`);
+        if (missing.length === 0) continue;
+        if (found.shown.length < LISTED_NAMES) found.shown.push(`${ref.item.ref.kind.toLowerCase()}/${ref.item.ref.name} container ${container.name ?? '?'} (${missing.join(', ')})`);
+        found.count++;
       }
       byNamespace.set(ref.namespace, found);
     }
     for (const [namespace, found] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const subject = namespaceSubject(inventory, namespace);
-      if (found.length === 0) yield pass(subject);
+      if (found.count === 0) yield pass(subject);
       else {
         const hasLimitRange = inventory.inNamespace(namespace, 'LimitRange').length > 0;
-        yield fail(subject, `namespace "${namespace}" ${hasLimitRange ? 'has a LimitRange that does not default' : 'has no LimitRange, and'} ${found.length} container${found.length === 1 ? '' : 's'} without requests/limits: ${listNames(found)}`);
+        yield fail(subject, `namespace "${namespace}" ${hasLimitRange ? 'has a LimitRange that does not default' : 'has no LimitRange, and'} ${found.count} container${found.count === 1 ? '' : 's'} without requests/limits: ${listNames(found.shown, LISTED_NAMES, found.count)}`);
       }
     }
   },
@@ -154,5 +158,11 @@ spec:
   limits: [{type: Container, max: {memory: 1Gi}}]`,
       },
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'adds a LimitRange per namespace whose default requests and limits are the largest the namespace\'s containers declare (100m CPU and 128Mi when none does; limits at least twice the requests)',
+    risk: 'containers without limits get the default limit and may be throttled or killed for memory',
+    plan: addLimitRanges,
   },
 });

@@ -1,5 +1,6 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { unseen } from '../network-access/netpol-graph.js';
+import { addQuotas } from '../../fix/namespace-fixes.js';
 
 export default defineCheck({
   id: 'namespace-without-resource-quota',
@@ -64,5 +65,13 @@ metadata: {name: compute, namespace: shop}
 spec:
   hard: {requests.cpu: "4", requests.memory: 8Gi, pods: "50"}`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'adds a ResourceQuota per namespace: pods at twice the pods running today (at least 10), NodePort and LoadBalancer Services at today\'s count, and requests/limits of CPU and memory at twice today\'s sums where every container declares them',
+    risk: 'the API server refuses pods and Services beyond the quota (a rollout that doubles the pods, a new NodePort)',
+    plan(ctx, failures) {
+      addQuotas(ctx, failures);
+    },
   },
 });

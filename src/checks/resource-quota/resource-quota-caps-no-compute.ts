@@ -1,8 +1,9 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { unseen } from '../network-access/netpol-graph.js';
+import { capPods } from '../../fix/namespace-fixes.js';
 
 /** Quota keys that bound compute (cpu, memory) or the number of pods. */
-const COMPUTE_KEYS = ['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'pods', 'count/pods'];
+export const COMPUTE_KEYS = ['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'pods', 'count/pods'];
 
 export default defineCheck({
   id: 'resource-quota-caps-no-compute',
@@ -53,5 +54,11 @@ metadata: {name: pods, namespace: shop}
 spec:
   hard: {count/pods: "30"}`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'adds a pod count (twice the pods running today, at least 10) to the quota',
+    risk: 'the API server refuses pods beyond the count',
+    plan: capPods,
   },
 });

@@ -1,5 +1,6 @@
 import { defineCheck, fail, notEvaluated, pass, subjectAtField } from '../define.js';
 import { forEachEncryptionConfig, hostFileOf, nodeRootExample } from './encryption-config.js';
+import { restrictToRoot } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'encryption-config-readable-by-others',
@@ -34,5 +35,13 @@ chmod 600 /etc/kubernetes/encryption-config.yaml`,
   examples: {
     fail: [{ description: 'mode 644 on the node', build: () => nodeRootExample(0o644) }],
     pass: [{ description: 'mode 600, owned by root', build: () => nodeRootExample(0o600) }],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'chmod 600 (group and other bits cleared) and chown root the EncryptionConfiguration file',
+    plan(ctx, failures) {
+      const failing = new Set(failures.map((f) => `${f.subject.ref.kind}/${f.subject.ref.name}`));
+      restrictToRoot(ctx, ctx.check.inventory.ofKind('EncryptionConfiguration').filter((i) => failing.has(`${i.ref.kind}/${i.ref.name}`)));
+    },
   },
 });

@@ -2,9 +2,11 @@
 // kube-apiserver stored and tells which are encrypted at rest (secrets-encryption); probe tells
 // whether a client without a certificate can read etcd (etcd-access).
 
-import { parse } from 'yaml';
+import { yamlLibrary } from '../../yaml.js';
 import { encryptionConfigResources } from '../../engines/encryption/etcd-keys.js';
 import { InputUnavailableError, UsageError } from '../../errors.js';
+import { terminalLines } from '../../report/terminal.js';
+import { parseDocuments } from '../../sources/documents.js';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_RESOURCES,
@@ -93,15 +95,18 @@ export async function run(argv: string[]): Promise<number> {
 
 /** Resources an EncryptionConfiguration names; wildcards name no single etcd path and are noted. */
 async function configuredResources(path: string): Promise<string[]> {
+  const text = (await readEtcdInput('--encryption-config', path)).toString('utf8');
+  // kubeward's own reader first: the file holds keys, and the library's messages may quote it.
+  const error = parseDocuments(text, path).errors[0];
+  if (error) throw new InputUnavailableError(`--encryption-config ${path}${error.line ? `:${error.line}` : ''}: ${error.message}`);
   let config: unknown;
   try {
-    config = parse((await readEtcdInput('--encryption-config', path)).toString('utf8'));
-  } catch (e) {
-    if (e instanceof InputUnavailableError) throw e;
-    throw new InputUnavailableError(`--encryption-config ${path}: not YAML: ${(e as Error).message.split('\n')[0]}`);
+    config = yamlLibrary().parse(text, { logLevel: 'error' });
+  } catch {
+    throw new InputUnavailableError(`--encryption-config ${path}: not YAML`);
   }
   const { resources, wildcards } = encryptionConfigResources(config);
-  if (wildcards.length > 0) process.stderr.write(`kubeward etcd: ${path} names ${wildcards.join(', ')}; wildcards name no single etcd path, list those resources with --resources\n`);
+  if (wildcards.length > 0) process.stderr.write(terminalLines([`kubeward etcd: ${path} names ${wildcards.join(', ')}; wildcards name no single etcd path, list those resources with --resources`]));
   return resources;
 }
 
@@ -126,7 +131,7 @@ function verificationTable(v: EncryptionVerification, unverifiedServer: boolean)
       '  kubectl get secrets --all-namespaces -o json | kubectl replace -f -');
   }
   for (const r of v.resources.filter((x) => x.unknownPrefix !== undefined)) lines.push(`  note: ${r.key} starts with an unknown prefix "${r.unknownPrefix}"`);
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 function probeTable(results: ProbeResult[]): string {
@@ -141,5 +146,5 @@ function probeTable(results: ProbeResult[]): string {
     lines.push(`  tls: ${r.tls}  client certificate required: ${r.clientCertRequired}`);
     if (r.detail) lines.push(`  ${r.detail}`);
   }
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }

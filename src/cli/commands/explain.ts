@@ -1,7 +1,7 @@
 // kubeward explain ID|SECTION: the docs of a check, or the checks of a section.
 
-import { checkMarkdown, sectionChecks } from '../../checks/catalogue.js';
-import { findCheck } from '../../checks/registry.js';
+import { loadCheck, loadSectionChecks } from '../../checks/load.js';
+import { checkMarkdown } from '../../checks/markdown.js';
 import { SECTIONS } from '../../checks/sections.js';
 import { UsageError } from '../../errors.js';
 import { parseFlags } from '../args.js';
@@ -13,14 +13,14 @@ export async function run(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const id = positionals[0]!;
-  const check = findCheck(id);
+  const check = await loadCheck(id);
   if (check) {
     process.stdout.write(`${checkMarkdown(check)}\n`);
     return 0;
   }
   const section = SECTIONS.find((s) => s.slug === id);
   if (section) {
-    const checks = sectionChecks(section.slug);
+    const checks = await loadSectionChecks(section.slug);
     process.stdout.write(`# ${section.title} (${section.slug})\n\n${checks.length} checks:\n\n${checks.map((c) => `- ${c.id} (${c.severity}): ${c.title}`).join('\n')}\n`);
     return 0;
   }

@@ -2,9 +2,9 @@
 
 import { NetpolGraph, parseIp, parseProtocol, reachabilityTable, type Party, type Protocol, type ReachabilityTable, type ReachVerdict } from '../../engines/netpol/index.js';
 import { UsageError } from '../../errors.js';
-import { parseKubeVersion } from '../../inventory/version.js';
+import { escapeTerminal, terminalLines } from '../../report/terminal.js';
 import { resolveVersion } from '../../scan/run.js';
-import { oneOf, parseFlags } from '../args.js';
+import { kubeVersionFlag, oneOf, parseFlags } from '../args.js';
 import { readManifests } from '../manifests.js';
 
 export const USAGE = `Usage:
@@ -31,11 +31,11 @@ before 1.22 the API server drops endPort; before 1.21 namespaces lack kubernetes
 `;
 
 async function load(paths: string[], versionFlag: string | undefined): Promise<{ graph: NetpolGraph; incomplete: boolean }> {
-  if (paths.length > 0 && versionFlag !== undefined && !parseKubeVersion(versionFlag)) throw new UsageError(`--k8s-version is not a version: ${versionFlag}`);
+  if (paths.length > 0) kubeVersionFlag(versionFlag);
   const { load: result, inventory, incomplete } = await readManifests('netpol', paths, { whenNone: 'nothing to read: give a PATH (or "-" for stdin)' });
   const graph = new NetpolGraph(inventory, { k8sVersion: resolveVersion(inventory, result, versionFlag).version });
   for (const p of graph.problems) {
-    process.stderr.write(`kubeward netpol: ${p.item.location.file}${p.item.location.line ? `:${p.item.location.line}` : ''}: NetworkPolicy ${p.item.ref.namespace}/${p.item.ref.name} ${p.field}: ${p.message}\n`);
+    process.stderr.write(terminalLines([`kubeward netpol: ${p.item.location.file}${p.item.location.line ? `:${p.item.location.line}` : ''}: NetworkPolicy ${p.item.ref.namespace}/${p.item.ref.name} ${p.field}: ${p.message}`]));
   }
   return { graph, incomplete };
 }
@@ -78,24 +78,26 @@ export function formatReach(source: Party, destination: Party, port: number, pro
     const state = !d.isolated ? 'not isolated: allowed' : d.allowed === true ? `isolated, allowed by ${d.policies.join(', ')}` : d.allowed === false ? 'isolated, no policy allows it' : 'isolated, undecided';
     return `  ${label.padEnd(8)} ${p.endpoint.id}: ${state}`;
   };
-  return [
+  return terminalLines([
     `${describeParty(source)} -> ${describeParty(destination)} on ${port}/${protocol}: ${answer}`,
     side('egress', source, verdict.egress),
     side('ingress', destination, verdict.ingress),
     ...verdict.notes.map((n) => `  note: ${n}`),
-  ].join('\n') + '\n';
+  ]);
 }
 
 export function formatMatrix(table: ReachabilityTable): string {
   const probe = table.port !== null ? `${table.port}/${table.protocol}` : table.protocol ? `some ${table.protocol} port` : 'some port';
   const width = String(table.cols.length).length;
-  const nameWidth = Math.max(4, ...table.rows.map((r) => r.length)) + width + 1;
+  // Escaped before padding, so the columns line up with what is printed.
+  const rows = table.rows.map(escapeTerminal);
+  const nameWidth = rows.reduce((w, r) => Math.max(w, r.length), 4) + width + 1;
   const lines = [
     `NetworkPolicy reachability on ${probe} (rows: from, columns: to; Y allowed, . denied, ? undecided)`,
     `${''.padEnd(nameWidth)} ${table.cols.map((_, i) => String(i + 1).padStart(width)).join(' ')}`,
-    ...table.rows.map((row, r) => `${`${String(r + 1).padStart(width)} ${row}`.padEnd(nameWidth)} ${table.allowed[r]!.map((v) => (v === true ? 'Y' : v === false ? '.' : '?').padStart(width)).join(' ')}`),
+    ...rows.map((row, r) => `${`${String(r + 1).padStart(width)} ${row}`.padEnd(nameWidth)} ${table.allowed[r]!.map((v) => (v === true ? 'Y' : v === false ? '.' : '?').padStart(width)).join(' ')}`),
   ];
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -133,7 +135,7 @@ async function reach(argv: string[]): Promise<number> {
   const destination = party(graph, 'to', values.to, values['to-ip']);
   const verdict = graph.reach(source, destination, port, protocol);
   if (format === 'json') {
-    for (const n of verdict.notes) process.stderr.write(`note: ${n}\n`);
+    process.stderr.write(terminalLines(verdict.notes.map((n) => `note: ${n}`)));
     const { notes: _notes, ...shape } = verdict;
     process.stdout.write(`${JSON.stringify(shape, null, 2)}\n`);
   } else process.stdout.write(formatReach(source, destination, port, protocol, verdict));

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT, SHARED } from '../../testing/index.js';
+import { itWithCorpus } from '../../testing/corpus.js';
+import { REPO_ROOT } from '../../testing/index.js';
 
 const BIN = join(REPO_ROOT, 'bin/kubeward.js');
 
@@ -66,8 +67,8 @@ describe('kubeward podsecurity', () => {
     assert.equal(r.code, 1);
     const [result] = JSON.parse(r.stdout).results;
     assert.equal(result.resource.kind, 'CronJob');
-    assert.equal(result.message, 'violates PodSecurity "baseline:v1.99": host namespaces (hostPID)');
-    assert.deepEqual(result.violations, [{ check: 'hostNamespaces', reason: 'host namespaces', detail: 'hostPID' }]);
+    assert.equal(result.message, 'violates PodSecurity "baseline:v1.99": host namespaces (hostPID=true)');
+    assert.deepEqual(result.violations, [{ check: 'hostNamespaces', reason: 'host namespaces', detail: 'hostPID=true' }]);
   });
 
   it('reports input errors with file:line, evaluates the rest and exits 2', () => {
@@ -85,8 +86,8 @@ describe('kubeward podsecurity', () => {
     assert.match(r.stderr, /--version must be "latest" or "v1.x"/);
   });
 
-  it('--namespace-dry-run lists what each namespace would refuse, with its current labels', () => {
-    const r = kubeward('--namespace-dry-run', 'baseline', join(SHARED, 'real-world/flannel'), join(SHARED, 'real-world/kube-state-metrics'));
+  itWithCorpus('real-world', '--namespace-dry-run lists what each namespace would refuse, with its current labels', (realWorld) => {
+    const r = kubeward('--namespace-dry-run', 'baseline', join(realWorld, 'flannel'), join(realWorld, 'kube-state-metrics'));
     assert.equal(r.code, 1);
     assert.match(r.stdout, /namespace "kube-flannel" \(currently enforce=privileged:latest/);
     assert.match(r.stdout, /violate the new PodSecurity enforce level "baseline:latest" \(1 of 1 workloads\)\n  DaemonSet kube-flannel-ds \(.*kube-flannel.yml:\d+\): non-default capabilities, host namespaces, hostPath volumes/);

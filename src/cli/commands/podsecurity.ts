@@ -3,6 +3,7 @@
 // namespace would refuse if it were labelled that level.
 
 import { UsageError } from '../../errors.js';
+import { terminalLines } from '../../report/terminal.js';
 import type { Location, ResourceRef } from '../../inventory/types.js';
 import {
   denialMessage, describePolicy, evaluateWorkloads, formatLevelVersion, namespaceDryRun, parseLevel,
@@ -77,7 +78,7 @@ export function formatTable(evaluations: WorkloadEvaluation[], level: Level, ver
   }
   lines.push('');
   lines.push(`${evaluations.length} workloads evaluated at ${formatLevelVersion(level, version)}: ${evaluations.length - denied} allowed, ${denied} denied`);
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 export function dryRunJson(dryRun: NamespaceDryRun[], level: Level, version: PolicyVersion) {
@@ -121,7 +122,7 @@ export function formatDryRunTable(dryRun: NamespaceDryRun[], level: Level, versi
       lines.push(`  ${r.evaluation.pod.item.ref.kind} ${r.evaluation.pod.item.ref.name} (${where(r.evaluation.pod.item.location)}): ${r.reasons}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 export async function run(argv: string[]): Promise<number> {

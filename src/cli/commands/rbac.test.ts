@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { REPO_ROOT, SHARED } from '../../testing/index.js';
+import { itWithCorpus } from '../../testing/corpus.js';
+import { REPO_ROOT } from '../../testing/index.js';
 
 const exec = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin/kubeward.js');
@@ -112,8 +113,8 @@ describe('kubeward rbac', () => {
 });
 
 describe('kubeward review', () => {
-  it('reviews argo-cd: critical, JSON', async () => {
-    const { code, stdout } = await kubeward('review', '-n', 'argocd', '--format', 'json', join(SHARED, 'real-world/argo-cd'));
+  itWithCorpus('real-world', 'reviews argo-cd: critical, JSON', async (realWorld) => {
+    const { code, stdout } = await kubeward('review', '-n', 'argocd', '--format', 'json', join(realWorld, 'argo-cd'));
     assert.equal(code, 0);
     const review = JSON.parse(stdout);
     assert.equal(review.risk, 'critical');

@@ -8,6 +8,7 @@ import { effectivePermissions } from '../../engines/rbac/permissions.js';
 import type { Grant, RequestAttributes, SubjectId } from '../../engines/rbac/types.js';
 import { UsageError } from '../../errors.js';
 import type { Inventory } from '../../inventory/inventory.js';
+import { terminalLines } from '../../report/terminal.js';
 import { emit, oneOf, parseFlags } from '../args.js';
 import { readManifests } from '../manifests.js';
 
@@ -132,11 +133,11 @@ async function whoCan(values: Values, args: string[]): Promise<number> {
   let text: string;
   if (fmt === 'json') text = `${JSON.stringify(whoCanJson(subjects), null, 2)}\n`;
   else {
-    const lines = subjects.map((s) => {
+    const lines = subjects.flatMap((s) => {
       const via = s.bypass ? 'bypasses authorization (privileged group)' : s.via.map((g) => `${bindingRef(g).kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name} -> ${g.role.kind} ${g.role.name}`).join('; ');
-      return `${describeSubject(s)}\n    ${via}`;
+      return [describeSubject(s), `    ${via}`];
     });
-    text = `${lines.join('\n')}\n`;
+    text = terminalLines(lines);
   }
   await emit(text, values.output);
   return incomplete ? 2 : 0;
@@ -159,7 +160,7 @@ async function can(values: Values, args: string[]): Promise<number> {
   if (fmt === 'json') text = `${JSON.stringify({ subject, request, ...decisionJson(decision) }, null, 2)}\n`;
   else if (!decision.allowed) text = 'no\n';
   else if (decision.bypass) text = 'yes (system:masters bypasses authorization)\n';
-  else text = `yes\n  ${describeCite({ binding: bindingRef(decision.grant), role: roleRef(decision.grant), rule: decision.rule, ruleIndex: decision.ruleIndex })}\n`;
+  else text = terminalLines(['yes', `  ${describeCite({ binding: bindingRef(decision.grant), role: roleRef(decision.grant), rule: decision.rule, ruleIndex: decision.ruleIndex })}`]);
   await emit(text, values.output);
   if (incomplete) return 2;
   return decision.allowed ? 0 : 1;
@@ -180,7 +181,7 @@ async function permissions(values: Values, args: string[]): Promise<number> {
       lines.push(p.namespace === '' ? 'cluster-wide (every namespace and cluster-scoped resources):' : `namespace ${p.namespace} (in addition):`);
       lines.push(...(p.rules.length > 0 ? p.rules.map((r) => `  ${describeRule(r)}`) : ['  (nothing)']));
     }
-    text = `${lines.join('\n')}\n`;
+    text = terminalLines(lines);
   }
   await emit(text, values.output);
   return incomplete ? 2 : 0;

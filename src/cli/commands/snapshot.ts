@@ -4,6 +4,7 @@
 import { InputUnavailableError, UsageError } from '../../errors.js';
 import { CLUSTER_FLAGS, CLUSTER_USAGE, readClusterFromFlags } from '../../sources/cluster/command.js';
 import { writeSnapshot } from '../../sources/snapshot.js';
+import { terminalLines } from '../../report/terminal.js';
 import { parseFlags } from '../args.js';
 
 export const USAGE = `Usage: kubeward snapshot --cluster -o DIR [flags]
@@ -38,10 +39,10 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new InputUnavailableError(`cannot write the snapshot: ${(e as Error).message}`);
   }
-  for (const error of document.errors) process.stderr.write(`kubeward snapshot: ${error.source}: ${error.message}\n`);
-  process.stderr.write(
+  process.stderr.write(terminalLines(document.errors.map((error) => `kubeward snapshot: ${error.source}: ${error.message}`)));
+  process.stderr.write(terminalLines([
     `kubeward snapshot: wrote ${load.result.items.length} objects (${document.files.length} files) from ${load.server} to ${values.output}` +
-      `${document.errors.length > 0 ? `; ${document.errors.length} requests failed, the snapshot is incomplete` : ''}\n`,
-  );
+      `${document.errors.length > 0 ? `; ${document.errors.length} requests failed, the snapshot is incomplete` : ''}`,
+  ]));
   return document.errors.length > 0 ? 2 : 0;
 }

@@ -6,7 +6,7 @@ import { Inventory } from '../../inventory/inventory.js';
 import { CertFactory, hostWithCertificates, type GeneratedCert } from '../../testing/certs.js';
 import { inventoryFromYaml } from '../../testing/index.js';
 import { certificateFacts, daysLeft, isWeakRsa, lifetimeDays, parsePemBundle } from './certificate.js';
-import { collectCertificates, issuerOf } from './collect.js';
+import { collectCertificates, issuerOf, kubeconfigCertificateErrors, pemErrors } from './collect.js';
 
 const run = promisify(execFile);
 
@@ -93,14 +93,36 @@ users:
       hosts: [hostWithCertificates('cp-1', { '/etc/kubernetes/pki/ca.crt': ca, '/etc/kubernetes/pki/empty.crt': '' }, '/tmp/root')],
     });
     const found = collectCertificates(inventory);
-    assert.deepEqual(found.map((c) => [c.label, c.field ?? null, c.facts?.subject ?? c.error]), [
+    assert.deepEqual(found.map((c) => [c.label, c.field ?? null, c.facts.subject]), [
       ['/etc/kubernetes/pki/ca.crt on cp-1', null, 'CN=kubernetes-ca'],
-      ['/etc/kubernetes/pki/empty.crt on cp-1', null, 'no PEM CERTIFICATE block'],
       ['client certificate of user "kubernetes-admin" in kubeconfig /etc/kubernetes/admin.conf', 'users[0].user.client-certificate-data', 'CN=kubernetes-admin, O=system:masters'],
       ['CA of cluster "kubernetes" in kubeconfig /etc/kubernetes/admin.conf', 'clusters[0].cluster.certificate-authority-data', 'CN=kubernetes-ca'],
     ]);
     assert.equal(found[0]!.location.file, '/tmp/root/etc/kubernetes/pki/ca.crt');
-    assert.equal(issuerOf(found[2]!.facts!, found)?.subject, 'CN=kubernetes-ca');
-    assert.equal(issuerOf(found[0]!.facts!, found), undefined);
+    assert.equal(issuerOf(found[1]!.facts, found)?.subject, 'CN=kubernetes-ca');
+    assert.equal(issuerOf(found[0]!.facts, found), undefined);
+  });
+
+  it('leaves certificates that do not parse to input errors at their line, once each', () => {
+    const bad = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    assert.deepEqual(pemErrors(`# bundle\n${ca.pem}${bad}`, '/r/ca.crt').map((e) => [e.source, e.line, e.message.replace(/: error:.*/, '')]), [
+      ['/r/ca.crt', 2 + ca.pem.trimEnd().split('\n').length, 'certificate 2 of the bundle cannot be parsed'],
+    ]);
+    assert.deepEqual(pemErrors(ca.pem, '/r/ca.crt'), []);
+    const kubeconfig = inventoryFromYaml(`apiVersion: v1
+kind: Config
+clusters:
+- name: a
+  cluster: {server: "https://10.0.0.1:6443", certificate-authority-data: ${Buffer.from(bad).toString('base64')}}
+- name: b
+  cluster: {server: "https://10.0.0.1:6443", certificate-authority-data: bm90IGEgY2VydA==}
+users: "not a list"
+`, '/etc/kubernetes/admin.conf');
+    const item = kubeconfig.items[0]!;
+    assert.deepEqual(kubeconfigCertificateErrors(item).map((e) => e.message.replace(/: error:.*/, '')), [
+      'kubeconfig clusters[0].cluster.certificate-authority-data: certificate 1 of the bundle cannot be parsed',
+      'kubeconfig clusters[1].cluster.certificate-authority-data holds no PEM certificate',
+    ]);
+    assert.deepEqual(collectCertificates(new Inventory([item])), []);
   });
 });

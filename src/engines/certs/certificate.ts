@@ -70,7 +70,7 @@ export interface CertificateFacts {
 /** One certificate of a PEM bundle, or why it could not be read. */
 export type PemEntry = { index: number; facts: CertificateFacts } | { index: number; error: string };
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+export const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 
 /** Every CERTIFICATE block of a PEM text, in order (other blocks, such as keys, are ignored). */
 export function parsePemBundle(text: string): PemEntry[] {

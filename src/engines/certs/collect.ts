@@ -1,9 +1,11 @@
 // Every certificate the inventory shows: PEM files of node roots (/etc/kubernetes/pki,
 // /var/lib/kubelet/pki) and certificates embedded in kubeconfig files (kind Config).
 
+import { fieldLineOf } from '../../inventory/field-lines.js';
 import type { Inventory } from '../../inventory/inventory.js';
-import type { Location, ResourceRef } from '../../inventory/types.js';
-import { parsePemBundle, type CertificateFacts } from './certificate.js';
+import type { InputError, Item, Location, ResourceRef } from '../../inventory/types.js';
+import { valueAt } from '../config/settings.js';
+import { PEM_BLOCK, parsePemBundle, type CertificateFacts } from './certificate.js';
 
 export interface CollectedCertificate {
   /** What findings name: the certificate file, or the kubeconfig holding it. */
@@ -13,47 +15,82 @@ export interface CollectedCertificate {
   field?: string;
   /** How a message names it: "/etc/kubernetes/pki/apiserver.crt on node-1". */
   label: string;
-  facts?: CertificateFacts;
-  /** Why it could not be read (not PEM, bad DER). */
-  error?: string;
+  facts: CertificateFacts;
 }
 
-interface Kubeconfig {
-  clusters?: { name?: string; cluster?: Record<string, unknown> }[];
-  users?: { name?: string; user?: Record<string, unknown> }[];
+/** Input errors for the CERTIFICATE blocks of a PEM text that do not parse, at each block's line. */
+export function pemErrors(text: string, source: string): InputError[] {
+  const entries = parsePemBundle(text);
+  if (entries.every((e) => 'facts' in e)) return [];
+  const lines: number[] = [];
+  let line = 1;
+  let counted = 0;
+  for (const m of text.matchAll(PEM_BLOCK)) {
+    for (; counted < m.index; counted++) if (text.charCodeAt(counted) === 10) line++;
+    lines.push(line);
+  }
+  return entries.flatMap((e) => ('error' in e ? [{ source, line: lines[e.index]!, message: e.error }] : []));
 }
 
+/** The certificates a kubeconfig embeds (users' client certificates, clusters' CAs), by field. */
+function embeddedCertificates(config: Record<string, unknown>): { field: string; what: string; data: string }[] {
+  const out: { field: string; what: string; data: string }[] = [];
+  const from = (listName: 'users' | 'clusters', key: string, dataKey: string, what: string) => {
+    const list = config[listName];
+    if (!Array.isArray(list)) return;
+    list.forEach((entry: unknown, i) => {
+      const data = valueAt(entry, `${key}.${dataKey}`);
+      const name = valueAt(entry, 'name');
+      if (typeof data === 'string' && data.length > 0) out.push({ field: `${listName}[${i}].${key}.${dataKey}`, what: `${what} "${typeof name === 'string' ? name : i}"`, data });
+    });
+  };
+  from('users', 'user', 'client-certificate-data', 'client certificate of user');
+  from('clusters', 'cluster', 'certificate-authority-data', 'CA of cluster');
+  return out;
+}
+
+/**
+ * Input errors for the certificates a kubeconfig item embeds that do not parse, at the field's
+ * line. The source that read the kubeconfig reports them; collectCertificates leaves them out.
+ */
+export function kubeconfigCertificateErrors(item: Item): InputError[] {
+  const errors: InputError[] = [];
+  for (const { field, data } of embeddedCertificates(item.object)) {
+    const entries = parsePemBundle(Buffer.from(data, 'base64').toString('utf8'));
+    const line = fieldLineOf(item.object, field) ?? item.location.line;
+    const at = { source: item.location.file, ...(line !== undefined ? { line } : {}) };
+    if (entries.length === 0) errors.push({ ...at, message: `kubeconfig ${field} holds no PEM certificate` });
+    for (const entry of entries) if ('error' in entry) errors.push({ ...at, message: `kubeconfig ${field}: ${entry.error}` });
+  }
+  return errors;
+}
+
+/**
+ * Every certificate that parses. One that does not is an input error, reported once by the
+ * source that read it (pemErrors, kubeconfigCertificateErrors), not a result of every check.
+ */
 export function collectCertificates(inventory: Inventory): CollectedCertificate[] {
   const out: CollectedCertificate[] = [];
   for (const host of inventory.hosts) {
     const root = host.root.replace(/\/+$/, '');
     for (const file of host.certificates ?? []) {
       const entries = parsePemBundle(file.pem);
-      const base = { location: { file: `${root}${file.path}` } };
-      if (entries.length === 0) {
-        out.push({ ...base, ref: { kind: 'Certificate', name: `${file.path} on ${host.name}` }, label: `${file.path} on ${host.name}`, error: 'no PEM CERTIFICATE block' });
-      }
       for (const entry of entries) {
+        if (!('facts' in entry)) continue;
         const suffix = entries.length > 1 ? ` (certificate ${entry.index + 1} of ${entries.length})` : '';
         const label = `${file.path}${suffix} on ${host.name}`;
-        out.push({ ...base, ref: { kind: 'Certificate', name: label }, label, ...('facts' in entry ? { facts: entry.facts } : { error: entry.error }) });
+        out.push({ location: { file: `${root}${file.path}` }, ref: { kind: 'Certificate', name: label }, label, facts: entry.facts });
       }
     }
   }
   for (const item of inventory.ofKind('Config')) {
-    const config = item.object as Kubeconfig;
-    const embedded: { field: string; what: string; data: unknown }[] = [
-      ...(config.users ?? []).map((u, i) => ({ field: `users[${i}].user.client-certificate-data`, what: `client certificate of user "${u.name ?? i}"`, data: u.user?.['client-certificate-data'] })),
-      ...(config.clusters ?? []).map((c, i) => ({ field: `clusters[${i}].cluster.certificate-authority-data`, what: `CA of cluster "${c.name ?? i}"`, data: c.cluster?.['certificate-authority-data'] })),
-    ];
-    for (const { field, what, data } of embedded) {
-      if (typeof data !== 'string' || data.length === 0) continue;
+    for (const { field, what, data } of embeddedCertificates(item.object)) {
       const entries = parsePemBundle(Buffer.from(data, 'base64').toString('utf8'));
       const label = `${what} in kubeconfig ${item.location.file}`;
-      if (entries.length === 0) out.push({ ref: item.ref, location: item.location, field, label, error: `${field} holds no PEM certificate` });
       for (const entry of entries) {
+        if (!('facts' in entry)) continue;
         const suffix = entries.length > 1 ? ` (certificate ${entry.index + 1} of ${entries.length})` : '';
-        out.push({ ref: item.ref, location: item.location, field, label: label + suffix, ...('facts' in entry ? { facts: entry.facts } : { error: entry.error }) });
+        out.push({ ref: item.ref, location: item.location, field, label: label + suffix, facts: entry.facts });
       }
     }
   }

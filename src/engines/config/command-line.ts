@@ -1,7 +1,7 @@
 // Command lines of Kubernetes components: where a component runs (a static or mirror pod in the
 // inventory) and the flags it was given. The config engine builds effective settings on this.
 
-import type { Inventory } from '../../inventory/inventory.js';
+import type { Inventory, PodSpecRef } from '../../inventory/inventory.js';
 import type { Container } from '../../inventory/pod.js';
 import type { Item } from '../../inventory/types.js';
 
@@ -61,7 +61,8 @@ export function argvOf(container: Container): string[] {
 
 /** Which component a container runs, from its command (kubeadm) or its pod's component label. */
 export function componentOf(container: Container, podLabels: Record<string, string> | undefined): Component | undefined {
-  const argv = argvOf(container);
+  // Most containers of a dump give neither: no argv to build for them.
+  const argv = container.command == null && container.args == null ? [] : argvOf(container);
   for (const word of argv.slice(0, 3)) {
     const base = word.split('/').pop()!;
     if ((COMPONENTS as readonly string[]).includes(base)) return base as Component;
@@ -72,13 +73,34 @@ export function componentOf(container: Container, podLabels: Record<string, stri
 
 /** Every container of every Pod in the inventory that runs the given component. */
 export function findComponent(inventory: Inventory, component: Component): ComponentInstance[] {
-  const out: ComponentInstance[] = [];
+  return (componentContainers(inventory).get(component) ?? []).map(({ ref, container, index }) => {
+    const argv = argvOf(container);
+    return { component, item: ref.item, container, containerPath: `${ref.path}.containers[${index}]`, argv, flags: parseCommandLineFlags(argv) };
+  });
+}
+
+interface ComponentContainer {
+  ref: PodSpecRef;
+  container: Container;
+  index: number;
+}
+
+/** An inventory does not change: its containers are sorted by component once, not once per component. */
+const containersByComponent = new WeakMap<Inventory, Map<Component, ComponentContainer[]>>();
+
+function componentContainers(inventory: Inventory): Map<Component, ComponentContainer[]> {
+  let byComponent = containersByComponent.get(inventory);
+  if (byComponent) return byComponent;
+  byComponent = new Map();
   for (const ref of inventory.podSpecs()) {
     (ref.spec.containers ?? []).forEach((container, index) => {
-      if (componentOf(container, ref.podMetadata.labels) !== component) return;
-      const argv = argvOf(container);
-      out.push({ component, item: ref.item, container, containerPath: `${ref.path}.containers[${index}]`, argv, flags: parseCommandLineFlags(argv) });
+      const component = componentOf(container, ref.podMetadata.labels);
+      if (!component) return;
+      const list = byComponent!.get(component);
+      if (list) list.push({ ref, container, index });
+      else byComponent!.set(component, [{ ref, container, index }]);
     });
   }
-  return out;
+  containersByComponent.set(inventory, byComponent);
+  return byComponent;
 }

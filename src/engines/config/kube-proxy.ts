@@ -2,7 +2,7 @@
 // it from the kube-system/kube-proxy ConfigMap) decides; flags apply without it.
 
 import { posix } from 'node:path';
-import { parse } from 'yaml';
+import { yamlLibrary } from '../../yaml.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import type { KubeVersion } from '../../inventory/version.js';
 import { KUBE_PROXY_FIELDS } from './defaults.js';
@@ -34,7 +34,7 @@ function configAt(inventory: Inventory, run: ComponentRun, path: string): Config
       const text = (configMap?.object.data as Record<string, unknown> | undefined)?.[key];
       if (configMap && typeof text === 'string') {
         try {
-          const data = parse(text) as Record<string, unknown>;
+          const data = yamlLibrary().parse(text) as Record<string, unknown>;
           return { data: data ?? {}, file: configMap.location.file, ...(configMap.location.line ? { line: configMap.location.line } : {}), field: `ConfigMap ${configMapName} data["${key}"]: ` };
         } catch {
           return { missing: `ConfigMap ${configMapName} key ${key} is not valid YAML` };

@@ -4,7 +4,7 @@
 // (anonymous off, webhook authn and authz, no read-only port); flags alone keep the legacy,
 // insecure defaults. A /configz snapshot is already effective and is taken as it is.
 
-import { parse } from 'yaml';
+import { yamlLibrary } from '../../yaml.js';
 import { fieldLineOf } from '../../inventory/field-lines.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import type { Item, K8sObject, Location, ResourceRef } from '../../inventory/types.js';
@@ -147,7 +147,7 @@ export function kubeletSettings(inventory: Inventory, version: KubeVersion | und
     const text = (configMap?.object.data as Record<string, unknown> | undefined)?.kubelet;
     if (configMap && typeof text === 'string') {
       try {
-        const object = parse(text) as K8sObject;
+        const object = yamlLibrary().parse(text) as K8sObject;
         if (object && typeof object === 'object') out.push(effectiveSettings(configMap, 'kubelet-config ConfigMap', 'config-file', version, object, 'data.kubelet: '));
       } catch {
         // An unparsable ConfigMap shows no kubelet; the checks then say the kubelet was not seen.

@@ -3,8 +3,11 @@
 // the inventory's items: read from a node root (location = that root + the path) or given on
 // the command line.
 
+import { posix } from 'node:path';
+import { nodePathOf } from '../../inventory/host.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import type { Item } from '../../inventory/types.js';
+import { hostOfFile } from './runs.js';
 
 export type ReferencedFile =
   | { found: true; item: Item }
@@ -17,8 +20,12 @@ export type ReferencedFile =
  */
 export function findReferencedFile(inventory: Inventory, kind: string, hostPath: string): ReferencedFile {
   const candidates = inventory.ofKind(kind);
-  const normalized = hostPath.replace(/\/+$/, '');
-  const atPath = candidates.find((item) => item.location.file === normalized || item.location.file.endsWith(normalized));
+  // As the node reader records it: `..` applied, never above the root (/../../etc/x is /etc/x).
+  const normalized = hostPath.startsWith('/') ? posix.normalize(hostPath).replace(/(.)\/+$/, '$1') : hostPath.replace(/\/+$/, '');
+  const atPath = candidates.find((item) => {
+    const host = hostOfFile(inventory, item.location.file);
+    return host ? nodePathOf(host, item.location.file) === normalized : item.location.file === normalized || item.location.file.endsWith(normalized);
+  });
   if (atPath) return { found: true, item: atPath };
   if (candidates.length === 1 && !inventory.hosts.length) return { found: true, item: candidates[0]! };
   return {

@@ -21,8 +21,11 @@ describe('classifyStoredValue', () => {
   });
 
   it('does not take an unknown or malformed k8s:enc: prefix for encryption it cannot name', () => {
-    assert.deepEqual(classifyStoredValue(bytes('k8s:enc:rot13:v1:k:xx')), { encrypted: 'unknown', prefix: 'k8s:enc:rot13:v1' });
-    assert.deepEqual(classifyStoredValue(bytes('k8s:enc:aescbc:v2:k:xx')), { encrypted: 'unknown', prefix: 'k8s:enc:aescbc:v2' });
+    assert.deepEqual(classifyStoredValue(bytes('k8s:enc:rot13:v1:k:xx')), { encrypted: 'unknown', prefix: 'k8s:enc:rot13:' });
+    assert.deepEqual(classifyStoredValue(bytes('k8s:enc:aescbc:v2:k:xx')), { encrypted: 'unknown', prefix: 'k8s:enc:aescbc:' });
+    // What follows an unknown provider may be stored data: never part of the prefix shown.
+    assert.deepEqual(classifyStoredValue(bytes('k8s:enc:rot13:KW-SECRET-MARKER:x')), { encrypted: 'unknown', prefix: 'k8s:enc:rot13:' });
+    assert.deepEqual(classifyStoredValue(bytes('k8s:enc:{"token":"KW-SECRET-MARKER"}')), { encrypted: 'unknown', prefix: 'k8s:enc:?:' });
     // A key name must end with a colon within the bytes looked at.
     assert.equal(classifyStoredValue(bytes('k8s:enc:aescbc:v1:key1')).encrypted, 'unknown');
     assert.equal(classifyStoredValue(bytes('k8s:enc:aescbc:v1::x')).encrypted, 'unknown');

@@ -59,9 +59,11 @@ function looksLikeJson(bytes: Buffer): boolean {
   return false;
 }
 
-/** The "k8s:enc:..." head up to the third field, printable characters only (never ciphertext). */
+/**
+ * "k8s:enc:<provider>:", the provider's name only when it looks like one: what follows an unknown
+ * provider may be stored data, not a version and key name.
+ */
 function printablePrefix(bytes: Buffer): string {
-  const text = bytes.toString('latin1');
-  const head = text.split(':').slice(0, 4).join(':');
-  return head.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+  const provider = bytes.subarray(ENC_PREFIX.length).toString('latin1').split(':')[0]!;
+  return `${ENC_PREFIX}${/^[A-Za-z0-9_-]{1,32}$/.test(provider) ? provider : '?'}:`;
 }

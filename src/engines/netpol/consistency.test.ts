@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inventoryFromYaml } from '../../testing/index.js';
 import { NetpolGraph, NO, UNKNOWN, YES, reachabilityTable, triToBoolean, type Tri } from './engine.js';
-import type { Protocol } from './ports.js';
+import { isEmptyPortSet, type Protocol } from './ports.js';
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -66,6 +66,7 @@ const toTri = (b: boolean | null): Tri => (b === true ? YES : b === false ? NO :
 describe('engine consistency over generated clusters', () => {
   it('reach(), the class matrix, namespace matrices, namespace reach and port sets agree on 300 clusters', () => {
     let decided = 0;
+    let unisolatedPairs = 0;
     let undecided = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const yaml = generateCluster(seed);
@@ -96,13 +97,24 @@ describe('engine consistency over generated clusters', () => {
       for (const s of endpoints) {
         for (const d of endpoints) {
           const key = `${s.namespace}>${d.namespace}`;
-          someBest.set(key, Math.max(someBest.get(key) ?? NO, graph.reachesOnSomePort(s, d)) as Tri);
+          // From the port sets themselves: reachesOnSomePort skips them when neither side is isolated.
+          const ports = graph.allowedPorts(s, d);
+          const some: Tri = !isEmptyPortSet(ports.sure) ? YES : !isEmptyPortSet(ports.possible) ? UNKNOWN : NO;
+          assert.equal(graph.reachesOnSomePort(s, d), some, `seed ${seed}: ${s.id} -> ${d.id} on some port`);
+          someBest.set(key, Math.max(someBest.get(key) ?? NO, some) as Tri);
         }
       }
       const namespaces = [...new Set(endpoints.map((e) => e.namespace))];
       const reach = graph.namespaceReach();
       for (const from of namespaces) {
-        for (const to of namespaces) assert.equal(reach.between(from, to), someBest.get(`${from}>${to}`), `seed ${seed}: ${from} -> ${to} on some port, by namespace`);
+        for (const to of namespaces) {
+          assert.equal(reach.between(from, to), someBest.get(`${from}>${to}`), `seed ${seed}: ${from} -> ${to} on some port, by namespace`);
+          // What namespace-reachable-from-every-namespace skips: such pairs surely reach.
+          if (reach.unisolated(from, 'egress') && reach.unisolated(to, 'ingress')) {
+            unisolatedPairs++;
+            assert.equal(someBest.get(`${from}>${to}`), YES, `seed ${seed}: ${from} -> ${to} unisolated`);
+          }
+        }
       }
       const anyPort = reachabilityTable(graph, { pods: true });
       anyPort.rows.forEach((from, r) => anyPort.cols.forEach((to, c) => {
@@ -111,5 +123,6 @@ describe('engine consistency over generated clusters', () => {
     }
     // The generator must exercise both decided and undecided answers.
     assert.ok(decided > 10_000 && undecided > 500, `decided ${decided}, undecided ${undecided}`);
+    assert.ok(unisolatedPairs > 100, `unisolated pairs ${unisolatedPairs}`);
   });
 });

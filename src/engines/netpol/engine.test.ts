@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SHARED, inventoryFromYaml } from '../../testing/index.js';
+import { describeWithCorpus } from '../../testing/corpus.js';
+import { inventoryFromYaml } from '../../testing/index.js';
 import { parseKubeVersion } from '../../inventory/version.js';
 import { cidrContains, cidrCovers, parseCidr, parseIp } from './cidr.js';
 import { NetpolGraph, NO, UNKNOWN, YES, type Party } from './engine.js';
@@ -397,8 +398,8 @@ spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{port: 80}]}]}
   });
 });
 
-describe('real world: Argo CD install.yaml (7 NetworkPolicies, no namespace given)', () => {
-  const graph = new NetpolGraph(inventoryFromYaml(readFileSync(join(SHARED, 'real-world/argo-cd/install.yaml'), 'utf8'), 'argo-cd/install.yaml'));
+describeWithCorpus('real-world', 'real world: Argo CD install.yaml (7 NetworkPolicies, no namespace given)', (realWorld) => {
+  const graph = new NetpolGraph(inventoryFromYaml(readFileSync(join(realWorld, 'argo-cd/install.yaml'), 'utf8'), 'argo-cd/install.yaml'));
   const at = (name: string) => pod(graph, `default/${name}`);
   const reach = (from: string, to: string, port: number) => graph.reach(at(from), at(to), port, 'TCP');
 

@@ -366,6 +366,8 @@ export class NetpolGraph {
 
   /** Can `source` reach `destination` on some port (of `protocol`, when given)? */
   reachesOnSomePort(source: Endpoint, destination: Endpoint, protocol?: Protocol): Tri {
+    // Neither side isolated: every port of every protocol, without building the port sets.
+    if (!this.isIsolated(source, 'egress') && !this.isIsolated(destination, 'ingress')) return YES;
     const ports = this.allowedPorts(source, destination);
     const some = (set: PortSet) => (protocol ? set[protocol].length > 0 : !isEmptyPortSet(set));
     return some(ports.sure) ? YES : some(ports.possible) ? UNKNOWN : NO;
@@ -451,8 +453,9 @@ export class NetpolGraph {
     const index = (direction: Direction): Map<string, NamespacePeers> => {
       const out = new Map<string, NamespacePeers>();
       for (const [namespace, classes] of byNamespace) {
-        const peers: NamespacePeers = { open: [], toward: new Map() };
+        const peers: NamespacePeers = { open: [], toward: new Map(), unisolated: false };
         for (const cls of classes) {
+          if (!this.isIsolated(representatives[cls]!, direction)) peers.unisolated = true;
           const allowed = this.peerNamespaces(representatives[cls]!, direction, namespaces, selected);
           if (allowed === 'all') peers.open.push(cls);
           else {
@@ -494,7 +497,7 @@ export class NetpolGraph {
       else if (!peer.namespaceSelector) candidates = byNamespace.get(policyNamespace) ?? [];
       else {
         candidates = [];
-        for (const [ns, list] of byNamespace) if (this.namespaceMatches(peer.namespaceSelector, ns) !== NO) candidates.push(...list);
+        for (const [ns, list] of byNamespace) if (this.namespaceMatches(peer.namespaceSelector, ns) !== NO) for (const cls of list) candidates.push(cls);
       }
       for (const cls of candidates) {
         const match = this.peerMatches(peer, policyNamespace, { endpoint: representatives[cls]! });
@@ -620,6 +623,8 @@ export class ReachMatrix {
 interface NamespacePeers {
   open: number[];
   toward: Map<string, number[]>;
+  /** Some class no policy isolates for the direction: it allows every port to or from anywhere. */
+  unisolated: boolean;
 }
 
 /** Can some endpoint of one namespace reach some endpoint of another on some port? */
@@ -636,6 +641,7 @@ export class NamespaceReach {
     const egress = this.egress.get(source);
     const ingress = this.ingress.get(destination);
     if (!egress || !ingress) return NO;
+    if (egress.unisolated && ingress.unisolated) return YES;
     const sources = [egress.open, egress.toward.get(destination) ?? NONE];
     const destinations = [ingress.open, ingress.toward.get(source) ?? NONE];
     if (sources.every((l) => l.length === 0) || destinations.every((l) => l.length === 0)) return NO;
@@ -652,6 +658,14 @@ export class NamespaceReach {
       }
     }
     return best;
+  }
+
+  /**
+   * Does some endpoint of the namespace go unisolated for the direction? Such a source reaches
+   * every such destination: callers can skip those pairs, between() answers YES for them.
+   */
+  unisolated(namespace: string, direction: Direction): boolean {
+    return (direction === 'egress' ? this.egress : this.ingress).get(namespace)?.unisolated ?? false;
   }
 }
 

@@ -4,16 +4,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import type { PodSpec } from '../../inventory/pod.js';
-import { SHARED } from '../../testing/index.js';
+import { describeWithCorpus } from '../../testing/corpus.js';
 import { parseDocuments } from '../../sources/documents.js';
 import { denialMessage } from './format.js';
 import { evaluatePod } from './evaluate.js';
 import type { Level } from './types.js';
 import { parseVersion } from './version.js';
-
-const TESTDATA = join(SHARED, 'conformance/pod-security/testdata');
 
 /** The README's table: file prefix (lowercased check id) -> substring the denial must contain. */
 const SUBSTRINGS: Record<string, string> = {
@@ -48,7 +46,9 @@ function substringFor(name: string): string {
   return SUBSTRINGS[best]!;
 }
 
-describe('Pod Security Standards conformance (upstream fixtures)', () => {
+describeWithCorpus('conformance', 'Pod Security Standards conformance (upstream fixtures)', (conformance) => {
+  const TESTDATA = join(conformance, 'pod-security/testdata');
+
   it('agrees with every upstream fixture', () => {
     const counts = { total: 0, agreed: 0, pass: 0, fail: 0 };
     const disagreements: string[] = [];

@@ -24,7 +24,7 @@ describe('podsecurity messages (as upstream writes them)', () => {
     const spec: PodSpec = { hostNetwork: true, containers: [{ name: 'x', securityContext: { privileged: true } }] };
     assert.equal(
       message('restricted', 'v1.30', spec),
-      'violates PodSecurity "restricted:v1.30": host namespaces (hostNetwork), privileged (container "x" must not set securityContext.privileged=true), ' +
+      'violates PodSecurity "restricted:v1.30": host namespaces (hostNetwork=true), privileged (container "x" must not set securityContext.privileged=true), ' +
         'allowPrivilegeEscalation != false (container "x" must set securityContext.allowPrivilegeEscalation=false), ' +
         'unrestricted capabilities (container "x" must set securityContext.capabilities.drop=["ALL"]), ' +
         'runAsNonRoot != true (pod or container "x" must set securityContext.runAsNonRoot=true), ' +
@@ -63,6 +63,9 @@ describe('podsecurity messages (as upstream writes them)', () => {
     assert.equal(detail, 'pod and containers "e", "f", "g" set forbidden securityContext.seLinuxOptions: types "bar", "foo"; user may not be set; role may not be set');
     // container_engine_t is allowed from 1.31 only.
     assert.match(evaluatePod('baseline', v('v1.30'), {}, spec).violations[0]!.detail, /containers "d", "e", "f", "g"/);
+    // Upstream names user and role only beside a bad type; alone they leave the detail empty.
+    const userOnly: PodSpec = { securityContext: { seLinuxOptions: { user: 'u', role: 'r' } }, containers: [{ name: 'a' }] };
+    assert.equal(evaluatePod('baseline', v('latest'), {}, userOnly).violations[0]!.detail, 'pod set forbidden securityContext.seLinuxOptions: ');
   });
 
   it('AppArmor: fields and annotations, with Go quoting', () => {
@@ -114,7 +117,7 @@ describe('podsecurity messages (as upstream writes them)', () => {
     assert.equal(DEFAULT_REGISTRY.maxMinor, 35);
     assert.equal(planFor('restricted', v('v1.99')), planFor('restricted', v('latest')));
     assert.deepEqual(planFor('privileged', v('latest')), []);
-    assert.equal(message('baseline', 'v1.99', { hostPID: true }), 'violates PodSecurity "baseline:v1.99": host namespaces (hostPID)');
+    assert.equal(message('baseline', 'v1.99', { hostPID: true }), 'violates PodSecurity "baseline:v1.99": host namespaces (hostPID=true)');
     // hostProbesAndHostLifecycle exists from 1.34.
     const probe: PodSpec = { containers: [{ name: 'p', livenessProbe: { httpGet: { host: '10.0.0.1', port: 80 } } }] };
     assert.equal(evaluatePod('baseline', v('v1.33'), {}, probe).allowed, true);

@@ -212,6 +212,7 @@ export class EscalationGraph {
   private readonly edgeKeys = new Map<string, Edge>();
   private readonly grantingGroups = new Map<string, boolean>();
   private readonly roleFacts = new Map<RoleRecord, RuleFacts[]>();
+  private readonly ruleFacts = new Map<string, RuleFacts>();
   private readonly pending: string[] = [];
   private userNames: string[] | undefined;
 
@@ -265,11 +266,21 @@ export class EscalationGraph {
 
   private factsOfRole(role: RoleRecord): RuleFacts[] {
     let facts = this.roleFacts.get(role);
-    if (!facts) this.roleFacts.set(role, (facts = role.rules.map((r, i) => factsOf(r, i))));
+    if (!facts) this.roleFacts.set(role, (facts = role.rules.map((r, i) => this.factsOfRule(r, i))));
     return facts;
   }
 
+  /** The namespaces' Roles repeat the same few rules: each rule's capabilities are probed once. */
+  private factsOfRule(rule: PolicyRule, ruleIndex: number): RuleFacts {
+    const key = JSON.stringify(rule);
+    let facts = this.ruleFacts.get(key);
+    if (!facts) this.ruleFacts.set(key, (facts = factsOf(rule, ruleIndex)));
+    return facts.rule === rule && facts.ruleIndex === ruleIndex ? facts : { ...facts, rule, ruleIndex };
+  }
+
   private grantEdges(from: string, grants: { role: RoleRecord; scope: string; cite: (f: RuleFacts) => Cite }[]): void {
+    // Most accounts hold nothing directly: skip building the combined facts for them.
+    if (grants.length === 0) return;
     const combined: Combined = { createRoleBindings: new Map(), bindClusterRoles: [], bindRoles: [], escalateRoles: new Map(), writeRoles: new Map() };
     for (const grant of grants) {
       const { role, cite } = grant;
@@ -405,17 +416,15 @@ export class EscalationGraph {
     const accounts = what === 'accounts' ? this.facts.serviceAccounts.get(scope)
       : what === 'running' ? this.facts.runningAccounts.get(scope)
         : new Set(this.facts.legacyTokens.get(scope)?.keys() ?? []);
+    // Every account of the namespace is in the same groups: asked once, not once per account.
+    const groupsGrant = membershipsOf({ kind: 'ServiceAccount', namespace: scope, name: '' }).some((g) => g !== AUTHENTICATED_GROUP && this.groupHasGrants(g));
     for (const name of [...(accounts ?? [])].sort()) {
       const sa: SubjectId = { kind: 'ServiceAccount', namespace: scope, name };
       // Only accounts that hold something (themselves or through their namespace's group) matter.
-      if (!this.nodes.has(nodeIdOf(sa)) && !this.holdsGrants(sa)) continue;
+      if (!groupsGrant && !this.nodes.has(nodeIdOf(sa)) && this.index.directGrants(sa).length === 0) continue;
       const how = what === 'secrets' ? `legacy token Secret ${this.facts.legacyTokens.get(scope)?.get(name)?.[0] ?? ''}` : what === 'running' ? 'runs in a pod there' : 'exists there';
       this.addEdge(id, this.principal(sa), what === 'secrets' ? 'legacy-token' : 'runs-as', `ServiceAccount ${scope}/${name} (${how})`, []);
     }
-  }
-
-  private holdsGrants(sa: SubjectId): boolean {
-    return this.index.directGrants(sa).length > 0 || membershipsOf(sa).some((g) => g !== AUTHENTICATED_GROUP && this.groupHasGrants(g));
   }
 
   /** Asked for the same few groups (system:serviceaccounts...) for every account. */

@@ -255,7 +255,7 @@ export class RbacIndex {
   /** The grants naming this user or one of its groups, in the order the authorizer visits them. */
   grantsFor(user: UserInfo): Grant[] {
     const out: Grant[] = [...(this.grantsBySubject.get(userKey(user.name)) ?? [])];
-    for (const g of new Set(user.groups)) out.push(...(this.grantsBySubject.get(groupKey(g)) ?? []));
+    for (const g of new Set(user.groups)) for (const grant of this.grantsBySubject.get(groupKey(g)) ?? []) out.push(grant);
     // A subject named twice in one binding applies once (appliesTo stops at the first).
     const seen = new Set<BindingRecord>();
     return out.sort(visitOrder).filter((g) => (seen.has(g.binding) ? false : (seen.add(g.binding), true)));
@@ -263,7 +263,9 @@ export class RbacIndex {
 
   /** The grants naming exactly this subject (not its groups). */
   directGrants(subject: SubjectId): Grant[] {
-    const key = subject.kind === 'Group' ? groupKey(subject.name) : userKey(userInfoFor(subject).name);
+    // An account's user name without the groups userInfoFor also builds: asked for every account.
+    const key = subject.kind === 'Group' ? groupKey(subject.name)
+      : userKey(subject.kind === 'ServiceAccount' ? serviceAccountUsername(subject.namespace ?? '', subject.name) : userInfoFor(subject).name);
     return this.grantsBySubject.get(key) ?? [];
   }
 

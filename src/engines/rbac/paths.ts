@@ -2,6 +2,7 @@
 // Mermaid). Pure: strings in, strings out.
 
 import { describeCite, EscalationGraph, isSystemSubject, nodeIdOf, type Cite, type Edge, type Target } from './escalation.js';
+import { terminalLines } from '../../report/terminal.js';
 import { compareSubjects, describeSubject } from './index.js';
 import type { SubjectId } from './types.js';
 
@@ -67,14 +68,15 @@ function text(graph: EscalationGraph, paths: EscalationPath[]): string {
   if (paths.length === 0) return 'No escalation path found.\n';
   const lines: string[] = [];
   for (const p of paths) {
+    if (lines.length > 0) lines.push('');
     lines.push(`${describeSubject(p.subject)} => ${p.target} (${p.edges.length} step${p.edges.length === 1 ? '' : 's'})`);
     p.edges.forEach((e, i) => {
       lines.push(`  ${i + 1}. ${label(graph, e.from)} -> ${label(graph, e.to)} [${e.type}]: ${e.description}`);
       for (const c of e.cites) lines.push(`       because ${describeCite(c)}`);
     });
-    lines.push('');
   }
-  return `${lines.join('\n')}`;
+  // Names come from the input: printed escaped (terminalLines), as every text output.
+  return terminalLines(lines);
 }
 
 function unionEdges(paths: EscalationPath[]): Edge[] {
@@ -92,7 +94,7 @@ function dot(graph: EscalationGraph, paths: EscalationPath[]): string {
   }
   for (const e of edges) lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(e.type)}];`);
   lines.push('}');
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }
 
 function mermaid(graph: EscalationGraph, paths: EscalationPath[]): string {
@@ -107,5 +109,5 @@ function mermaid(graph: EscalationGraph, paths: EscalationPath[]): string {
     lines.push(kind === 'target' ? `  ${short.get(id)}{{"${text}"}}` : `  ${short.get(id)}["${text}"]`);
   }
   for (const e of edges) lines.push(`  ${short.get(e.from)} -->|${e.type}| ${short.get(e.to)}`);
-  return `${lines.join('\n')}\n`;
+  return terminalLines(lines);
 }

@@ -1,6 +1,7 @@
-// GET requests to the API server with the behaviour a scan of a large cluster needs: a bound on
-// requests in flight, a timeout per request, retries with backoff on 429 (honouring
-// Retry-After), 5xx and dropped connections, and one fresh-credentials retry on 401.
+// Requests to the API server (GETs, and the report writer's applies and deletes) with the
+// behaviour a scan of a large cluster needs: a bound on requests in flight, a timeout per
+// request, retries with backoff on 429 (honouring Retry-After), 5xx and dropped connections, and
+// one fresh-credentials retry on 401.
 //
 // Why raw requests rather than client-node's generated API classes: those deserialize into
 // model classes (renamed fields, Date objects, unknown fields dropped), cannot ask for
@@ -39,6 +40,11 @@ export class ApiError extends Error {
   }
 }
 
+interface Write {
+  method: 'PATCH' | 'DELETE';
+  body?: { contentType: string; data: string };
+}
+
 interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -75,13 +81,25 @@ export class ApiClient {
 
   /** GETs a path and parses the JSON body; throws ApiError when it fails after retries. */
   async getJson(path: string, accept = 'application/json'): Promise<unknown> {
+    return this.call(path, accept);
+  }
+
+  /**
+   * A write, retried as GETs are: the only writes kubeward makes (server-side apply, delete by
+   * name) have the same outcome when repeated, except that a repeated delete may answer 404.
+   */
+  async writeJson(method: 'PATCH' | 'DELETE', path: string, body?: { contentType: string; data: string }): Promise<unknown> {
+    return this.call(path, 'application/json', { method, ...(body ? { body } : {}) });
+  }
+
+  private async call(path: string, accept: string, write?: Write): Promise<unknown> {
     const url = this.url(path);
     const request = this.requestName(path);
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       let response: RawResponse;
       try {
-        response = await this.limited(() => this.send(url, accept));
+        response = await this.limited(() => this.send(url, accept, write));
       } catch (e) {
         // No response: refused, reset, dropped mid-body, timed out: worth another attempt. A
         // certificate that does not verify will not verify next time either.
@@ -132,12 +150,16 @@ export class ApiClient {
     }
   }
 
-  private async send(url: string, accept: string): Promise<RawResponse> {
-    const headers = { ...(await this.connection.authHeaders()), Accept: accept, 'User-Agent': 'kubeward' };
+  private async send(url: string, accept: string, write?: Write): Promise<RawResponse> {
+    const headers: Record<string, string | number> = { ...(await this.connection.authHeaders()), Accept: accept, 'User-Agent': 'kubeward' };
+    if (write?.body) {
+      headers['Content-Type'] = write.body.contentType;
+      headers['Content-Length'] = Buffer.byteLength(write.body.data);
+    }
     this.requests++;
     const request = url.startsWith('https:') ? https.request : http.request;
     return new Promise<RawResponse>((resolve, reject) => {
-      const req = request(url, { method: 'GET', headers, agent: this.connection.agent });
+      const req = request(url, { method: write?.method ?? 'GET', headers, agent: this.connection.agent });
       const timer = setTimeout(() => req.destroy(new Error(`no complete response within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
       req.on('error', (e) => {
         clearTimeout(timer);
@@ -160,7 +182,7 @@ export class ApiClient {
           else resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
         });
       });
-      req.end();
+      req.end(write?.body?.data);
     });
   }
 }

@@ -3,13 +3,18 @@
 // which also applies every auth method kubectl users have (certificates, tokens, exec plugins,
 // auth providers, proxies).
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { yamlLibrary } from '../../yaml.js';
 import { InputUnavailableError, UsageError } from '../../errors.js';
+import { fieldLineOf } from '../../inventory/field-lines.js';
+import { shapeProblem } from '../../inventory/validate.js';
+import { parseDocuments } from '../documents.js';
+import { describeFsError } from '../files.js';
 
 export interface ClusterTarget {
   /** --kubeconfig; else $KUBECONFIG, else ~/.kube/config, else the pod's service account. */
@@ -75,25 +80,31 @@ export async function connect(target: ClusterTarget, maxSockets: number): Promis
   };
 }
 
-function loadKubeConfig(target: ClusterTarget): KubeConfig {
+export function loadKubeConfig(target: ClusterTarget): KubeConfig {
   const kc = new KubeConfig();
   const root = target.inClusterRoot ?? '';
-  try {
-    if (target.kubeconfig) {
-      if (!existsSync(target.kubeconfig)) throw new InputUnavailableError(`kubeconfig ${target.kubeconfig}: no such file`);
-      kc.loadFromFile(target.kubeconfig);
-    } else if (process.env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config'))) {
-      // As kubectl: the files of $KUBECONFIG are merged and the first one's current context wins.
-      kc.loadFromDefault(undefined, true);
-    } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(`${root}${SERVICE_ACCOUNT_DIR}/token`)) {
-      kc.loadFromCluster(root);
-      if (!target.context) return kc;
-    } else {
-      throw new InputUnavailableError('no kubeconfig: give --kubeconfig FILE, set KUBECONFIG, create ~/.kube/config, or run inside a pod with a service account');
+  const home = join(homedir(), '.kube', 'config');
+  if (target.kubeconfig) {
+    if (!existsSync(target.kubeconfig)) throw new InputUnavailableError(`kubeconfig ${target.kubeconfig}: no such file`);
+    loadKubeConfigFile(kc, target.kubeconfig);
+  } else if (process.env.KUBECONFIG || existsSync(home)) {
+    // As kubectl: the files of $KUBECONFIG are merged and the first one's current context wins.
+    const [first, ...rest] = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter((f) => f) : [home];
+    loadKubeConfigFile(kc, first!);
+    for (const file of rest) {
+      const more = new KubeConfig();
+      loadKubeConfigFile(more, file);
+      kc.mergeConfig(more, true);
     }
-  } catch (e) {
-    if (e instanceof InputUnavailableError) throw e;
-    throw new InputUnavailableError(`cannot read the kubeconfig: ${(e as Error).message}`);
+  } else if (process.env.KUBERNETES_SERVICE_HOST && existsSync(`${root}${SERVICE_ACCOUNT_DIR}/token`)) {
+    try {
+      kc.loadFromCluster(root);
+    } catch (e) {
+      throw new InputUnavailableError(`cannot read the service account under ${root || '/'}${SERVICE_ACCOUNT_DIR}: ${describeFsError(e)}`);
+    }
+    if (!target.context) return kc;
+  } else {
+    throw new InputUnavailableError('no kubeconfig: give --kubeconfig FILE, set KUBECONFIG, create ~/.kube/config, or run inside a pod with a service account');
   }
   if (target.context) {
     if (!kc.getContextObject(target.context)) {
@@ -105,6 +116,48 @@ function loadKubeConfig(target: ClusterTarget): KubeConfig {
     throw new InputUnavailableError('the kubeconfig has no current context; give --context');
   }
   return kc;
+}
+
+/** Largest kubeconfig read (real ones are kilobytes; certificates inline make them tens). */
+const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads one kubeconfig with kubeward's own parser and shape check first: a kubeconfig holds
+ * tokens and keys, and the client library's errors quote the file (a YAML code frame, a value in
+ * a TypeError). Errors here name the file, line and reason only.
+ */
+function loadKubeConfigFile(kc: KubeConfig, file: string): void {
+  let text: string;
+  try {
+    const info = statSync(file);
+    if (!info.isFile()) throw new InputUnavailableError(`kubeconfig ${file}: not a regular file`);
+    if (info.size > MAX_KUBECONFIG_BYTES) throw new InputUnavailableError(`kubeconfig ${file}: ${info.size} bytes, over the ${MAX_KUBECONFIG_BYTES}-byte limit`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof InputUnavailableError) throw e;
+    throw new InputUnavailableError(`kubeconfig ${file}: ${describeFsError(e)}`);
+  }
+  const parsed = parseDocuments(text, file, { fieldLines: true });
+  const error = parsed.errors[0];
+  if (error) throw new InputUnavailableError(`kubeconfig ${file}${error.line ? `:${error.line}` : ''}: ${error.message}`);
+  let value: unknown;
+  try {
+    value = yamlLibrary().parse(text, { logLevel: 'error', maxAliasCount: 1000 });
+  } catch {
+    throw new InputUnavailableError(`kubeconfig ${file}: not valid YAML`);
+  }
+  const problem = shapeProblem(value, 'Config');
+  if (problem) {
+    const line = parsed.items[0] && fieldLineOf(parsed.items[0].object, problem.path);
+    throw new InputUnavailableError(`kubeconfig ${file}${line ? `:${line}` : ''}: ${problem.message}`);
+  }
+  try {
+    kc.loadFromString(text);
+  } catch (e) {
+    // The library's own checks ("users[0].name is missing") are safe to show; nothing else is.
+    const message = e instanceof Error && /^[\w-]+\[\d+\]\.[\w-]+ is missing$/.test(e.message) ? e.message : 'not a valid kubeconfig';
+    throw new InputUnavailableError(`kubeconfig ${file}: ${message}`);
+  }
 }
 
 function headersOf(options: https.RequestOptions): Record<string, string> {

@@ -5,6 +5,7 @@
 import { findComponent } from '../../engines/config/command-line.js';
 import { InputUnavailableError } from '../../errors.js';
 import { Inventory } from '../../inventory/inventory.js';
+import { validateItems } from '../../inventory/validate.js';
 import { refOf, type Item, type K8sObject, type VisibilityGap } from '../../inventory/types.js';
 import { emptyLoadResult, type LoadResult } from '../types.js';
 import { ApiClient, ApiError, DEFAULT_CONCURRENCY, type ClientOptions } from './client.js';
@@ -124,7 +125,8 @@ function addControlPlaneGaps(result: LoadResult, podsListed: boolean): void {
     for (const component of CONTROL_PLANE_COMPONENTS) addGap(result.gaps, component, `pods could not be listed, so the ${component} flags are unknown`);
     return;
   }
-  const kubeSystem = new Inventory(result.items.filter((i) => i.ref.kind === 'Pod' && i.ref.namespace === 'kube-system'));
+  // Only well-formed pods: the malformed ones are reported when the scan builds its inventory.
+  const kubeSystem = new Inventory(validateItems(result.items.filter((i) => i.ref.kind === 'Pod' && i.ref.namespace === 'kube-system')).valid);
   for (const component of CONTROL_PLANE_COMPONENTS) {
     if (findComponent(kubeSystem, component).length > 0) continue;
     addGap(result.gaps, component, `no ${component} pod in kube-system: the control plane is managed or runs outside the cluster, so its flags are not visible through the API (scan its host with --node-root)`);

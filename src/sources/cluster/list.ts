@@ -2,6 +2,7 @@
 // continue token expired (410 Gone), and turns the items into the objects a manifest would hold.
 
 import type { K8sObject } from '../../inventory/types.js';
+import { appendAll } from '../types.js';
 import { ApiError, type ApiClient } from './client.js';
 import { METADATA_LIST_ACCEPT, groupVersionOf, listPath, type ResourceType } from './resources.js';
 
@@ -36,7 +37,7 @@ export async function listAll(client: ApiClient, type: ResourceType, version: st
     }
   }
   const rest = type.typesBySelector.map((value) => `type!=${value}`).join(',');
-  objects.push(...(await listPages(client, type, version, { ...options, onPage, fieldSelector: rest })));
+  appendAll(objects, await listPages(client, type, version, { ...options, onPage, fieldSelector: rest }));
   // The order one unfiltered list gives: etcd's key order, namespace then name.
   const key = (o: K8sObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   return objects.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

@@ -1,5 +1,6 @@
 // Progress of a live scan on stderr: one line redrawn in place, only on a terminal.
 
+import { escapeTerminal } from '../../report/terminal.js';
 import type { ProgressEvent } from './index.js';
 
 const BAR_WIDTH = 20;
@@ -39,6 +40,7 @@ export function progressLine(event: ProgressEvent, columns: number): string {
   const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
   const objects = event.types.reduce((n, t) => n + t.listed, 0);
   const busy = event.types.filter((t) => !t.done && t.listed > 0).map((t) => `${t.resource} ${t.listed.toLocaleString('en-US')}`);
-  const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total} types  ${objects.toLocaleString('en-US')} objects  ${event.requests} requests  ${busy.join('  ')}`;
+  // Resource names come from the API server's discovery: escaped like every text output.
+  const line = escapeTerminal(`[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total} types  ${objects.toLocaleString('en-US')} objects  ${event.requests} requests  ${busy.join('  ')}`);
   return line.length > columns - 1 ? line.slice(0, Math.max(0, columns - 1)) : line;
 }

@@ -13,10 +13,14 @@ export interface CliResult {
   code: number;
 }
 
-/** Resolves with stdout, stderr and the exit code, whatever the code. */
-export async function kubeward(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Resolves with stdout, stderr and the exit code, whatever the code; `timeoutMs`: killed (SIGKILL) after. */
+export async function kubeward(args: string[], env: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', ENTRY, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', ENTRY, ...args], {
+      env: { ...process.env, ...env },
+      maxBuffer: 256 * 1024 * 1024,
+      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const }),
+    });
     return { stdout, stderr, code: 0 };
   } catch (e) {
     const err = e as CliResult;

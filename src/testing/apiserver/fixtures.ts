@@ -1,12 +1,12 @@
 // Clusters for the test API server: a kubeadm cluster (control plane as static pods) running
-// the real-world installs of ../shared/real-world, and a managed variant without control-plane
-// pods.
+// the workloads of examples/insecure-cluster, and a managed variant without control-plane pods.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { K8sObject } from '../../inventory/types.js';
 import { parseDocuments } from '../../sources/documents.js';
-import { REPO_ROOT, SHARED } from '../index.js';
+import { REPO_ROOT } from '../index.js';
+import { bootstrapPolicy } from './rbac.js';
 
 export interface ClusterFixture {
   objects: K8sObject[];
@@ -32,13 +32,22 @@ export function scannerRbacExtras(): K8sObject[] {
   return objectsOfYaml(join(REPO_ROOT, 'deploy', 'scanner-rbac-extras.yaml'));
 }
 
-export function realWorldObjects(): K8sObject[] {
-  const root = join(SHARED, 'real-world');
-  const out: K8sObject[] = [];
-  for (const dir of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const file of readdirSync(join(root, dir)).sort()) out.push(...objectsOfYaml(join(root, dir, file)));
-  }
-  return out;
+const FIXTURE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'team-a'];
+
+/**
+ * The workloads, network policies, quotas and RBAC of examples/insecure-cluster (its Namespaces
+ * too), without its Nodes, Secrets and kube-system objects, which the fixture defines itself, and
+ * without the bootstrap roles and bindings the test API server adds on its own.
+ */
+function exampleWorkloadObjects(): K8sObject[] {
+  const dir = join(REPO_ROOT, 'examples/insecure-cluster/cluster');
+  const served = new Set([
+    ...FIXTURE_NAMESPACES.map((name) => `Namespace/${name}`),
+    ...bootstrapPolicy().map((o) => `${o.kind}/${o.metadata?.name}`),
+  ]);
+  return ['namespaces.yaml', 'apps.yaml', 'network.yaml', 'quotas.yaml', 'rbac.yaml']
+    .flatMap((file) => objectsOfYaml(join(dir, file)))
+    .filter((o) => !served.has(`${o.kind}/${o.metadata?.name}`));
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -91,18 +100,18 @@ function secrets(): K8sObject[] {
   ];
 }
 
-/** A kubeadm cluster of one control-plane node and two workers running the real-world installs. */
+/** A kubeadm cluster of one control-plane node and two workers running the example cluster's workloads. */
 export function kubeadmCluster(options: { managed?: boolean } = {}): ClusterFixture {
   const version = 'v1.30.4';
   const objects: K8sObject[] = [
-    ...['default', 'kube-system', 'kube-public', 'kube-node-lease', 'team-a'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+    ...FIXTURE_NAMESPACES.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
     node('cp1', version, true), node('worker1', version, false), node('worker2', 'v1.29.7', false),
     ...secrets(),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmetricsBindAddress: 0.0.0.0:10249\n' } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-settings', namespace: 'team-a' }, data: { mode: 'fast' } },
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team-a' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', securityContext: { privileged: true } }] } } } },
     { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'quota', namespace: 'team-a' }, spec: { hard: { pods: '10', 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi' } } },
-    ...realWorldObjects(),
+    ...exampleWorkloadObjects(),
   ];
   if (!options.managed) {
     objects.push(

@@ -1,7 +1,8 @@
 // An in-repo Kubernetes API server for tests and benchmarks: real HTTPS on 127.0.0.1 with
 // certificates made by openssl, client-certificate and bearer-token authentication, RBAC over
 // the Roles and bindings it holds, discovery documents, paged Lists with resourceVersion and
-// continue tokens, PartialObjectMetadataList, node proxy /configz and /version, shaped as
+// continue tokens, PartialObjectMetadataList, node proxy /configz and /version, custom resources
+// of the CRDs it holds (server-side apply and delete, validated by their schema), shaped as
 // kube-apiserver 1.30 answers. Fault modes: slow responses, 429 with Retry-After, 5xx, 410 on
 // continue, dropped connections. Deviations from the real server: see README.md beside this file.
 
@@ -12,9 +13,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { K8sObject } from '../../inventory/types.js';
+import { yamlLibrary } from '../../yaml.js';
 import { CertFactory, type GeneratedCert } from '../certs.js';
+import { crdValidator, customResources, metadataErrors, type Validate } from './custom-resources.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, servedAt, type ServedResource } from './discovery.js';
 import { RbacAuthorizer, bootstrapPolicy, type RequestAttributes, type UserInfo } from './rbac.js';
+import { WatchHub } from './watch.js';
 
 export type { UserInfo } from './rbac.js';
 
@@ -49,6 +53,7 @@ export interface TestApiServerOptions {
 }
 
 export interface RequestRecord {
+  method: string;
   path: string;
   query: string;
   accept: string;
@@ -70,6 +75,18 @@ export interface TestApiServer {
   faults: Fault[];
   /** A client certificate the server accepts for user CN and group O. */
   clientCert(user: string, group?: string): Promise<GeneratedCert>;
+  /** The objects of one resource (plural name, e.g. "policyreports") as stored now, all versions. */
+  objectsOf(resource: string): K8sObject[];
+  /** Creates or replaces an object as a client write would: a new resourceVersion, a watch event. */
+  put(object: K8sObject): void;
+  /** Deletes an object; watchers see DELETED. */
+  remove(kind: string, namespace: string | undefined, name: string): void;
+  /** Compacts history up to now: watches from an older resourceVersion get 410 Expired. */
+  compact(): void;
+  /** Drops every open watch connection. */
+  dropWatches(): void;
+  /** Watch connections open now. */
+  openWatches(): number;
   /** Writes a kubeconfig for this server to `path` (token or client certificate). */
   writeKubeconfig(path: string, auth: { token: string } | { cert: GeneratedCert }, context?: string): Promise<void>;
   close(): Promise<void>;
@@ -100,7 +117,9 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
 
   const gitVersion = options.gitVersion ?? 'v1.30.4';
   const [major, minor] = gitVersion.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10)) as [number, number];
-  const served = servedAt(minor);
+  // The CRDs among the objects serve their kinds; other kinds of theirs answer 404.
+  const served = [...servedAt(minor), ...customResources(options.objects)];
+  const validators = new Map<string, Validate>();
   const objects = [...(options.bootstrapPolicy === false ? [] : bootstrapPolicy()), ...options.objects];
   const store = buildStore(objects, served);
   const authorizer = new RbacAuthorizer(objects);
@@ -108,6 +127,7 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
   const requests: RequestRecord[] = [];
   const faults = options.faults ?? [];
   const hits = new Map<Fault, number>();
+  const watches = new WatchHub();
 
   const server = https.createServer({ key: serving.keyPem, cert: serving.pem, ca: clientCa.pem, requestCert: true, rejectUnauthorized: false });
   let inFlight = 0;
@@ -122,7 +142,7 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const record: RequestRecord = { path: url.pathname, query: url.search, accept: String(req.headers.accept ?? ''), user: '', status: 0, bytes: 0 };
+    const record: RequestRecord = { method: req.method ?? 'GET', path: url.pathname, query: url.search, accept: String(req.headers.accept ?? ''), user: '', status: 0, bytes: 0 };
     requests.push(record);
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
       record.status = status;
@@ -137,7 +157,7 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
     const user = authenticate(req);
     if (!user) return status(401, 'Unauthorized', 'Unauthorized');
     record.user = user.name;
-    if (req.method !== 'GET') return status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (test server: GET only)`);
+    if (req.method !== 'GET' && req.method !== 'PATCH' && req.method !== 'DELETE') return status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (test server: GET; PATCH and DELETE of custom resources)`);
 
     const fault = faults.find((f) => f.match.test(`${url.pathname}${url.search}`) && (hits.get(f) ?? 0) < (f.times ?? Infinity) && (f.mode !== 'expire-continue' || url.searchParams.has('continue')));
     if (fault) {
@@ -165,7 +185,7 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
 
     const segments = url.pathname.split('/').filter(Boolean);
     const info = requestInfo(segments);
-    const attributes: RequestAttributes = { verb: info?.name ? 'get' : 'list', path: url.pathname };
+    const attributes: RequestAttributes = { verb: req.method === 'PATCH' ? 'patch' : req.method === 'DELETE' ? 'delete' : info?.name ? 'get' : isWatch(url) ? 'watch' : 'list', path: url.pathname };
     if (info) attributes.resource = { apiGroup: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
     else attributes.verb = 'get';
     if (!authorizer.allows(user, attributes)) return status(403, 'Forbidden', forbiddenMessage(user, attributes), info ? { details: { ...(info.name ? { name: info.name } : {}), group: info.group, kind: info.resource } } : {});
@@ -193,6 +213,7 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
       return send(200, JSON.stringify({ kubeletconfig: config }));
     }
     if (info.subresource) return status(404, 'NotFound', 'the server could not find the requested resource');
+    if (req.method !== 'GET') return write(req, url, info, collection, user, send, status);
 
     const media = negotiate(String(req.headers.accept ?? '*/*'));
     if (!media) return status(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`);
@@ -207,6 +228,10 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
         : send(200, `{"kind":"${collection.served.kind}","apiVersion":"${apiVersion}",${one.itemJson.slice(1)}`);
     }
 
+    if (isWatch(url)) {
+      record.status = 200;
+      return watches.serve(req, res, url, `${info.group}/${info.version}/${info.resource}`, info.namespace, JSON.stringify({ apiVersion, kind: collection.served.kind }), resourceVersion);
+    }
     let selected = inScope;
     const fieldSelector = url.searchParams.get('fieldSelector');
     if (fieldSelector) {
@@ -247,6 +272,98 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
     }
   }
 
+  /** Server-side apply (PATCH application/apply-patch+yaml) and DELETE of a custom resource by name. */
+  async function write(
+    req: IncomingMessage, url: URL, info: RequestInfo, found: Collection, user: UserInfo,
+    send: (code: number, body: string) => void,
+    status: (code: number, reason: string, message: string, extra?: Record<string, unknown>) => void,
+  ): Promise<void> {
+    const crd = options.objects.find((o) => o.kind === 'CustomResourceDefinition' && o.metadata?.name === `${info.resource}.${info.group}`);
+    if (!crd) return status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource (test server: writes to custom resources only)');
+    if (!info.name) return status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource (test server: no collection writes)');
+    const key = `${info.group}/${info.version}/${info.resource}`;
+    const collection = store.get(key) ?? found;
+    store.set(key, collection);
+    const apiVersion = `${info.group}/${info.version}`;
+    const index = collection.items.findIndex((s) => s.namespace === info.namespace && s.name === info.name);
+    const notFound = () => status(404, 'NotFound', `${info.resource}.${info.group} "${info.name}" not found`, { details: { name: info.name, group: info.group, kind: info.resource } });
+
+    if (req.method === 'DELETE') {
+      if (index < 0) return notFound();
+      const [gone] = collection.items.splice(index, 1);
+      watches.publish({ rv: ++resourceVersion, collection: key, namespace: gone!.namespace, type: 'DELETED', json: `{"apiVersion":"${apiVersion}","kind":"${collection.served.kind}",${gone!.itemJson.slice(1)}` });
+      return send(200, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: info.name, group: info.group, kind: info.resource, uid: uidOf(`${key}/${info.namespace}/${info.name}`) } }));
+    }
+
+    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (contentType !== 'application/apply-patch+yaml') return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml (test server: server-side apply only)`);
+    const manager = url.searchParams.get('fieldManager');
+    if (!manager) return status(400, 'BadRequest', 'PATCH requests with apply-patch content type must have fieldManager query parameter');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    // kube-apiserver's request limit: twice etcd's, since JSON is larger than what is stored.
+    if (body.length > 3 * 1024 * 1024) return status(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    let applied: K8sObject;
+    try {
+      applied = yamlLibrary().parse(body.toString('utf8')) as K8sObject;
+    } catch (e) {
+      return status(400, 'BadRequest', `error decoding YAML: ${(e as Error).message}`);
+    }
+    if (!applied || typeof applied !== 'object') return status(400, 'BadRequest', 'error decoding YAML: not an object');
+    if (applied.apiVersion !== apiVersion || applied.kind !== collection.served.kind) return status(400, 'BadRequest', `the API version in the data (${applied.apiVersion}) and kind (${applied.kind}) do not match the request (${apiVersion}, ${collection.served.kind})`);
+    if (applied.metadata?.name !== info.name) return status(400, 'BadRequest', `the name of the object (${applied.metadata?.name}) does not match the name on the URL (${info.name})`);
+    if (collection.served.namespaced) {
+      if ((applied.metadata.namespace ?? info.namespace) !== info.namespace) return status(400, 'BadRequest', `the namespace of the provided object does not match the namespace sent on the request`);
+      if (!store.get('/v1/namespaces')?.items.some((n) => n.name === info.namespace)) return status(404, 'NotFound', `namespaces "${info.namespace}" not found`, { details: { name: info.namespace, kind: 'namespaces' } });
+    }
+    // Applying an object that does not exist creates it, which RBAC must allow too.
+    if (index < 0) {
+      const create: RequestAttributes = { verb: 'create', path: url.pathname, resource: { apiGroup: info.group, resource: info.resource, subresource: '', namespace: info.namespace, name: info.name } };
+      if (!authorizer.allows(user, create)) return status(403, 'Forbidden', forbiddenMessage(user, create), { details: { name: info.name, group: info.group, kind: info.resource } });
+    }
+    const validator = validators.get(key) ?? crdValidator(crd, info.version);
+    validators.set(key, validator);
+    const causes = [...metadataErrors(applied), ...validator(applied)];
+    if (causes.length > 0) {
+      return status(422, 'Invalid', `${collection.served.kind}.${info.group} "${info.name}" is invalid: ${causes.join(', ')}`, { details: { name: info.name, group: info.group, kind: collection.served.kind, causes: causes.map((message) => ({ reason: 'FieldValueInvalid', message })) } });
+    }
+    // One field manager owns everything it applies: the applied configuration replaces the
+    // object (conflicts between managers are not modelled).
+    const previousObject = index >= 0 ? (JSON.parse(collection.items[index]!.itemJson) as K8sObject) : undefined;
+    const previous = previousObject?.metadata;
+    // An apply that changes nothing is a no-op: same resourceVersion and generation.
+    const content = (o: K8sObject) => {
+      const { apiVersion: _a, kind: _k, metadata, ...rest } = o;
+      return JSON.stringify({ labels: metadata?.labels ?? {}, annotations: metadata?.annotations ?? {}, ...rest });
+    };
+    if (previousObject && content(previousObject) === content(applied)) return send(200, JSON.stringify({ apiVersion, kind: collection.served.kind, ...previousObject }));
+    const now = new Date().toISOString();
+    const object: K8sObject = {
+      ...applied,
+      metadata: {
+        ...applied.metadata,
+        ...(collection.served.namespaced ? { namespace: info.namespace } : {}),
+        uid: previous?.uid ?? uidOf(`${key}/${info.namespace}/${info.name}/${resourceVersion}`),
+        resourceVersion: String(++resourceVersion),
+        generation: Number(previous?.generation ?? 0) + 1,
+        creationTimestamp: previous?.creationTimestamp ?? now,
+        managedFields: [{ manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: {} }],
+      },
+    };
+    const json = JSON.stringify(object);
+    // etcd refuses requests over 1.5 MiB; custom resources are stored as JSON.
+    if (Buffer.byteLength(json) > 1.5 * 1024 * 1024) return status(500, 'InternalError', 'etcdserver: request is too large');
+    const stored = toStored(object, collection.served, String(resourceVersion));
+    if (index >= 0) collection.items[index] = stored;
+    else {
+      collection.items.push(stored);
+      collection.items.sort(byKey);
+    }
+    watches.publish({ rv: resourceVersion, collection: key, namespace: stored.namespace, type: index >= 0 ? 'MODIFIED' : 'ADDED', json });
+    return send(index >= 0 ? 200 : 201, json);
+  }
+
   function authenticate(req: IncomingMessage): UserInfo | undefined {
     const header = req.headers.authorization;
     if (header) {
@@ -275,7 +392,42 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
     requests,
     maxInFlight: () => maxInFlight,
     faults,
+    objectsOf(resource) {
+      return [...store.values()]
+        .filter((c) => c.served.name === resource)
+        .flatMap((c) => c.items.map((s) => ({ apiVersion: c.served.group ? `${c.served.group}/${c.served.version}` : c.served.version, kind: c.served.kind, ...(JSON.parse(s.itemJson) as K8sObject) })));
+    },
     clientCert: (user, group) => certs.leaf(clientCa, user, { usage: ['clientAuth'], ...(group ? { organization: group } : {}) }),
+    put(object) {
+      const group = object.apiVersion?.includes('/') ? object.apiVersion.split('/')[0]! : '';
+      const resource = served.find((s) => s.kind === object.kind && s.group === group && !s.name.includes('/'));
+      if (!resource) throw new Error(`test server: no resource serves ${object.apiVersion} ${object.kind}`);
+      const key = `${resource.group}/${resource.version}/${resource.name}`;
+      const collection = store.get(key) ?? { served: resource, items: [] };
+      store.set(key, collection);
+      const { resourceVersion: _rv, ...metadata } = object.metadata ?? {};
+      const stored = toStored({ ...object, metadata }, resource, String(++resourceVersion));
+      const index = collection.items.findIndex((s) => s.key === stored.key);
+      if (index >= 0) collection.items[index] = stored;
+      else {
+        collection.items.push(stored);
+        collection.items.sort(byKey);
+      }
+      watches.publish({ rv: resourceVersion, collection: key, namespace: stored.namespace, type: index >= 0 ? 'MODIFIED' : 'ADDED', json: `{"apiVersion":"${object.apiVersion}","kind":"${resource.kind}",${stored.itemJson.slice(1)}` });
+    },
+    remove(kind, namespace, name) {
+      for (const [key, collection] of store) {
+        if (collection.served.kind !== kind) continue;
+        const index = collection.items.findIndex((s) => s.name === name && (!collection.served.namespaced || s.namespace === (namespace ?? 'default')));
+        if (index < 0) continue;
+        const [gone] = collection.items.splice(index, 1);
+        const apiVersion = collection.served.group ? `${collection.served.group}/${collection.served.version}` : collection.served.version;
+        watches.publish({ rv: ++resourceVersion, collection: key, namespace: gone!.namespace, type: 'DELETED', json: `{"apiVersion":"${apiVersion}","kind":"${kind}",${gone!.itemJson.slice(1)}` });
+      }
+    },
+    compact: () => watches.compact(resourceVersion),
+    dropWatches: () => watches.dropAll(),
+    openWatches: () => watches.open(),
     async writeKubeconfig(path, auth, context = 'test') {
       const user = 'token' in auth
         ? { token: auth.token }
@@ -295,6 +447,11 @@ export async function startTestApiServer(options: TestApiServerOptions): Promise
   };
 }
 
+function isWatch(url: URL): boolean {
+  const watch = url.searchParams.get('watch');
+  return watch === 'true' || watch === '1';
+}
+
 function withAuthenticated(user: UserInfo): UserInfo {
   const groups = [...user.groups];
   const sa = /^system:serviceaccount:([^:]+):/.exec(user.name);
@@ -308,39 +465,48 @@ function buildStore(objects: K8sObject[], served: ServedResource[]): Map<string,
   const store = new Map<string, Collection>();
   let rv = 1000;
   for (const object of objects) {
-    const group = object.apiVersion?.includes('/') ? object.apiVersion.split('/')[0]! : '';
-    const resource = served.find((s) => s.kind === object.kind && s.group === group && !s.name.includes('/'))
+    const [group, version] = object.apiVersion?.includes('/') ? object.apiVersion.split('/') as [string, string] : ['', object.apiVersion];
+    const resource = served.find((s) => s.kind === object.kind && s.group === group && s.version === version && !s.name.includes('/'))
+      ?? served.find((s) => s.kind === object.kind && s.group === group && !s.name.includes('/'))
       ?? served.find((s) => s.kind === object.kind && !s.name.includes('/'));
     if (!resource) continue;
     const key = `${resource.group}/${resource.version}/${resource.name}`;
     const collection = store.get(key) ?? { served: resource, items: [] };
     store.set(key, collection);
-    const namespace = resource.namespaced ? (object.metadata?.namespace ?? 'default') : '';
-    const name = object.metadata?.name ?? '';
-    const { apiVersion: _a, kind: _k, metadata, ...rest } = object;
-    const meta = {
-      ...metadata,
-      name,
-      ...(resource.namespaced ? { namespace } : {}),
-      uid: metadata?.uid ?? uidOf(`${key}/${namespace}/${name}`),
-      resourceVersion: String(++rv),
-      creationTimestamp: metadata?.creationTimestamp ?? METADATA_TIME,
-      managedFields: metadata?.managedFields ?? [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: object.apiVersion, time: METADATA_TIME, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': {} } } }],
-    };
-    const fields: Record<string, string> = { 'metadata.name': name, 'metadata.namespace': namespace };
-    if (typeof rest.type === 'string') fields.type = rest.type;
-    else if (object.kind === 'Secret') fields.type = 'Opaque';
-    collection.items.push({
-      key: namespace ? `${namespace}/${name}` : name,
-      namespace,
-      name,
-      itemJson: JSON.stringify({ metadata: meta, ...rest }),
-      metadataJson: JSON.stringify({ metadata: meta }),
-      fields,
-    });
+    collection.items.push(toStored(object, resource, String(++rv)));
   }
-  for (const c of store.values()) c.items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const c of store.values()) c.items.sort(byKey);
   return store;
+}
+
+const byKey = (a: Stored, b: Stored) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** An object as stored: server-set metadata filled in where the object has none. */
+function toStored(object: K8sObject, resource: ServedResource, resourceVersion: string): Stored {
+  const key = `${resource.group}/${resource.version}/${resource.name}`;
+  const namespace = resource.namespaced ? (object.metadata?.namespace ?? 'default') : '';
+  const name = object.metadata?.name ?? '';
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = object;
+  const meta = {
+    ...metadata,
+    name,
+    ...(resource.namespaced ? { namespace } : {}),
+    uid: metadata?.uid ?? uidOf(`${key}/${namespace}/${name}`),
+    resourceVersion,
+    creationTimestamp: metadata?.creationTimestamp ?? METADATA_TIME,
+    managedFields: metadata?.managedFields ?? [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: object.apiVersion, time: METADATA_TIME, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': {} } } }],
+  };
+  const fields: Record<string, string> = { 'metadata.name': name, 'metadata.namespace': namespace };
+  if (typeof rest.type === 'string') fields.type = rest.type;
+  else if (object.kind === 'Secret') fields.type = 'Opaque';
+  return {
+    key: namespace ? `${namespace}/${name}` : name,
+    namespace,
+    name,
+    itemJson: JSON.stringify({ metadata: meta, ...rest }),
+    metadataJson: JSON.stringify({ metadata: meta }),
+    fields,
+  };
 }
 
 interface RequestInfo {

@@ -59,7 +59,7 @@ function appArmorProfile_1_0(metadata: ObjectMeta, spec: PodSpec): Violation | u
   const badValueList = sortedUnique(badValues);
   if (forbiddenAnnotations) {
     forbiddenAnnotations.sort(compareStrings);
-    badValueList.push(...forbiddenAnnotations);
+    for (const annotation of forbiddenAnnotations) badValueList.push(annotation);
     (badSetters ??= []).push(pluralize('annotation', 'annotations', forbiddenAnnotations.length));
   }
   if (!badSetters) return undefined;

@@ -6,9 +6,9 @@ import type { PssCheck, Violation } from '../types.js';
 
 function hostNamespaces_1_0(_metadata: unknown, spec: PodSpec): Violation | undefined {
   if (spec.hostNetwork !== true && spec.hostPID !== true && spec.hostIPC !== true) return undefined;
-  // Sorted as sets.String.List(): hostIPC, hostNetwork, hostPID.
-  const names = (['hostIPC', 'hostNetwork', 'hostPID'] as const).filter((n) => spec[n] === true);
-  return { reason: 'host namespaces', detail: names.join(', '), fields: names.map((n) => `spec.${n}`) };
+  // Upstream's order and form since July 2021: "hostNetwork=true, hostPID=true, hostIPC=true".
+  const names = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((n) => spec[n] === true);
+  return { reason: 'host namespaces', detail: names.map((n) => `${n}=true`).join(', '), fields: names.map((n) => `spec.${n}`) };
 }
 
 export const hostNamespaces: PssCheck = {

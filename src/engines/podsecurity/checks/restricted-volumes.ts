@@ -21,14 +21,14 @@ const RESTRICTED: [field: string, name: string][] = [
   ['storageos', 'storageos'],
 ];
 
-/** The restricted type a volume uses, or undefined when it is allowed. */
+const NO_SOURCE: Volume = {};
+
+/**
+ * The restricted type a volume uses, or undefined when it is allowed. A volume that names no
+ * source is "unknown", as upstream's function says; admission never meets one, because the API
+ * server first defaults it to emptyDir (evaluate.ts does the same).
+ */
 function restrictedType(volume: Volume): string | undefined {
-  let anySource = false;
-  for (const key in volume) {
-    if (key !== 'name' && isSet(volume[key])) anySource = true;
-  }
-  // A volume that names no source is defaulted to emptyDir by the API server.
-  if (!anySource) return undefined;
   for (const field of ALLOWED) if (isSet(volume[field])) return undefined;
   for (const [field, name] of RESTRICTED) if (isSet(volume[field])) return name;
   return 'unknown';
@@ -41,8 +41,8 @@ function restrictedVolumes_1_0(_metadata: unknown, spec: PodSpec): Violation | u
   const badTypes: string[] = [];
   const fields: string[] = [];
   for (let i = 0; i < volumes.length; i++) {
-    const volume = volumes[i];
-    if (!volume) continue;
+    // A null entry decodes in Go as a volume with no name and no source.
+    const volume = (volumes[i] as Volume | null) ?? NO_SOURCE;
     const type = restrictedType(volume);
     if (type === undefined) continue;
     (badVolumes ??= []).push(typeof volume.name === 'string' ? volume.name : '');

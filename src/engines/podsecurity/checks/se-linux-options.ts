@@ -48,12 +48,14 @@ function seLinuxOptions(allowedTypes: ReadonlySet<string>): CheckPodFn {
     if (badContainers) (badSetters ??= []).push(`${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)}`);
     if (!badSetters) return undefined;
     const badData: string[] = [];
+    // Upstream names user and role only when a type is also bad, so a pod that sets only a user
+    // reads "pod set forbidden securityContext.seLinuxOptions: " with nothing after the colon.
     if (badTypes.length > 0) {
       const types = sortedUnique(badTypes);
       badData.push(`${pluralize('type', 'types', types.length)} ${joinQuote(types)}`);
+      if (setUser) badData.push('user may not be set');
+      if (setRole) badData.push('role may not be set');
     }
-    if (setUser) badData.push('user may not be set');
-    if (setRole) badData.push('role may not be set');
     return {
       reason: 'seLinuxOptions',
       detail: `${badSetters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${badData.join('; ')}`,

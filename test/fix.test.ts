@@ -1,0 +1,218 @@
+// kubeward fix end to end, through the real CLI on real files: the example cluster (what safe and
+// unsafe fixes remove, nothing introduced, the written files scan as the fix said, a second fix
+// changes nothing), YAML and JSON edits that keep the untouched bytes, the files fix must never
+// touch, files changed since they were read, and keys that never reach the output.
+
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { kubeward, SHOP_DEPLOYMENT, tempTree } from '../src/testing/cli.js';
+import { REPO_ROOT } from '../src/testing/index.js';
+import { planFixes, writeFixes } from '../src/fix/run.js';
+
+const NOW = '2026-12-01T00:00:00Z';
+
+interface FixJson {
+  changes: { file: string; action: string; checks: string[]; safety: string }[];
+  fixed: { check: string; section: string }[];
+  remaining: { finding: { check: string }; why: string }[];
+  introduced: unknown[];
+}
+
+function copyExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeward-fix-'));
+  cpSync(join(REPO_ROOT, 'examples/insecure-cluster'), dir, { recursive: true, verbatimSymlinks: true });
+  return dir;
+}
+
+function failures(dir: string): number {
+  const scan = kubeward(['scan', dir, '--format', 'json', '--now', NOW]);
+  const report = JSON.parse(scan.stdout) as { findings: { status: string }[]; errors: unknown[] };
+  assert.deepEqual(report.errors, []);
+  return report.findings.filter((f) => f.status === 'fail').length;
+}
+
+describe('kubeward fix on examples/insecure-cluster (a copy)', () => {
+  for (const [mode, flags, floor] of [['safe fixes', [], 44], ['with --unsafe-fixes', ['--unsafe-fixes'], 82]] as const) {
+    it(`${mode}: removes at least ${floor} of the failing findings, introduces none, and a second fix changes nothing`, () => {
+      const dir = copyExample();
+      try {
+        const before = failures(dir);
+        const run = kubeward(['fix', dir, '--write', '--format', 'json', '--now', NOW, '--fail-on', 'none', ...flags]);
+        assert.equal(run.status, 0, run.stderr);
+        const outcome = JSON.parse(run.stdout) as FixJson;
+        assert.deepEqual(outcome.introduced, []);
+        assert.ok(outcome.fixed.length >= floor, `fixed ${outcome.fixed.length} of ${before}`);
+        assert.equal(outcome.fixed.length + outcome.remaining.length, before);
+        if (flags.length === 0) assert.ok(outcome.changes.every((c) => c.safety === 'safe'));
+        // The written files scan exactly as the fix's re-scan said.
+        assert.equal(failures(dir), outcome.remaining.length);
+        const again = JSON.parse(kubeward(['fix', dir, '--format', 'json', '--now', NOW, '--fail-on', 'none', ...flags]).stdout) as FixJson;
+        assert.deepEqual(again.changes, []);
+        assert.deepEqual(again.fixed, []);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('dry run: prints a diff, changes no file, and exits 1 while high findings remain', () => {
+    const dir = copyExample();
+    try {
+      const before = readFileSync(join(dir, 'node-root/var/lib/kubelet/config.yaml'), 'utf8');
+      const run = kubeward(['fix', dir, '--now', NOW]);
+      assert.equal(run.status, 1);
+      assert.match(run.stdout, /^--- a\/.*var\/lib\/kubelet\/config\.yaml$/m);
+      assert.match(run.stdout, /^-readOnlyPort: 10255$/m);
+      assert.match(run.stdout, /^\+readOnlyPort: 0$/m);
+      assert.match(run.stdout, /^old mode 100644\nnew mode 100600$/m);
+      assert.match(run.stdout, /^Would change \d+ files/m);
+      assert.equal(readFileSync(join(dir, 'node-root/var/lib/kubelet/config.yaml'), 'utf8'), before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the generated encryption key and the existing ones never reach the output', () => {
+    const dir = copyExample();
+    try {
+      const file = join(dir, 'node-root/etc/kubernetes/encryption-config.yaml');
+      const oldKey = /secret: (\S+)/.exec(readFileSync(file, 'utf8'))![1]!;
+      const run = kubeward(['fix', dir, '--write', '--only', 'secrets-encryption', '--now', NOW, '--fail-on', 'none']);
+      assert.equal(run.status, 0, run.stderr);
+      const written = readFileSync(file, 'utf8');
+      const newKey = /name: kubeward-\d+\n\s+secret: (\S+)/.exec(written)![1]!;
+      assert.equal(Buffer.from(newKey, 'base64').length, 32);
+      assert.ok(written.includes(oldKey), 'the old key stays, so what it encrypted stays readable');
+      assert.ok(!run.stdout.includes(newKey) && !run.stdout.includes(oldKey));
+      assert.match(run.stdout, /secret: <generated 32-byte key>/);
+      assert.match(run.stdout, /kubectl get secrets,configmaps -A -o json \| kubectl replace -f -/);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kubeward fix: what it edits and what it leaves', () => {
+  it('YAML: comments, quoting, key order and the other documents stay byte for byte', () => {
+    const other = `# the team's config\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config, namespace: shop}\ndata:\n  greeting: 'hello'   # single-quoted on purpose\n`;
+    const namespace = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop   # the shop team\n  labels:\n    team: "shop"\n`;
+    const { dir, cleanup } = tempTree({ 'all.yaml': `${other}---\n${namespace}` });
+    try {
+      const run = kubeward(['fix', dir, '--write', '--only', 'namespace-without-pod-security-enforcement', '--now', NOW, '--fail-on', 'none']);
+      assert.equal(run.status, 0, run.stderr);
+      const text = readFileSync(join(dir, 'all.yaml'), 'utf8');
+      assert.ok(text.startsWith(`${other}---\n`), text);
+      assert.match(text, /name: shop # the shop team/);
+      assert.match(text, /team: "shop"\n    pod-security\.kubernetes\.io\/enforce: restricted\n/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('JSON Lists stay JSON: only the edited item changes, with the file\'s indentation', () => {
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' }, data: { k: '<&>' } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      ],
+    };
+    const text = `${JSON.stringify(list, null, 4)}\n`;
+    const { dir, cleanup } = tempTree({ 'dump.json': text });
+    try {
+      assert.equal(kubeward(['fix', dir, '--write', '--only', 'pod-privileges', '--now', NOW, '--fail-on', 'none']).status, 0);
+      const after = readFileSync(join(dir, 'dump.json'), 'utf8');
+      const parsed = JSON.parse(after) as typeof list & { items: { metadata: { labels?: Record<string, string> } }[] };
+      assert.equal(parsed.items[1]!.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
+      const firstItem = text.slice(0, text.indexOf('        {\n            "apiVersion": "v1",\n            "kind": "Namespace"'));
+      assert.ok(after.startsWith(firstItem), 'everything before the edited item is unchanged');
+      assert.ok(after.endsWith('\n    ]\n}\n'));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('never touches Helm templates or files that do not parse, and exits 2', () => {
+    const helm = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ .Release.Namespace }}\n`;
+    const broken = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: [unclosed\n`;
+    const { dir, cleanup } = tempTree({ 'chart.yaml': helm, 'broken.yaml': broken, 'shop.yaml': SHOP_DEPLOYMENT });
+    try {
+      const run = kubeward(['fix', dir, '--write', '--unsafe-fixes', '--now', NOW]);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /chart\.yaml/);
+      assert.match(run.stderr, /broken\.yaml:\d+/);
+      assert.equal(readFileSync(join(dir, 'chart.yaml'), 'utf8'), helm);
+      assert.equal(readFileSync(join(dir, 'broken.yaml'), 'utf8'), broken);
+      // The rest of the input is still fixed.
+      assert.match(readFileSync(join(dir, 'shop.yaml'), 'utf8'), /runAsNonRoot: true/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a file changed since it was read is not written; writes keep the file mode', async () => {
+    const { dir, cleanup } = tempTree({ 'shop.yaml': SHOP_DEPLOYMENT });
+    try {
+      const file = join(dir, 'shop.yaml');
+      const { chmodSync } = await import('node:fs');
+      chmodSync(file, 0o640);
+      const outcome = await planFixes({ paths: [dir], unsafe: true, now: new Date(NOW) });
+      assert.ok(outcome.changes.some((c) => c.file === file));
+      writeFileSync(file, `${SHOP_DEPLOYMENT}# edited by someone else\n`);
+      const refused = await writeFixes(outcome.changes);
+      assert.deepEqual(refused.map((r) => r.source), [file]);
+      assert.match(refused[0]!.message, /changed since it was read/);
+      assert.match(readFileSync(file, 'utf8'), /# edited by someone else\n$/);
+      const fresh = await planFixes({ paths: [dir], unsafe: true, now: new Date(NOW) });
+      assert.deepEqual(await writeFixes(fresh.changes), []);
+      assert.equal(statSync(file).mode & 0o777, 0o640);
+      assert.match(readFileSync(file, 'utf8'), /allowPrivilegeEscalation: false/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('bad usage is exit 2 with a message, never a stack trace', () => {
+    assert.equal(kubeward(['fix']).status, 2);
+    const only = kubeward(['fix', '.', '--only', 'no-such-check']);
+    assert.equal(only.status, 2);
+    assert.match(only.stderr, /no such check or section/);
+    assert.equal(kubeward(['fix', '-']).status, 2);
+  });
+});
+
+describe('kubeward fix --cluster -o DIR', () => {
+  it('writes a bundle (objects to apply and a README of the order) and sends the cluster nothing but reads', async () => {
+    const { startTestApiServer } = await import('../src/testing/apiserver/index.js');
+    const { kubeward: kubewardAsync } = await import('../src/testing/apiserver/cli.js');
+    const { kubeadmCluster } = await import('../src/testing/apiserver/fixtures.js');
+    const server = await startTestApiServer(kubeadmCluster());
+    const dir = mkdtempSync(join(tmpdir(), 'kubeward-fix-cluster-'));
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      await server.writeKubeconfig(kubeconfig, { cert: await server.clientCert('kubernetes-admin', 'system:masters') }, 'kind-test');
+      const bundle = join(dir, 'bundle');
+      const run = await kubewardAsync(['fix', '--cluster', '--kubeconfig', kubeconfig, '-o', bundle, '--unsafe-fixes', '--format', 'json', '--now', NOW, '--fail-on', 'none', '--no-progress']);
+      assert.equal(run.code, 0, run.stderr);
+      const outcome = JSON.parse(run.stdout) as FixJson;
+      assert.deepEqual(outcome.introduced, []);
+      assert.ok(outcome.fixed.length > 0);
+      const readme = readFileSync(join(bundle, 'README.md'), 'utf8');
+      assert.match(readme, /Nothing was changed in the cluster/);
+      for (const change of outcome.changes) {
+        assert.ok(change.file.startsWith(bundle), change.file);
+        assert.match(readme, new RegExp(`kubectl apply -f ${change.file.slice(bundle.length + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+        readFileSync(change.file, 'utf8');
+      }
+      assert.deepEqual(server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`), []);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
