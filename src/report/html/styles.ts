@@ -88,8 +88,6 @@ footer { color: var(--muted); padding: 12px 28px 24px; font-size: 12px; border-t
   header, main, footer { padding-left: 12px; padding-right: 12px; }
   .overview { grid-template-columns: 1fr; }
   .overview dt { margin-top: 4px; }
-  /* The chart keeps readable labels and scrolls sideways rather than shrinking to a smudge. */
-  .chart-box svg { width: 900px; max-width: none; }
   .filters { position: static; }
   .filters label, .filters select, .filters .text input { width: 100%; max-width: none; }
   table.findings th:nth-child(3), table.findings td:nth-child(3), table.findings th:nth-child(4), table.findings td:nth-child(4),
