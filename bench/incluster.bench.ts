@@ -20,7 +20,7 @@ import { generateCluster } from './generate.js';
 const OBJECTS = 50_000;
 const MB = 1024 * 1024;
 const KUBEWARD = fileURLToPath(new URL('../../bin/kubeward.js', import.meta.url));
-const PROBE = new URL('./rss-probe.js', import.meta.url).href;
+const PROBE = new URL('../src/testing/rss-probe.js', import.meta.url).href;
 
 interface Container { args: string[]; env: { name: string; value?: string }[] }
 
@@ -50,7 +50,7 @@ export async function run(): Promise<void> {
     const start = performance.now();
     // Asynchronous: the API server answers from this very process.
     const { stderr } = await promisify(execFile)(process.execPath, ['--import', PROBE, KUBEWARD, ...args, '--kubeconfig', kubeconfig], {
-      env: { ...process.env, NODE_OPTIONS: nodeOptions, KUBEWARD_BENCH_RSS: rssFile },
+      env: { ...process.env, NODE_OPTIONS: nodeOptions, KUBEWARD_RSS_FILE: rssFile },
       maxBuffer: 64 * MB,
     });
     const ms = performance.now() - start;

@@ -32,7 +32,7 @@ const GENERATORS: Record<string, (options: { objects: number; seed?: number }) =
   lean: generateLeanCluster,
 };
 const KUBEWARD = fileURLToPath(new URL('../../bin/kubeward.js', import.meta.url));
-const PROBE = new URL('./rss-probe.js', import.meta.url).href;
+const PROBE = new URL('../src/testing/rss-probe.js', import.meta.url).href;
 
 interface Measurement {
   ms: number;
@@ -54,7 +54,7 @@ function timeProcess(what: string, args: string[], dir: string): ProcessMeasurem
   const start = performance.now();
   const child = spawnSync(process.execPath, ['--import', PROBE, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, KUBEWARD_BENCH_RSS: rssFile, KUBEWARD_BENCH_CPU: cpuFile },
+    env: { ...process.env, KUBEWARD_RSS_FILE: rssFile, KUBEWARD_CPU_FILE: cpuFile },
     stdio: ['ignore', 'ignore', 'pipe'],
     maxBuffer: 16 * MB,
   });

@@ -217,8 +217,8 @@ describe('hostile input: type-confused objects from a live cluster and its snaps
   });
 });
 
-/** A kubeconfig holding a token and a key, broken at the line after them. */
-const KUBECONFIG_YAML_ERROR = `apiVersion: v1
+/** A kubeconfig of one cluster, context and user `u`, whose `user:` is `user` (the rest of its lines). */
+const kubeconfigWithUser = (user: string) => `apiVersion: v1
 kind: Config
 current-context: c
 clusters:
@@ -226,25 +226,18 @@ clusters:
   cluster: {server: "https://127.0.0.1:1"}
 users:
 - name: u
-  user:
-    token: ${marker('token')}
-    client-key-data: ${marker('client-key-data')}
-   oops: [
+  user:${user}
 contexts: [{name: c, context: {cluster: c, user: u}}]
 `;
 
+/** A kubeconfig holding a token and a key, broken at the line after them. */
+const KUBECONFIG_YAML_ERROR = kubeconfigWithUser(`
+    token: ${marker('token')}
+    client-key-data: ${marker('client-key-data')}
+   oops: [`);
+
 /** users[0].user is the token itself: the client library's TypeError would quote it. */
-const KUBECONFIG_WRONG_SHAPE = `apiVersion: v1
-kind: Config
-current-context: c
-clusters:
-- name: c
-  cluster: {server: "https://127.0.0.1:1"}
-users:
-- name: u
-  user: ${marker('user-string')}
-contexts: [{name: c, context: {cluster: c, user: u}}]
-`;
+const KUBECONFIG_WRONG_SHAPE = kubeconfigWithUser(` ${marker('user-string')}`);
 
 describe('hostile input: kubeconfigs', () => {
   const out = tempTree({});

@@ -15,7 +15,7 @@ import { Decider } from '../src/admission/decisions.js';
 import { LiveStateSource } from '../src/admission/live.js';
 import { startWebhookServer } from '../src/admission/server.js';
 import { ClusterState } from '../src/admission/state.js';
-import { objectsFromYaml, requestFor } from '../src/admission/testing.js';
+import { CAROL_EDIT_YAML, DEPLOYER_ADMIN_YAML, DEPLOYER_YAML, objectsFromYaml, requestFor } from '../src/admission/testing.js';
 import { startTestApiServer, type TestApiServer } from '../src/testing/apiserver/index.js';
 import { CertFactory } from '../src/testing/certs.js';
 import { REPO_ROOT } from '../src/testing/index.js';
@@ -24,27 +24,11 @@ const CLUSTER = objectsFromYaml(`apiVersion: v1
 kind: Namespace
 metadata: {name: ops}
 ---
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: deployer, namespace: ops}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: deployer, namespace: ops}
-spec: {serviceAccountName: deployer, containers: [{name: d, image: d:1}]}
-`);
+${DEPLOYER_YAML}`);
 
-const ADMIN_BINDING = objectsFromYaml(`apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ops-deployer-admin}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-subjects: [{kind: ServiceAccount, name: deployer, namespace: ops}]`)[0]!;
+const ADMIN_BINDING = objectsFromYaml(DEPLOYER_ADMIN_YAML)[0]!;
 
-const EDIT_FOR_CAROL = objectsFromYaml(`apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: carol-edit, namespace: ops}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
-subjects: [{kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}]`)[0]!;
+const EDIT_FOR_CAROL = objectsFromYaml(CAROL_EDIT_YAML)[0]!;
 
 async function until(what: string, test: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

@@ -13,44 +13,18 @@ import type { TLSSocket } from 'node:tls';
 import { defaultConfig, parseConfig } from '../src/admission/config.js';
 import { Decider } from '../src/admission/decisions.js';
 import { startWebhookServer, MAX_BODY_BYTES } from '../src/admission/server.js';
-import { objectsFromYaml, requestFor, stateFromYaml } from '../src/admission/testing.js';
+import { CAROL_EDIT_YAML, DEPLOYER_ADMIN_YAML, DEPLOYER_YAML, NAMESPACES_YAML, objectsFromYaml, requestFor, stateFromYaml } from '../src/admission/testing.js';
 import { CertFactory, type GeneratedCert } from '../src/testing/certs.js';
 import { REPO_ROOT } from '../src/testing/index.js';
 import type { K8sObject } from '../src/inventory/types.js';
 
-const STATE = `apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: restricted}}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: ops}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: deployer, namespace: ops}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ops-deployer-admin}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-subjects: [{kind: ServiceAccount, name: deployer, namespace: ops}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: deployer, namespace: ops}
-spec: {serviceAccountName: deployer, containers: [{name: d, image: d:1}]}
-`;
+const STATE = [NAMESPACES_YAML, DEPLOYER_YAML, DEPLOYER_ADMIN_YAML].join('---\n');
 
 const PRIVILEGED = objectsFromYaml(`apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: shop}
 spec: {containers: [{name: app, image: shop/app:1, securityContext: {privileged: true}}]}`)[0]!;
-const ESCALATING = objectsFromYaml(`apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: carol-edit, namespace: ops}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
-subjects: [{kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}]`)[0]!;
+const ESCALATING = objectsFromYaml(CAROL_EDIT_YAML)[0]!;
 
 const review = (object: K8sObject, options: Parameters<typeof requestFor>[1] = {}) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: requestFor(object, options) });
 

@@ -7,8 +7,8 @@ import { UsageError } from '../errors.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { SECTIONS, severityRank, type Severity } from '../checks/sections.js';
 import { loadExceptions, type ExceptionSet } from '../scan/exceptions.js';
-import { readRegularFile } from '../sources/confined-fs.js';
-import { describeFsError } from '../sources/files.js';
+import { readInputFile } from '../sources/files.js';
+import { LEVELS, type Level as PodSecurityLevel } from '../engines/podsecurity/index.js';
 import { yamlLibrary } from '../yaml.js';
 import { ADMISSION_RULES } from './rules.js';
 
@@ -17,8 +17,6 @@ export const KIND = 'AdmissionConfiguration';
 
 export const ACTIONS = ['enforce', 'warn', 'audit', 'off'] as const;
 export type Action = (typeof ACTIONS)[number];
-export const LEVELS = ['privileged', 'baseline', 'restricted'] as const;
-export type PodSecurityLevel = (typeof LEVELS)[number];
 
 export interface AdmissionConfig {
   /** Per check id or section slug; a check's own entry wins over its section's. */
@@ -56,12 +54,7 @@ const TOP_KEYS = ['apiVersion', 'kind', 'actions', 'podSecurity', 'exemptions', 
 
 /** Reads and validates a configuration file; any problem is a UsageError naming file and line. */
 export async function loadConfig(path: string, now: Date): Promise<AdmissionConfig> {
-  let text: string;
-  try {
-    text = (await readRegularFile(path, MAX_CONFIG_BYTES)).toString('utf8');
-  } catch (e) {
-    throw new UsageError(`--config ${path}: ${describeFsError(e)}`);
-  }
+  const text = (await readInputFile(path, MAX_CONFIG_BYTES, (reason) => new UsageError(`--config ${path}: ${reason}`))).toString('utf8');
   const config = parseConfig(text, path);
   if (config.exceptionsFile) config.exceptions = await loadExceptions(config.exceptionsFile, now);
   return config;

@@ -13,17 +13,7 @@ import { defaultConfig, parseConfig, type AdmissionConfig } from './config.js';
 import { Decider, MAX_WARNING } from './decisions.js';
 import { OBJECT_CHECKS } from './rules.js';
 import { ClusterState } from './state.js';
-import { objectsFromYaml, requestFor, stateFromYaml } from './testing.js';
-
-const NAMESPACES = `
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: restricted}}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: ops}
-`;
+import { DEPLOYER_ADMIN_YAML, DEPLOYER_YAML, NAMESPACES_YAML as NAMESPACES, objectsFromYaml, requestFor, stateFromYaml } from './testing.js';
 
 const pod = (name: string, securityContext: Record<string, unknown> = {}) => objectsFromYaml(`
 apiVersion: v1
@@ -163,23 +153,9 @@ describe('Namespaces', () => {
   });
 });
 
-const RBAC_STATE = `${NAMESPACES}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: deployer, namespace: ops}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: ops-deployer-admin}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
-subjects: [{kind: ServiceAccount, name: deployer, namespace: ops}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: deployer, namespace: ops}
-spec: {serviceAccountName: deployer, containers: [{name: d, image: d:1}]}
----
+const RBAC_STATE = `${NAMESPACES}---
+${DEPLOYER_YAML}---
+${DEPLOYER_ADMIN_YAML}---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: pod-reader}

@@ -29,7 +29,7 @@ import { findException } from '../scan/exceptions.js';
 import { buildInventory, createContext, evaluateCheck } from '../scan/run.js';
 import { emptyLoadResult } from '../sources/types.js';
 import { actionFor, type Action, type AdmissionConfig } from './config.js';
-import { ADMISSION_RULES, ESCALATION_CHECK, OBJECT_CHECKS, RBAC_KINDS } from './rules.js';
+import { ESCALATION_CHECK, OBJECT_CHECKS, RBAC_KINDS, ruleMeta } from './rules.js';
 import type { ClusterState, RbacBaseline } from './state.js';
 
 export interface AdmissionRequest {
@@ -70,14 +70,6 @@ export const MAX_WARNING = 120;
 
 const NETWORK_CHECKS = ['namespace-pods-not-isolated-for-ingress', 'namespace-pods-not-isolated-for-egress', 'namespace-reachable-from-every-namespace', 'allow-all-rule-undoes-default-deny'];
 
-interface RuleMeta { id: string; section: SectionSlug; severity: Severity; remediation: string }
-
-function ruleMeta(id: string): RuleMeta {
-  const rule = ADMISSION_RULES.find((r) => r.id === id) ?? findCheck(id);
-  if (!rule) throw new Error(`unknown admission rule ${id}`);
-  return rule;
-}
-
 function checksById(ids: readonly string[]): Check[] {
   return ids.map((id) => {
     const check = findCheck(id);
@@ -113,25 +105,22 @@ export class Decider {
     const namespace = object.metadata?.namespace ?? request.namespace;
     const exempt = this.exemption(request, namespace, kind === 'Namespace' ? object.metadata?.name : undefined);
     if (exempt) return { ...skipped(exempt), auditAnnotations: { exempt: exempt } };
-    const old = operation === 'UPDATE' && request.oldObject && typeof request.oldObject === 'object' ? request.oldObject : undefined;
+    const rawOld = operation === 'UPDATE' && request.oldObject && typeof request.oldObject === 'object' ? request.oldObject : undefined;
+    const old = rawOld ? withIdentity(rawOld, request, namespace) : undefined;
     const named = withIdentity(object, request, namespace);
 
     const found: Found[] = [];
     const stateNotes: string[] = [];
-    const before = old ? new Set(this.objectFindings(withIdentity(old, request, namespace)).map(findingKey)) : undefined;
+    const before = old ? new Set(this.objectFindings(old).map(findingKey)) : undefined;
     for (const f of this.objectFindings(named)) if (!before?.has(findingKey(f))) found.push(f);
 
-    if (RBAC_KINDS.has(kind)) {
-      const result = this.escalation(named, old ? withIdentity(old, request, namespace) : undefined);
-      if (typeof result === 'string') stateNotes.push(result);
-      else found.push(...result);
-    } else if (kind === 'Namespace' && old) {
-      found.push(...weakenedPodSecurity(old, named));
-    } else if (kind === 'NetworkPolicy') {
-      const result = this.reopened(named, old ? withIdentity(old, request, namespace) : undefined);
-      if (typeof result === 'string') stateNotes.push(result);
-      else found.push(...result);
-    }
+    // The cross-object rule of the kind: findings, or why the state could not judge it.
+    let cross: Found[] | string = [];
+    if (RBAC_KINDS.has(kind)) cross = this.escalation(named, old);
+    else if (kind === 'Namespace' && old) cross = weakenedPodSecurity(old, named);
+    else if (kind === 'NetworkPolicy') cross = this.reopened(named, old);
+    if (typeof cross === 'string') stateNotes.push(cross);
+    else for (const f of cross) found.push(f);
     return this.assemble(refOf(named), found, stateNotes);
   }
 
@@ -389,9 +378,9 @@ function bindingRecordOf(object: K8sObject): BindingRecord {
   };
 }
 
-function grantsOf(binding: BindingRecord, role: RoleRecord | undefined): Grant[] {
-  if (!role) return [];
-  const out: Grant[] = [];
+/** The binding's grants of the role, added to out (a binding may name many subjects: no spread). */
+function grantsOf(binding: BindingRecord, role: RoleRecord | undefined, out: Grant[] = []): Grant[] {
+  if (!role) return out;
   for (const s of binding.subjects) {
     const subject = resolveSubject(s, binding.namespace);
     if (subject) out.push({ binding, role, subject, ...(binding.namespace ? { scope: binding.namespace } : {}) });
@@ -459,7 +448,7 @@ function roleChange(index: RbacIndex, object: K8sObject): RbacChange {
   for (const role of newRoles.values()) {
     for (const binding of index.bindingsOf(role)) {
       replaced.add(bindingKey(binding.kind, binding.namespace, binding.name));
-      grants.push(...grantsOf(binding, role));
+      grantsOf(binding, role, grants);
     }
   }
   return { replaced, grants, roles: newRoles, subjects: uniqueSubjects(grants) };
@@ -484,29 +473,35 @@ function overlayIndex(base: RbacBaseline, change: RbacChange): RbacIndex {
   const added = new Map<string, Grant[]>();
   for (const g of change.grants) {
     const key = subjectKey(g.subject);
-    added.set(key, [...(added.get(key) ?? []), g]);
+    const list = added.get(key);
+    if (list) list.push(g);
+    else added.set(key, [g]);
   }
   const changed = new Set(change.subjects.map(subjectKey));
   // Both halves of a combined edge are rules of those groups: without one among the new grants,
   // no other grant can pair with them.
   const pairs = change.grants.some(combines);
-  const overlay = Object.create(base.index) as RbacIndex;
-  overlay.directGrants = (subject) => {
-    if (changed.has(subjectKey(subject))) {
-      // Of its other grants only those that combine with the new ones (bind with create
-      // rolebindings, escalate with write, CSR create with approve): the edges of the rest led
-      // nowhere before (it had no path) and lead nowhere now.
-      const kept = !pairs ? [] : base.index.directGrants(subject)
-        .filter((g) => combines(g) && !change.replaced.has(bindingKey(g.binding.kind, g.binding.namespace, g.binding.name)))
-        .map((g) => ({ ...g, role: { ...g.role, rules: g.role.rules.filter(combiningRule) } }));
-      return [...kept, ...(added.get(subjectKey(subject)) ?? [])];
-    }
-    const id = nodeIdOf(subject);
-    return TARGETS.some((t) => base.next[t].has(id)) ? [emptyGrant(subject)] : [];
+  // What EscalationGraph reads of its index, and nothing else: a method it starts to call fails
+  // loudly instead of answering from the state without the change.
+  const overlay: Pick<RbacIndex, 'directGrants' | 'subjects' | 'role'> = {
+    directGrants: (subject) => {
+      if (changed.has(subjectKey(subject))) {
+        // Of its other grants only those that combine with the new ones (bind with create
+        // rolebindings, escalate with write, CSR create with approve): the edges of the rest led
+        // nowhere before (it had no path) and lead nowhere now.
+        const kept = !pairs ? [] : base.index.directGrants(subject)
+          .filter((g) => combines(g) && !change.replaced.has(bindingKey(g.binding.kind, g.binding.namespace, g.binding.name)))
+          .map((g) => ({ ...g, role: { ...g.role, rules: g.role.rules.filter(combiningRule) } }));
+        return [...kept, ...(added.get(subjectKey(subject)) ?? [])];
+      }
+      const id = nodeIdOf(subject);
+      return TARGETS.some((t) => base.next[t].has(id)) ? [emptyGrant(subject)] : [];
+    },
+    subjects: () => change.subjects,
+    role: (kind, namespace, name) => change.roles.get(roleKey(kind, namespace, name)) ?? base.index.role(kind, namespace, name),
   };
-  overlay.subjects = () => change.subjects;
-  overlay.role = (kind, namespace, name) => change.roles.get(roleKey(kind, namespace, name)) ?? base.index.role(kind, namespace, name);
-  return overlay;
+  // EscalationGraph takes an RbacIndex but reads only these three.
+  return overlay as RbacIndex;
 }
 
 const COMBINING_GROUPS = new Set(['*', 'rbac.authorization.k8s.io', 'certificates.k8s.io']);

@@ -5,15 +5,12 @@ import type { InputError } from '../inventory/types.js';
 import { loadPaths } from '../sources/files.js';
 import { validateItems } from '../inventory/validate.js';
 import type { ClusterState } from './state.js';
-import { STATE_KINDS } from './state.js';
 
 /** Reads the paths into the state and marks it synced; returns what could not be read (the rest is used). */
 export async function loadStateFiles(state: ClusterState, paths: string[]): Promise<InputError[]> {
   const load = await loadPaths(paths);
   const { valid, errors } = validateItems(load.items);
-  for (const kind of STATE_KINDS) {
-    state.replaceKind(kind, valid.filter((i) => i.ref.kind === kind).map((i) => i.object), paths.join(','));
-  }
+  state.replaceAll(valid.map((i) => i.object), paths.join(','));
   state.markSynced();
   return [...load.errors, ...errors];
 }

@@ -57,7 +57,7 @@ export class LiveStateSource {
   /** Connects and starts one list+watch loop per kind; sync completes in the background. */
   async start(): Promise<void> {
     this.kubeconfig = loadKubeConfig(this.options.target);
-    this.client = new ApiClient(await connect(this.options.target, STATE_RESOURCES.length + 2), { attempts: 3, timeoutMs: 60_000 });
+    this.client = new ApiClient(await connect(this.options.target, STATE_RESOURCES.length + 2, this.kubeconfig), { attempts: 3, timeoutMs: 60_000 });
     for (const type of STATE_RESOURCES) this.done.push(this.loop(type));
   }
 

@@ -3,10 +3,9 @@
 // PodDisruptionBudget), restricted Pod Security, list/watch-only RBAC, a NetworkPolicy, and a
 // ValidatingWebhookConfiguration whose enforcing rules fail closed and warn-only ones fail open.
 
-import { findCheck } from '../checks/registry.js';
 import type { K8sObject } from '../inventory/types.js';
 import { actionFor, configYaml, defaultConfig, type AdmissionConfig } from './config.js';
-import { ADMISSION_RULES, ADMITTED_KINDS, rulesForKind } from './rules.js';
+import { ADMITTED_KINDS, resourceRulesFor, ruleMeta, rulesForKind } from './rules.js';
 import { POD_TEMPLATE_PATHS } from '../inventory/kinds.js';
 import { STATE_RESOURCES } from './live.js';
 
@@ -129,10 +128,7 @@ function kindsByFailurePolicy(config: AdmissionConfig): { enforce: string[]; war
   const podKinds = new Set(Object.keys(POD_TEMPLATE_PATHS));
   const out = { enforce: [] as string[], warn: [] as string[] };
   for (const kind of Object.keys(ADMITTED_KINDS)) {
-    const actions = rulesForKind(kind, podKinds).map((id) => {
-      const meta = ADMISSION_RULES.find((r) => r.id === id) ?? findCheck(id)!;
-      return actionFor(config, meta);
-    });
+    const actions = rulesForKind(kind, podKinds).map((id) => actionFor(config, ruleMeta(id)));
     if (actions.includes('enforce')) out.enforce.push(kind);
     else if (actions.some((a) => a !== 'off')) out.warn.push(kind);
   }
@@ -140,12 +136,7 @@ function kindsByFailurePolicy(config: AdmissionConfig): { enforce: string[]; war
 }
 
 function webhookRules(kinds: string[]): Record<string, unknown>[] {
-  const byGroup = new Map<string, string[]>();
-  for (const kind of kinds) {
-    const { group, resource } = ADMITTED_KINDS[kind]!;
-    byGroup.set(group, [...(byGroup.get(group) ?? []), resource]);
-  }
-  return [...byGroup].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['*'], resources, operations: ['CREATE', 'UPDATE'], scope: '*' }));
+  return resourceRulesFor(kinds).map((rule) => ({ ...rule, scope: '*' }));
 }
 
 function validatingWebhookConfiguration(name: string, namespace: string, config: AdmissionConfig, caBundle: string | undefined): K8sObject {

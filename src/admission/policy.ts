@@ -13,7 +13,7 @@ import { COMPUTE_KEYS } from '../checks/resource-quota/resource-quota-caps-no-co
 import { POD_TEMPLATE_PATHS, SYSTEM_NAMESPACES } from '../inventory/kinds.js';
 import type { K8sObject } from '../inventory/types.js';
 import { actionFor, type Action, type AdmissionConfig } from './config.js';
-import { ADMITTED_KINDS, OBJECT_CHECKS } from './rules.js';
+import { OBJECT_CHECKS, resourceRulesFor } from './rules.js';
 
 export interface CelPolicy {
   check: string;
@@ -149,16 +149,6 @@ export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
 
 const VALIDATION_ACTIONS: Record<Exclude<Action, 'off'>, string> = { enforce: 'Deny', warn: 'Warn', audit: 'Audit' };
 
-function resourceRules(kinds: CelPolicy['kinds']): Record<string, unknown>[] {
-  const names = kinds === 'pod' ? Object.keys(POD_TEMPLATE_PATHS) : kinds;
-  const byGroup = new Map<string, string[]>();
-  for (const kind of names) {
-    const { group, resource } = ADMITTED_KINDS[kind]!;
-    byGroup.set(group, [...(byGroup.get(group) ?? []), resource]);
-  }
-  return [...byGroup].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['*'], resources, operations: ['CREATE', 'UPDATE'] }));
-}
-
 /** Policies and bindings for every expressible check the configuration does not turn off. */
 export function admissionPolicies(config: AdmissionConfig): K8sObject[] {
   const out: K8sObject[] = [];
@@ -178,7 +168,7 @@ export function admissionPolicies(config: AdmissionConfig): K8sObject[] {
       metadata: { name, labels, annotations: { 'kubeward.io/severity': check.severity, 'kubeward.io/title': check.title } },
       spec: {
         failurePolicy: 'Fail',
-        matchConstraints: { resourceRules: resourceRules(policy.kinds) },
+        matchConstraints: { resourceRules: resourceRulesFor(policy.kinds === 'pod' ? Object.keys(POD_TEMPLATE_PATHS) : policy.kinds) },
         ...(matchConditions.length > 0 ? { matchConditions } : {}),
         ...(policy.kinds === 'pod' ? { variables: POD_VARIABLES } : {}),
         validations: [{ expression: policy.expression, messageExpression: `'[${policy.check}] ' + ${policy.messageExpression}`, reason: 'Forbidden' }],

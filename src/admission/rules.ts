@@ -2,6 +2,7 @@
 // namespace, ServiceAccount or role from the cluster state), the admission-only rules that compare
 // a request with the state, and the API resources each kind is served at (for the webhook rules).
 
+import { findCheck } from '../checks/registry.js';
 import type { SectionSlug, Severity } from '../checks/sections.js';
 
 /** A rule that exists only at admission: it judges a change, not a state. */
@@ -14,6 +15,15 @@ export interface AdmissionRule {
 }
 
 export const ESCALATION_CHECK = 'rbac-escalation-path';
+
+/** What a decision and the webhook configuration need of a rule: an admission rule's or a catalogue check's. */
+export interface RuleMeta { id: string; section: SectionSlug; severity: Severity; remediation: string }
+
+export function ruleMeta(id: string): RuleMeta {
+  const rule = ADMISSION_RULES.find((r) => r.id === id) ?? findCheck(id);
+  if (!rule) throw new Error(`unknown admission rule ${id}`);
+  return rule;
+}
 
 export const ADMISSION_RULES: readonly AdmissionRule[] = [
   {
@@ -73,6 +83,18 @@ export const ADMITTED_KINDS: Readonly<Record<string, { group: string; resource: 
   ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
   NetworkPolicy: { group: 'networking.k8s.io', resource: 'networkpolicies' },
 };
+
+/** Rules matching CREATE and UPDATE of these kinds, one per API group (webhook and policy rules). */
+export function resourceRulesFor(kinds: readonly string[]): { apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[] }[] {
+  const byGroup = new Map<string, string[]>();
+  for (const kind of kinds) {
+    const { group, resource } = ADMITTED_KINDS[kind]!;
+    const list = byGroup.get(group);
+    if (list) list.push(resource);
+    else byGroup.set(group, [resource]);
+  }
+  return [...byGroup].map(([group, resources]) => ({ apiGroups: [group], apiVersions: ['*'], resources, operations: ['CREATE', 'UPDATE'] }));
+}
 
 export const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 

@@ -218,10 +218,7 @@ export async function startWebhookServer(options: ServerOptions): Promise<Webhoo
     if (!decision.allowed) response.status = { code: 403, reason: 'Forbidden', message: decision.message };
     if (decision.warnings.length > 0) response.warnings = decision.warnings;
     if (Object.keys(decision.auditAnnotations).length > 0) response.auditAnnotations = decision.auditAnnotations;
-    const out = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
-    metrics.request(200);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(out) });
-    res.end(out);
+    text(res, 200, JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }), 'application/json');
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -91,6 +91,11 @@ export class ClusterState {
     this.changed(kind);
   }
 
+  /** Replaces every kind the state holds with the objects given (files read once, tests, benchmarks). */
+  replaceAll(objects: readonly K8sObject[], location: string): void {
+    for (const kind of STATE_KINDS) this.replaceKind(kind, objects.filter((o) => o.kind === kind), location);
+  }
+
   upsert(object: K8sObject, location: string): void {
     this.put(object, location);
     this.changed(object.kind ?? '');

@@ -3,7 +3,7 @@
 import { parseDocuments } from '../sources/documents.js';
 import type { K8sObject } from '../inventory/types.js';
 import type { AdmissionRequest } from './decisions.js';
-import { ClusterState, STATE_KINDS } from './state.js';
+import { ClusterState } from './state.js';
 
 export function objectsFromYaml(yaml: string): K8sObject[] {
   const parsed = parseDocuments(yaml, 'test.yaml');
@@ -14,11 +14,50 @@ export function objectsFromYaml(yaml: string): K8sObject[] {
 /** A synced state holding the objects of the YAML, its RBAC baseline built. */
 export function stateFromYaml(yaml: string): ClusterState {
   const state = new ClusterState();
-  const objects = objectsFromYaml(yaml);
-  for (const kind of STATE_KINDS) state.replaceKind(kind, objects.filter((o) => o.kind === kind), 'test.yaml');
+  state.replaceAll(objectsFromYaml(yaml), 'test.yaml');
   state.markSynced();
   return state;
 }
+
+// The cluster the admission tests share: an escalation path through exec into the deployer pod,
+// whose ServiceAccount is cluster-admin.
+
+/** Namespaces shop (enforces restricted) and ops. */
+export const NAMESPACES_YAML = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: restricted}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ops}
+`;
+
+/** ServiceAccount ops/deployer and a Pod running as it. */
+export const DEPLOYER_YAML = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: deployer, namespace: ops}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: deployer, namespace: ops}
+spec: {serviceAccountName: deployer, containers: [{name: d, image: d:1}]}
+`;
+
+/** ClusterRoleBinding ops-deployer-admin: ops/deployer is cluster-admin. */
+export const DEPLOYER_ADMIN_YAML = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-deployer-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: deployer, namespace: ops}]
+`;
+
+/** RoleBinding ops/carol-edit: edit in ops for User carol (exec reaches the deployer pod). */
+export const CAROL_EDIT_YAML = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: carol-edit, namespace: ops}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: User, name: carol, apiGroup: rbac.authorization.k8s.io}]
+`;
 
 let uid = 0;
 

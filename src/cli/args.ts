@@ -27,6 +27,13 @@ export function kubeVersionFlag(value: string | undefined): string | undefined {
   return value;
 }
 
+/** --now: the time dates are judged at (certificate and exception expiry, end of life); default now. */
+export function nowFlag(value: string | undefined): Date {
+  const now = value ? new Date(value) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not a date: ${value}`);
+  return now;
+}
+
 /** Writes command output to FILE (given by --output, or by the flag named), or stdout. */
 export async function emit(text: string | Iterable<string>, output: string | undefined, flag = 'output'): Promise<void> {
   const pieces = typeof text === 'string' ? [text] : batched(text);

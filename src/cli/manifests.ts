@@ -7,6 +7,7 @@ import { terminalLines } from '../report/terminal.js';
 import { buildInventory } from '../scan/run.js';
 import { loadPaths } from '../sources/files.js';
 import type { LoadResult } from '../sources/types.js';
+import { fileLine } from '../inventory/types.js';
 
 export interface Manifests {
   load: LoadResult;
@@ -20,6 +21,6 @@ export async function readManifests(command: string, paths: string[], options: {
   const load = await loadPaths(paths);
   // Built first: objects of the wrong shape are input errors too.
   const inventory = buildInventory(load, options.namespace);
-  process.stderr.write(terminalLines(load.errors.map((e) => `kubeward ${command}: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}`)));
+  process.stderr.write(terminalLines(load.errors.map((e) => `kubeward ${command}: ${fileLine(e.source, e.line)}: ${e.message}`)));
   return { load, inventory, incomplete: load.errors.length > 0 };
 }

@@ -3,19 +3,18 @@
 // changes the cluster.
 
 import { basename, relative } from 'node:path';
-import type { FileChange, FixOutcome } from './run.js';
+import { FIXES_FILE, type FileChange, type FixOutcome } from './run.js';
 
 export interface BundleFile {
   /** Relative to the bundle folder. */
   name: string;
   text: string;
-  mode?: number;
 }
 
 /** Workloads first (so namespaces can then enforce what their pods meet), then namespaces, then new objects. */
 function order(change: FileChange): number {
   const name = basename(change.file);
-  if (name === 'kubeward-fixes.yaml') return 3;
+  if (name === FIXES_FILE) return 3;
   return name.startsWith('namespace-') ? 2 : 1;
 }
 

@@ -4,7 +4,7 @@
 
 import type { FileChange } from './run.js';
 
-export const GENERATED_KEY = '<generated 32-byte key>';
+const GENERATED_KEY = '<generated 32-byte key>';
 
 const CONTEXT = 3;
 const LOOK_AHEAD = 400;

@@ -66,8 +66,10 @@ function editYaml(text: string, file: string, edits: readonly ObjectEdits[]): Ed
   // Each document owns the text from the end of the one before to its own end.
   const bounds = docs.map((doc, i) => ({ start: i === 0 ? 0 : docs[i - 1]!.range[2], end: doc.range[2] }));
   const touched = new Map<number, Document.Parsed>();
-  for (const edit of edits) {
-    const { index, prefix } = locateYaml(docs, bounds, lineCounter, edit.item, file);
+  // Located once, before any edit: the parsed-back objects are read from the same places.
+  const located = edits.map((edit) => locateYaml(docs, bounds, lineCounter, edit.item, file));
+  for (const [n, edit] of edits.entries()) {
+    const { index, prefix } = located[n]!;
     const doc = docs[index]!;
     touched.set(index, doc);
     for (const op of edit.ops) {
@@ -93,16 +95,14 @@ function editYaml(text: string, file: string, edits: readonly ObjectEdits[]): Ed
   const reparsed = parseAllDocuments(out);
   const again = Array.isArray(reparsed) ? reparsed : [];
   if (again.length !== docs.length || again.some((d) => d.errors.length > 0)) throw new EditError(`${file}: the edited YAML does not parse back; not changed`);
-  for (const edit of edits) {
-    const { index, prefix } = locateYaml(docs, bounds, lineCounter, edit.item, file);
-    objects.set(edit.item, toJs(again[index]!, prefix) as K8sObject);
+  // Each touched document converted once, however many of its List's items were edited.
+  const js = new Map<number, unknown>();
+  for (const [n, edit] of edits.entries()) {
+    const { index, prefix } = located[n]!;
+    if (!js.has(index)) js.set(index, again[index]!.toJS({ maxAliasCount: 1000 }));
+    objects.set(edit.item, prefix.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], js.get(index)) as K8sObject);
   }
   return { text: out, objects };
-}
-
-function toJs(doc: Document.Parsed, prefix: (string | number)[]): unknown {
-  const js = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
-  return prefix.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], js);
 }
 
 /** Sequences under a key indented ("  - a") or not ("- a", kubectl's style), as the document has them. */

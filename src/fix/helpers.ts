@@ -13,6 +13,7 @@ import type { Container, PodSpec } from '../inventory/pod.js';
 import { POD_TEMPLATE_PATHS } from '../inventory/kinds.js';
 import { selectorMatches, type LabelSelector } from '../inventory/labels.js';
 import type { Item, K8sObject, ResourceRef } from '../inventory/types.js';
+import { objectKey } from './plan.js';
 import type { FieldPath, FixContext } from './types.js';
 
 /** "spec.template.spec.containers[0].command[3]" or 'metadata.labels["a.b/c"]' as path keys. */
@@ -35,8 +36,9 @@ export function valueAtPath(object: unknown, path: FieldPath): unknown {
   return node;
 }
 
-function refKey(ref: ResourceRef): string {
-  return `${ref.kind}\u0000${ref.namespace ?? ''}\u0000${ref.name}`;
+/** An object's identity as a map key. */
+export function refKey(ref: ResourceRef): string {
+  return objectKey(ref.kind, ref.namespace, ref.name);
 }
 
 /** The failures by the object they name, to find which pods or namespaces fail. */
@@ -62,14 +64,18 @@ export function failingNamespaces(failures: readonly FailResult[]): { namespace:
 
 // ---- pods -------------------------------------------------------------------------------------
 
+/** A pod's spec with the edits planned so far (read only), to judge what it will be. */
+export function plannedSpec(ctx: FixContext, pod: PodSpecRef): PodSpec {
+  return (valueAtPath(ctx.planned(pod.item), fieldPath(pod.path)) as PodSpec | undefined) ?? pod.spec;
+}
+
 /** A pod spec being changed: `spec` is a copy that the edits are applied to, to judge them first. */
 export class PodChange {
   readonly spec: PodSpec;
   private readonly ops: { path: FieldPath; value?: unknown; remove?: true }[] = [];
 
   constructor(private readonly ctx: FixContext, readonly pod: PodSpecRef) {
-    const current = valueAtPath(ctx.planned(pod.item), fieldPath(pod.path)) as PodSpec | undefined;
-    this.spec = structuredClone(current ?? pod.spec);
+    this.spec = structuredClone(plannedSpec(ctx, pod));
   }
 
   get changed(): boolean {
@@ -136,7 +142,7 @@ function controlledCopies(ctx: FixContext, owner: Item): { item: Item; path: (st
     for (const item of ctx.check.inventory.items) {
       const ref = item.object.metadata?.ownerReferences?.find((o) => o.controller);
       if (!ref?.kind || !ref.name || !POD_TEMPLATE_PATHS[item.ref.kind]) continue;
-      const k = `${ref.kind}\u0000${item.ref.namespace ?? ''}\u0000${ref.name}`;
+      const k = objectKey(ref.kind, item.ref.namespace, ref.name);
       const list = out.get(k);
       if (list) list.push(item);
       else out.set(k, [item]);
@@ -147,7 +153,7 @@ function controlledCopies(ctx: FixContext, owner: Item): { item: Item; path: (st
   const reported = ctx.check.shared('fix:reported-pod-items', () => new Set(ctx.check.inventory.podSpecs().map((p) => p.item)));
   const out: { item: Item; path: (string | number)[] }[] = [];
   const visit = (item: Item) => {
-    for (const child of byOwner.get(`${item.ref.kind}\u0000${item.ref.namespace ?? ''}\u0000${item.ref.name}`) ?? []) {
+    for (const child of byOwner.get(refKey(item.ref)) ?? []) {
       if (reported.has(child)) continue;
       out.push({ item: child, path: POD_TEMPLATE_PATHS[child.ref.kind]! });
       visit(child);
@@ -175,7 +181,7 @@ export function filterAddedCapabilities(change: PodChange, keep: (capability: st
 }
 
 /** The Baseline standard's changes: host namespaces, privileged, capabilities, host ports, profiles. */
-export function toBaseline(change: PodChange): void {
+function toBaseline(change: PodChange): void {
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (change.spec[field] === true) change.remove([field]);
   const podSeccomp = change.spec.securityContext?.seccompProfile?.type;
   if (podSeccomp === 'Unconfined') change.set(['securityContext', 'seccompProfile'], { type: 'RuntimeDefault' });
@@ -202,7 +208,7 @@ export function toBaseline(change: PodChange): void {
 const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']);
 
 /** The Restricted standard's securityContext on the pod and every container. */
-export function toRestricted(change: PodChange): void {
+function toRestricted(change: PodChange): void {
   toBaseline(change);
   const podSc = change.spec.securityContext;
   if (podSc?.runAsUser === 0) change.remove(['securityContext', 'runAsUser']);
@@ -291,7 +297,8 @@ export function setKubeletField(ctx: FixContext, kubelet: KubeletSettings, field
   if (setting.origin.kind === 'flag') {
     const host = kubelet.run?.host;
     const origin = setting.origin;
-    const nodePath = host && origin.location.file.startsWith(host.root.replace(/\/+$/, '')) ? origin.location.file.slice(host.root.replace(/\/+$/, '').length) : undefined;
+    const root = host?.root.replace(/\/+$/, '');
+    const nodePath = root !== undefined && origin.location.file.startsWith(root) ? origin.location.file.slice(root.length) : undefined;
     if (!host || !nodePath) return false;
     ctx.writeNodeFile(host, nodePath, (text) => (text === undefined ? undefined : { content: removeFlagOnLine(text, origin.location.line, origin.flag) }));
   }
@@ -300,7 +307,7 @@ export function setKubeletField(ctx: FixContext, kubelet: KubeletSettings, field
 }
 
 /** A command-line file (env file, systemd unit) with one flag taken off a line. */
-export function removeFlagOnLine(text: string, line: number | undefined, flag: string): string {
+function removeFlagOnLine(text: string, line: number | undefined, flag: string): string {
   const pattern = new RegExp(`\\s*--${flag.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(?:=\\S*|\\s+(?!--)[^\\s"]+)?(?=[\\s"]|$)`);
   return text.split('\n').map((l, i) => (line === undefined || i + 1 === line ? l.replace(pattern, '') : l)).join('\n');
 }

@@ -3,40 +3,32 @@
 // address on the internet, a pod of another namespace and one of its own.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { NetpolGraph, parseIp, type Party } from '../engines/netpol/index.js';
+import { tempTree } from '../testing/cli.js';
 import { inventoryFromYaml } from '../testing/index.js';
 import { planFixes, writeFixes } from './run.js';
 
-const CLUSTER = `apiVersion: v1
+const namespaceYaml = (name: string) => `apiVersion: v1
 kind: Namespace
-metadata: {name: shop, labels: {kubernetes.io/metadata.name: shop}}
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: db, labels: {kubernetes.io/metadata.name: db}}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: shop, labels: {app: web}}
-spec: {containers: [{name: web, image: nginx:1.27}]}
-status: {podIP: 10.0.0.5}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: worker, namespace: shop, labels: {app: worker}}
-spec: {containers: [{name: worker, image: busybox:1.36}]}
-status: {podIP: 10.0.0.6}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: postgres, namespace: db, labels: {app: postgres}}
-spec: {containers: [{name: postgres, image: postgres:16}]}
-status: {podIP: 10.0.1.7}
+metadata: {name: ${name}, labels: {kubernetes.io/metadata.name: ${name}}}
 `;
+const podYaml = (namespace: string, name: string, image: string, ip: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: ${namespace}, labels: {app: ${name}}}
+spec: {containers: [{name: ${name}, image: ${image}}]}
+status: {podIP: ${ip}}
+`;
+
+const CLUSTER = [
+  namespaceYaml('shop'),
+  namespaceYaml('db'),
+  podYaml('shop', 'web', 'nginx:1.27', '10.0.0.5'),
+  podYaml('shop', 'worker', 'busybox:1.36', '10.0.0.6'),
+  podYaml('db', 'postgres', 'postgres:16', '10.0.1.7'),
+].join('---\n');
 
 const ip = (text: string): Party => ({ ip: parseIp(text)!, text });
 
@@ -55,9 +47,8 @@ function reachability(yaml: string): Record<string, boolean | null> {
 }
 
 it('the metadata egress policy takes away metadata reach and nothing else (reachability engine)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'kubeward-fix-metadata-'));
+  const { dir, cleanup } = tempTree({ 'cluster.yaml': CLUSTER });
   try {
-    await writeFile(join(dir, 'cluster.yaml'), CLUSTER);
     const outcome = await planFixes({ paths: [dir], unsafe: false, only: ['pod-can-reach-cloud-metadata'], now: new Date('2026-12-01T00:00:00Z') });
     assert.deepEqual(outcome.introduced, []);
     assert.ok(outcome.fixed.some((f) => f.check === 'pod-can-reach-cloud-metadata'));
@@ -69,6 +60,6 @@ it('the metadata egress policy takes away metadata reach and nothing else (reach
       assert.equal(after[path], /169\.254|fd00:ec2/.test(path) ? false : true, `after: ${path}`);
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    cleanup();
   }
 });

@@ -7,19 +7,13 @@ import { cidrContains, effectivePolicyTypes, parseCidr, parseIp } from '../engin
 import type { NetworkPolicySpec } from '../engines/netpol/model.js';
 import { LABEL_PREFIX, evaluatePod, formatVersion, type PolicyVersion } from '../engines/podsecurity/index.js';
 import type { PodSpecRef } from '../inventory/inventory.js';
-import type { PodSpec } from '../inventory/pod.js';
-import { failingNamespaces, fieldPath, namespacedObject, valueAtPath } from './helpers.js';
+import { failingNamespaces, namespacedObject, plannedSpec } from './helpers.js';
 import type { FixContext } from './types.js';
 
-export const METADATA_POLICY = 'kubeward-deny-cloud-metadata-egress';
-export const INGRESS_POLICY = 'kubeward-ingress-from-own-namespace';
-export const QUOTA = 'kubeward-quota';
-export const LIMIT_RANGE = 'kubeward-container-defaults';
-
-/** A pod's spec with the edits planned so far (pod fixes run first), to judge what it will be. */
-function plannedSpec(ctx: FixContext, pod: PodSpecRef): PodSpec {
-  return (valueAtPath(ctx.planned(pod.item), fieldPath(pod.path)) as PodSpec | undefined) ?? pod.spec;
-}
+const METADATA_POLICY = 'kubeward-deny-cloud-metadata-egress';
+const INGRESS_POLICY = 'kubeward-ingress-from-own-namespace';
+const QUOTA = 'kubeward-quota';
+const LIMIT_RANGE = 'kubeward-container-defaults';
 
 /** The pod specs of each namespace, grouped once per scan. */
 function podsByNamespace(ctx: FixContext): Map<string, PodSpecRef[]> {
@@ -157,7 +151,7 @@ function replicasOf(pod: PodSpecRef): number {
 }
 
 /** Kubernetes quantities as millicores (cpu) or bytes (memory). */
-export function parseQuantity(value: unknown, cpu: boolean): number | undefined {
+function parseQuantity(value: unknown, cpu: boolean): number | undefined {
   const m = /^([0-9.]+)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(String(value ?? ''));
   if (!m) return undefined;
   const n = Number(m[1]);

@@ -3,25 +3,23 @@
 
 import { randomBytes } from 'node:crypto';
 import { kubeletsOf, runsOf } from '../checks/component-support.js';
-import type { FailResult } from '../checks/types.js';
+import type { CheckFix, FailResult } from '../checks/types.js';
 import type { ComponentSettings, KubeletSettings } from '../engines/config/index.js';
 import type { HostSnapshot } from '../inventory/host.js';
-import type { Item, ResourceRef } from '../inventory/types.js';
+import type { Item } from '../inventory/types.js';
 import { gateAt } from '../checks/feature-stages/gates.js';
 import type { KubeVersion } from '../inventory/version.js';
-import { fieldPath, kubeletConfigItem, mountHostFile, nodeFileOf, setFlag, setKubeletField, valueAtPath } from './helpers.js';
+import { failuresByRef, fieldPath, kubeletConfigItem, mountHostFile, nodeFileOf, refKey, setFlag, setKubeletField, valueAtPath } from './helpers.js';
 import { yamlLibrary } from '../yaml.js';
 import type { FixContext } from './types.js';
 
 type FlagComponent = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd';
 
-const key = (r: ResourceRef) => `${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
-
 /**
  * Each failing file to the mode its check's remediation names (bits beyond it cleared, none
  * added) and, when another user owns it, to root.
  */
-export function fixPermissions(ctx: FixContext, failures: readonly FailResult[]): void {
+function fixPermissions(ctx: FixContext, failures: readonly FailResult[]): void {
   for (const failure of failures) {
     const target = failure.subject.location && nodeFileOf(ctx, failure.subject.location.file);
     const max = /chmod (\d{3,4}) /.exec(failure.remediation ?? '')?.[1];
@@ -32,6 +30,13 @@ export function fixPermissions(ctx: FixContext, failures: readonly FailResult[])
     ctx.chmod(target.host, target.path, mode, /owned by uid/.test(failure.message) ? { uid: 0, gid: 0 } : undefined);
   }
 }
+
+/** The fix of the file-permission checks (credentials, kubelet, etcd, static pod manifests). */
+export const PERMISSIONS_FIX: CheckFix = {
+  safety: 'safe',
+  summary: 'chmod each file to the mode this check allows (clearing the extra bits, adding none) and chown it to root when another user owns it; a copied node root\'s .kubeward-stat.tsv records the new modes',
+  plan: fixPermissions,
+};
 
 /** A configuration file that only root may read (EncryptionConfiguration). */
 export function restrictToRoot(ctx: FixContext, items: readonly Item[]): void {
@@ -44,10 +49,10 @@ export function restrictToRoot(ctx: FixContext, items: readonly Item[]): void {
 }
 
 /** The kubelets whose findings failed. */
-export function failingKubelets(ctx: FixContext, failures: readonly FailResult[]): { kubelet: KubeletSettings; failure: FailResult }[] {
-  const byRef = new Map(failures.map((f) => [key(f.subject.ref), f]));
+function failingKubelets(ctx: FixContext, failures: readonly FailResult[]): { kubelet: KubeletSettings; failure: FailResult }[] {
+  const byRef = failuresByRef(failures);
   return kubeletsOf(ctx.check).flatMap((kubelet) => {
-    const failure = byRef.get(key(kubelet.ref));
+    const failure = byRef.get(refKey(kubelet.ref));
     return failure ? [{ kubelet, failure }] : [];
   });
 }
@@ -76,7 +81,7 @@ const CLUSTER_CA = '/etc/kubernetes/pki/ca.crt';
  */
 export function kubeletClientCa(ctx: FixContext, failures: readonly FailResult[]): void {
   for (const { kubelet, failure } of failingKubelets(ctx, failures)) {
-    const host = kubelet.run?.host ?? ctx.check.inventory.hosts.find((h) => kubelet.location.file.startsWith(`${h.root.replace(/\/+$/, '')}/`));
+    const host = kubelet.run?.host ?? nodeFileOf(ctx, kubelet.location.file)?.host;
     const set = () => {
       if (!setKubeletField(ctx, kubelet, 'authentication.x509.clientCAFile', CLUSTER_CA)) ctx.manual(failure, 'no kubelet config file (--config) to set authentication.x509.clientCAFile in');
     };
@@ -91,10 +96,10 @@ export function kubeletClientCa(ctx: FixContext, failures: readonly FailResult[]
 }
 
 /** The runs of components whose findings failed. */
-export function failingRuns(ctx: FixContext, failures: readonly FailResult[], components: readonly FlagComponent[]): { settings: ComponentSettings; failure: FailResult }[] {
-  const byRef = new Map(failures.map((f) => [key(f.subject.ref), f]));
+function failingRuns(ctx: FixContext, failures: readonly FailResult[], components: readonly FlagComponent[]): { settings: ComponentSettings; failure: FailResult }[] {
+  const byRef = failuresByRef(failures);
   return components.flatMap((c) => runsOf(ctx.check, c)).flatMap((settings) => {
-    const failure = byRef.get(key(settings.run.ref));
+    const failure = byRef.get(refKey(settings.run.ref));
     return failure ? [{ settings, failure }] : [];
   });
 }
@@ -118,7 +123,7 @@ export function flag(components: readonly FlagComponent[], name: string, value: 
 
 // ---- modprobe -------------------------------------------------------------------------------
 
-export const BLACKLIST_FILE = '/etc/modprobe.d/kubeward-blacklist.conf';
+const BLACKLIST_FILE = '/etc/modprobe.d/kubeward-blacklist.conf';
 
 /** install MODULE /bin/false (and blacklist): the module cannot be loaded, on demand or by name. */
 export function blockModules(ctx: FixContext, modules: (host: HostSnapshot) => readonly string[]): void {
@@ -147,7 +152,7 @@ interface ResourceEntry { resources?: string[]; providers?: Provider[] }
  * (plaintext written before stays readable). The key comes from node:crypto; it is registered as
  * generated, so no output shows it.
  */
-export function encryptWith(ctx: FixContext, item: Item, resources: readonly string[]): void {
+function encryptWith(ctx: FixContext, item: Item, resources: readonly string[]): void {
   const edit = ctx.edit(item);
   const entries = structuredClone(((edit.object as { resources?: ResourceEntry[] }).resources) ?? []);
   const secret = randomBytes(32).toString('base64');
@@ -167,19 +172,27 @@ export function encryptWith(ctx: FixContext, item: Item, resources: readonly str
 }
 
 /** Plans encryption for the failing EncryptionConfigurations (Secrets and ConfigMaps). */
-export function encryptSecretsAndConfigMaps(ctx: FixContext, failures: readonly FailResult[]): void {
-  const failing = new Set(failures.map((f) => key(f.subject.ref)));
+function encryptSecretsAndConfigMaps(ctx: FixContext, failures: readonly FailResult[]): void {
+  const failing = new Set(failures.map((f) => refKey(f.subject.ref)));
   for (const item of ctx.check.inventory.ofKind('EncryptionConfiguration')) {
-    if (failing.has(key(item.ref))) encryptWith(ctx, item, ['secrets', 'configmaps']);
+    if (failing.has(refKey(item.ref))) encryptWith(ctx, item, ['secrets', 'configmaps']);
   }
 }
 
 export const REWRITE_STORED = 'restart kube-apiserver on every control-plane node, then rewrite what is stored so it is encrypted with the new key: kubectl get secrets,configmaps -A -o json | kubectl replace -f -';
 
+/** The fix of the checks that find Secrets or ConfigMaps written unencrypted. */
+export const ENCRYPT_SECRETS_AND_CONFIGMAPS_FIX: CheckFix = {
+  safety: 'safe',
+  summary: 'adds a secretbox provider with a key generated by node:crypto (shown as <generated 32-byte key>) first for Secrets and ConfigMaps; the existing providers stay after it so what is stored today stays readable, identity last',
+  followUp: REWRITE_STORED,
+  plan: encryptSecretsAndConfigMaps,
+};
+
 // ---- audit -----------------------------------------------------------------------------------
 
 /** The audit rules the fix sets: credentials at Metadata, noise dropped, writes with their request, the rest at Metadata. */
-export const AUDIT_RULES = [
+const AUDIT_RULES = [
   { level: 'None', users: ['system:kube-proxy'], verbs: ['watch'] },
   { level: 'None', resources: [{ group: '', resources: ['events'] }] },
   { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*', '/version'] },
@@ -196,15 +209,23 @@ export const AUDIT_RULES = [
 ];
 
 /** Replaces the rules of each failing audit Policy (its other fields and comments stay). */
-export function rewriteAuditPolicies(ctx: FixContext, failures: readonly FailResult[]): void {
-  const failing = new Set(failures.map((f) => key(f.subject.ref)));
+function rewriteAuditPolicies(ctx: FixContext, failures: readonly FailResult[]): void {
+  const failing = new Set(failures.map((f) => refKey(f.subject.ref)));
   for (const item of ctx.check.inventory.ofKind('Policy')) {
-    if (!failing.has(key(item.ref)) || !String(item.object.apiVersion ?? '').startsWith('audit.k8s.io/')) continue;
+    if (!failing.has(refKey(item.ref)) || !String(item.object.apiVersion ?? '').startsWith('audit.k8s.io/')) continue;
     const edit = ctx.edit(item);
     edit.set(['rules'], AUDIT_RULES);
     if (!Array.isArray((edit.object as { omitStages?: unknown }).omitStages)) edit.set(['omitStages'], ['RequestReceived']);
   }
 }
+
+/** The fix of the audit policy checks: the rules replaced with AUDIT_RULES. */
+export const AUDIT_POLICY_FIX: CheckFix = {
+  safety: 'safe',
+  summary: 'replaces the audit policy\'s rules: Secrets, ConfigMaps, token and certificate requests at Metadata (no bodies), events, kube-proxy watches and health checks not logged, writes at Request, everything else at Metadata (a catch-all last)',
+  followUp: 'restart kube-apiserver (move its static pod manifest out of /etc/kubernetes/manifests and back) so it reads the new audit policy',
+  plan: rewriteAuditPolicies,
+};
 
 // ---- API server authentication and authorization ----------------------------------------------
 
@@ -220,9 +241,9 @@ const AUTHN_CONFIG = '/etc/kubernetes/authentication-config.yaml';
 export function anonymousOnlyToHealth(ctx: FixContext, failures: readonly FailResult[]): void {
   const version = ctx.check.k8sVersion;
   // An AuthenticationConfiguration that lets anonymous requests reach more: its conditions narrowed.
-  const configs = new Set(failures.filter((f) => f.subject.ref.kind === 'AuthenticationConfiguration').map((f) => key(f.subject.ref)));
+  const configs = new Set(failures.filter((f) => f.subject.ref.kind === 'AuthenticationConfiguration').map((f) => refKey(f.subject.ref)));
   for (const item of ctx.check.inventory.ofKind('AuthenticationConfiguration')) {
-    if (configs.has(key(item.ref))) ctx.edit(item).set(['anonymous'], { enabled: true, conditions: HEALTH_PATHS.map((path) => ({ path })) });
+    if (configs.has(refKey(item.ref))) ctx.edit(item).set(['anonymous'], { enabled: true, conditions: HEALTH_PATHS.map((path) => ({ path })) });
   }
   for (const { settings, failure } of failingRuns(ctx, failures, ['kube-apiserver'])) {
     if (!version) {
@@ -261,9 +282,9 @@ export function anonymousOnlyToHealth(ctx: FixContext, failures: readonly FailRe
 /** Node and RBAC authorizers; removing AlwaysAllow is unsafe (what relied on it is refused). */
 export function nodeAndRbac(ctx: FixContext, failures: readonly FailResult[]): void {
   const risk = 'every request that only AlwaysAllow allowed (a client without RBAC grants) is refused';
-  const configs = new Map(failures.filter((f) => f.subject.ref.kind === 'AuthorizationConfiguration').map((f) => [key(f.subject.ref), f]));
+  const configs = new Map(failures.filter((f) => f.subject.ref.kind === 'AuthorizationConfiguration').map((f) => [refKey(f.subject.ref), f]));
   for (const item of ctx.check.inventory.ofKind('AuthorizationConfiguration')) {
-    const failure = configs.get(key(item.ref));
+    const failure = configs.get(refKey(item.ref));
     if (!failure) continue;
     const authorizers = ((item.object as { authorizers?: { type?: string; name?: string }[] }).authorizers ?? []);
     const next = [{ type: 'Node', name: 'node' }, { type: 'RBAC', name: 'rbac' }, ...authorizers.filter((a) => !['Node', 'RBAC', 'AlwaysAllow'].includes(a.type ?? ''))];

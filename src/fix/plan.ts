@@ -65,7 +65,7 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
-export function nodeFileKey(host: HostSnapshot, path: string): string {
+function nodeFileKey(host: HostSnapshot, path: string): string {
   return `${host.root}\u0000${path}`;
 }
 
@@ -222,11 +222,16 @@ function applyOpCopyOnWrite(root: K8sObject, op: ObjectOp, owned: WeakSet<object
   applyOps(node, [op.op === 'set' ? { op: 'set', path: op.path.slice(-1), value: op.value } : { op: 'remove', path: op.path.slice(-1) }]);
 }
 
-/** A node file's text as it is now, or undefined when it does not exist. */
-export function readNodeText(host: HostSnapshot, path: string): string | undefined {
+/** A file's text as it is now, or undefined when it cannot be read (it does not exist). */
+export function readText(file: string): string | undefined {
   try {
-    return readFileSync(join(host.root, path), 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/** A node file's text as it is now, or undefined when it does not exist. */
+export function readNodeText(host: HostSnapshot, path: string): string | undefined {
+  return readText(join(host.root, path));
 }

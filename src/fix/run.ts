@@ -4,7 +4,7 @@
 // labelled restricted only once its pods pass restricted). What is fixed, left and introduced is
 // the difference between the first and the last scan. Nothing is written until `writeFixes`.
 
-import { chown, cp, mkdir, mkdtemp, readFile, rm, writeFile, chmod as fsChmod, stat } from 'node:fs/promises';
+import { chown, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile, chmod as fsChmod, stat } from 'node:fs/promises';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -23,7 +23,7 @@ import { appendAll, mergeLoadResults, type LoadResult } from '../sources/types.j
 import { yamlLibrary } from '../yaml.js';
 import { applyObjectEdits, EditError } from './edit-text.js';
 import type { ObjectOp } from './types.js';
-import { emptyPlan, failureKey, objectKey, Planner, planSize, readNodeText, type Attribution, type Plan } from './plan.js';
+import { emptyPlan, failureKey, objectKey, Planner, planSize, readNodeText, readText, type Attribution, type Plan } from './plan.js';
 
 export const FIXES_FILE = 'kubeward-fixes.yaml';
 /** Rounds of plan and re-scan; each round can only build on the one before (labels after pods). */
@@ -137,7 +137,6 @@ class Workspace {
     return shadow;
   }
 
-
   async dispose(): Promise<void> {
     if (this.tmp) await rm(this.tmp, { recursive: true, force: true });
   }
@@ -159,7 +158,7 @@ async function copyNodeRoot(host: HostSnapshot, shadow: string): Promise<void> {
   for (const dir of host.files.filter((f) => f.type === 'directory')) await fsChmod(join(shadow, dir.path), dir.mode & 0o7777);
 }
 
-export function fixableChecks(only: readonly string[] = []): Check[] {
+function fixableChecks(only: readonly string[] = []): Check[] {
   const unknown = only.filter((o) => !ALL_CHECKS.some((c) => c.id === o || c.section === o));
   if (unknown.length > 0) throw new FixUsageError(`--only ${unknown.join(', ')}: no such check or section (kubeward checks lists them)`);
   return ALL_CHECKS.filter((c) => c.fix && (only.length === 0 || only.includes(c.id) || only.includes(c.section)));
@@ -373,7 +372,7 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
     const parsed = parseDocuments(text, file);
     if (parsed.errors.length > 0) {
       refused.push({ source: file, message: `the fixed text does not parse (${parsed.errors[0]!.message}); not changed` });
-      ws.files.get(file)!.text = ws.files.get(file)!.original;
+      state.text = state.original;
       continue;
     }
     reparsed.set(file, parsed.items);
@@ -394,8 +393,8 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
   for (const host of changedHosts) {
     const shadow = await ws.shadow(host);
     await syncShadow(ws, host, shadow);
-    const read = mapRoot(await readNodeRoot(shadow), shadow, host.root.replace(/\/+$/, ''));
     const root = host.root.replace(/\/+$/, '');
+    const read = mapRoot(await readNodeRoot(shadow), shadow, root);
     next.errors = next.errors.filter((e) => !e.source.startsWith(`${root}/`) && e.source !== root);
     appendAll(next.errors, read.errors);
     next.hosts = next.hosts.map((h) => (h.root === host.root ? read.hosts[0] ?? h : h));
@@ -428,7 +427,7 @@ async function syncShadow(ws: Workspace, host: HostSnapshot, shadow: string): Pr
 }
 
 /** The stat sidecar with these files' rows replaced (or added). */
-export function updateSidecar(text: string, rows: readonly SidecarRow[]): string {
+function updateSidecar(text: string, rows: readonly SidecarRow[]): string {
   const byPath = new Map(rows.map((r) => [r.path, r]));
   const format = (r: SidecarRow, old?: string[]) => `${r.path}\t${r.mode.toString(8)}\t${r.uid ?? old?.[2] ?? 0}\t${r.gid ?? old?.[3] ?? 0}`;
   const lines = text.split('\n').map((line) => {
@@ -476,14 +475,6 @@ function merge(target: Attribution, from: Attribution): void {
   for (const c of from.checks) target.checks.add(c);
   for (const r of from.risks) target.risks.add(r);
   if (from.safety === 'unsafe') target.safety = 'unsafe';
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function isLargeJson(file: string): boolean {
@@ -535,12 +526,12 @@ function changeOf(state: FileState): FileChange[] {
  * message, then in order (a fix that shifts a flag's index or changes a message keeps its identity).
  */
 function compare(before: Report, after: Report, manual: Map<string, string>, attempted: Set<string>, options: FixOptions): Pick<FixOutcome, 'fixed' | 'remaining' | 'introduced'> {
-  const objectKey = (f: Finding) => identityKey({ check: f.check, resource: f.resource });
+  const findingObjectKey = (f: Finding) => identityKey({ check: f.check, resource: f.resource });
   const group = (r: Report) => {
     const m = new Map<string, Finding[]>();
     for (const f of r.findings) {
       if (f.status !== 'fail') continue;
-      const k = objectKey(f);
+      const k = findingObjectKey(f);
       const g = m.get(k);
       if (g) g.push(f);
       else m.set(k, [f]);
@@ -556,9 +547,8 @@ function compare(before: Report, after: Report, manual: Map<string, string>, att
   const field = (f: Finding) => (f.field ?? '').replace(/\.(command|args)\[\d+\]/g, '.$1[]');
   for (const [k, olds] of a) {
     const news = [...(b.get(k) ?? [])];
-    const left: Finding[] = [];
     for (const match of [(o: Finding, n: Finding) => field(o) === field(n) && o.message === n.message, (o: Finding, n: Finding) => field(o) === field(n), (o: Finding, n: Finding) => o.message === n.message]) {
-      for (const old of olds.length ? [...olds] : []) {
+      for (const old of [...olds]) {
         const at = news.findIndex((n) => match(old, n));
         if (at < 0) continue;
         const kept = news.splice(at, 1)[0]!;
@@ -571,8 +561,7 @@ function compare(before: Report, after: Report, manual: Map<string, string>, att
       const old = olds.shift()!;
       remaining.push({ finding: news.shift()!, why: whyRemaining(byId.get(old.check), identityKey(old), manual, attempted, options) });
     }
-    appendAll(left, olds);
-    appendAll(fixed, left);
+    appendAll(fixed, olds);
     appendAll(introduced, news);
   }
   for (const [k, news] of b) if (!a.has(k)) appendAll(introduced, news);
@@ -605,6 +594,11 @@ export function fixExitCode(outcome: FixOutcome, failOn: FailOn): number {
 export async function writeFixes(changes: readonly FileChange[]): Promise<InputError[]> {
   const refused: InputError[] = [];
   const sidecars = new Map<string, SidecarRow[]>();
+  const record = (root: string, row: SidecarRow) => {
+    const rows = sidecars.get(root);
+    if (rows) rows.push(row);
+    else sidecars.set(root, [row]);
+  };
   for (const change of changes) {
     if (change.action === 'chmod') {
       const root = change.nodePath ? change.file.slice(0, change.file.length - change.nodePath.length) : undefined;
@@ -613,11 +607,7 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
         await fsChmod(change.file, change.mode!.to);
         // A copy that records owners in its sidecar need not be chown'ed (only root may).
         if (change.owner && !recorded) await chown(change.file, change.owner.uid, change.owner.gid);
-        if (root !== undefined && recorded) {
-          const rows = sidecars.get(root) ?? [];
-          rows.push({ path: change.nodePath!, mode: change.mode!.to, ...(change.owner ?? {}) });
-          sidecars.set(root, rows);
-        }
+        if (root !== undefined && recorded) record(root, { path: change.nodePath!, mode: change.mode!.to, ...(change.owner ?? {}) });
       } catch (e) {
         refused.push({ source: change.file, message: `chmod failed: ${describeFsError(e)}` });
       }
@@ -637,12 +627,7 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
       refused.push({ source: change.file, message: `not written: ${(e as Error).message}` });
       continue;
     }
-    if (change.action === 'add' && change.nodePath) {
-      const root = change.file.slice(0, change.file.length - change.nodePath.length);
-      const rows = sidecars.get(root) ?? [];
-      rows.push({ path: change.nodePath, mode, uid: 0, gid: 0 });
-      sidecars.set(root, rows);
-    }
+    if (change.action === 'add' && change.nodePath) record(change.file.slice(0, change.file.length - change.nodePath.length), { path: change.nodePath, mode, uid: 0, gid: 0 });
   }
   // Copies of node roots record modes in their sidecar: it says what the new modes are.
   for (const [root, rows] of sidecars) {
@@ -657,7 +642,6 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
 async function atomicWrite(file: string, text: string, mode: number): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `.${basename(file)}.kubeward-${process.pid}.tmp`);
-  const { rename } = await import('node:fs/promises');
   try {
     await writeFile(temp, text, { mode });
     await fsChmod(temp, mode);

@@ -14,7 +14,7 @@ import { yamlLibrary } from '../yaml.js';
 
 /** Every six hours, at a minute other than 0 (when many CronJobs start at once). */
 export const DEFAULT_SCHEDULE = '17 */6 * * *';
-export const NODE_INTERVAL = '6h';
+const NODE_INTERVAL = '6h';
 
 /**
  * Sized from `npm run bench -- incluster`: the CronJob's scan of a 50,000-object cluster (read,
@@ -32,7 +32,7 @@ const SCANNER_HEAP_MIB = 768;
  * (read, check, write a 110 KiB ClusterPolicyReport) peaks at 125 MiB resident, most of it the
  * Kubernetes client library.
  */
-export const NODE_RESOURCES = {
+const NODE_RESOURCES = {
   requests: { cpu: '20m', memory: '128Mi' },
   limits: { cpu: '200m', memory: '256Mi' },
 };
@@ -70,7 +70,7 @@ export const IMAGE_UID = 65532;
  * root, not /var/lib/kubelet (it holds every pod's Secret volumes), not /var/lib/etcd (every
  * Secret), not /etc as a whole (/etc/shadow).
  */
-export const NODE_MOUNTS: { name: string; path: string; type: string; why: string }[] = [
+const NODE_MOUNTS: { name: string; path: string; type: string; why: string }[] = [
   { name: 'etc-kubernetes', path: '/etc/kubernetes', type: 'Directory', why: 'static pod manifests, kubeconfigs, the PKI and the files component flags name' },
   { name: 'kubelet-pki', path: '/var/lib/kubelet/pki', type: 'Directory', why: "the kubelet's serving and client certificates" },
   { name: 'kubelet-config', path: '/var/lib/kubelet/config.yaml', type: 'File', why: "the kubelet's configuration file" },
@@ -180,7 +180,7 @@ export function installManifests(options: InstallOptions = {}): Manifest[] {
     out.push(
       m(`The node agent reads host files (hostPath) as root with CAP_DAC_READ_SEARCH: the "restricted" and\n"baseline" levels refuse both, so this namespace alone enforces "privileged". It holds the agent only;\nwarn and audit still show what "baseline" would refuse.`, {
         apiVersion: 'v1', kind: 'Namespace',
-        metadata: { name: nodeNamespace, labels: { ...PART_OF, 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'latest', 'pod-security.kubernetes.io/warn': 'baseline', 'pod-security.kubernetes.io/warn-version': 'latest', 'pod-security.kubernetes.io/audit': 'baseline', 'pod-security.kubernetes.io/audit-version': 'latest' } },
+        metadata: { name: nodeNamespace, labels: { ...PART_OF, ...podSecurity('baseline'), 'pod-security.kubernetes.io/enforce': 'privileged' } },
       }),
       ...bounds(nodeNamespace, NODE_RESOURCES),
       m('', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kubeward-node', namespace: nodeNamespace, labels: PART_OF }, automountServiceAccountToken: false }),

@@ -11,7 +11,7 @@ import type { Report } from '../report/types.js';
 import { ApiClient, ApiError } from '../sources/cluster/client.js';
 import { connect, type ClusterTarget } from '../sources/cluster/connection.js';
 
-export const FIELD_MANAGER = 'kubeward';
+const FIELD_MANAGER = 'kubeward';
 
 export interface WriteOptions {
   api: ReportApi;

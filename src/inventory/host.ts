@@ -1,5 +1,7 @@
 // What kubeward reads from a node's filesystem (--node-root). Filled by src/sources/node-root.ts.
 
+import { posix } from 'node:path';
+
 /** One file on the node, with its mode and owner as the node has them. */
 export interface HostFile {
   /** Absolute path on the node, e.g. /etc/kubernetes/manifests/kube-apiserver.yaml. */
@@ -76,6 +78,11 @@ export interface HostSnapshot {
   configFiles?: HostConfigFile[];
   /** Users of /etc/passwd by name (uid), to judge owners such as etcd's. */
   users?: Record<string, number>;
+}
+
+/** A path as the node sees it: absolute, `..` applied lexically (never above `/`), no trailing slash. */
+export function cleanNodePath(path: string): string {
+  return posix.normalize(`/${path}`).replace(/(.)\/+$/, '$1');
 }
 
 /**

@@ -84,3 +84,8 @@ export function refOf(object: K8sObject, file?: string): ResourceRef {
 export function describeRef(ref: ResourceRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
+
+/** "file:line", or the file alone when the line is unknown. */
+export function fileLine(file: string, line?: number): string {
+  return line ? `${file}:${line}` : file;
+}

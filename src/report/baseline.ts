@@ -6,12 +6,12 @@ import { ALL_CHECKS } from '../checks/registry.js';
 import { SECTIONS, SEVERITIES } from '../checks/sections.js';
 import { InputUnavailableError } from '../errors.js';
 import { tryJson } from '../sources/documents.js';
-import { readRegularFile } from '../sources/confined-fs.js';
-import { describeFsError } from '../sources/files.js';
+import { readInputFile } from '../sources/files.js';
 import { TOOL_VERSION } from '../version.js';
 import { fingerprints, identityKey } from './fingerprint.js';
 import { REPORT_SCHEMA_VERSION } from './json.js';
 import type { ChangedFinding, Finding, Report } from './types.js';
+import { fileLine } from '../inventory/types.js';
 
 export interface LoadedReport {
   report: Report;
@@ -30,15 +30,10 @@ const MAX_REPORT_BYTES = 512 * 1024 * 1024;
  * existed are version 1); anything else is refused with the reason, naming the file.
  */
 export async function readReportFile(path: string, role = 'baseline'): Promise<LoadedReport> {
-  let text: string;
-  try {
-    // Only a regular file, bounded: a FIFO given as --baseline must not hang the scan.
-    text = (await readRegularFile(path, MAX_REPORT_BYTES)).toString('utf8');
-  } catch (e) {
-    throw new InputUnavailableError(`cannot read ${role} ${path}: ${describeFsError(e)}`);
-  }
+  // Only a regular file, bounded: a FIFO given as --baseline must not hang the scan.
+  const text = (await readInputFile(path, MAX_REPORT_BYTES, (reason) => new InputUnavailableError(`cannot read ${role} ${path}: ${reason}`))).toString('utf8');
   const parsed = tryJson(text);
-  if (!parsed.ok) throw new InputUnavailableError(`${role} ${path}${parsed.error.line ? `:${parsed.error.line}` : ''}: ${parsed.error.message} (expected a report of kubeward scan --format json)`);
+  if (!parsed.ok) throw new InputUnavailableError(`${role} ${fileLine(path, parsed.error.line)}: ${parsed.error.message} (expected a report of kubeward scan --format json)`);
   return checkReport(parsed.value, `${role} ${path}`);
 }
 
@@ -110,7 +105,9 @@ export function applyBaseline(report: Report, baseline: Report, source: string):
   const pending = new Map<string, number[]>();
   baseline.findings.forEach((f, i) => {
     const key = identityKey(f);
-    pending.set(key, [...(pending.get(key) ?? []), i]);
+    const list = pending.get(key);
+    if (list) list.push(i);
+    else pending.set(key, [i]);
   });
   const changed: ChangedFinding[] = [];
   let fresh = 0;

@@ -2,7 +2,7 @@
 // testsuite per section of the guide, one testcase per check and object.
 
 import { SECTIONS } from '../checks/sections.js';
-import { describeRef } from '../inventory/types.js';
+import { describeRef, fileLine } from '../inventory/types.js';
 import { escapeStrings } from './terminal.js';
 import type { CheckSummary, Finding, Report } from './types.js';
 
@@ -42,7 +42,7 @@ export function formatJunit(untrusted: Report): string {
   }
   if (report.errors.length > 0) {
     addSuite('Input', 'input', report.errors.map((e) => {
-      const where = `${e.source}${e.line ? `:${e.line}` : ''}`;
+      const where = `${fileLine(e.source, e.line)}`;
       return { classname: 'kubeward.input', name: where, outcome: 'error', body: `      <error ${attrs({ message: e.message, type: 'input-error' })}>${escapeText(`${where}: ${e.message}`)}</error>\n` };
     }));
   }
@@ -53,7 +53,7 @@ function casesOf(check: CheckSummary, findings: Finding[]): Case[] {
   const classname = `kubeward.${check.section}.${check.id}`;
   const cases: Case[] = findings.map((f) => {
     const name = describeRef(f.resource);
-    const where = f.location ? `\n${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '';
+    const where = f.location ? `\n${fileLine(f.location.file, f.location.line)}` : '';
     switch (f.status) {
       case 'fail': {
         const detail = `${f.message}${f.field ? `\nfield: ${f.field}` : ''}${where}${f.remediation ? `\n\nRemediation: ${f.remediation}` : ''}`;

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { sectionTitle } from '../checks/sections.js';
 import type { K8sObject, Location, ResourceRef } from '../inventory/types.js';
+import { fileLine } from '../inventory/types.js';
 import type { Finding, Report } from './types.js';
 
 export const REPORT_APIS = ['wgpolicy', 'openreports'] as const;
@@ -42,8 +43,8 @@ export const REPORT_KINDS: Record<ReportApi, { namespaced: ReportKind; cluster: 
 };
 
 /** Labels on every report kubeward writes: it deletes only reports it owns. */
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubeward' } as const;
-export const SCOPE_LABEL = 'kubeward.io/report-scope';
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kubeward' } as const;
+const SCOPE_LABEL = 'kubeward.io/report-scope';
 
 /**
  * Room for the results of one report: etcd refuses objects over 1.5 MiB, and the API server adds
@@ -145,7 +146,7 @@ export function policyReports(report: Report, options: PolicyReportOptions): K8s
     add(undefined, {
       ...base('scan-input', undefined, undefined),
       result: 'error',
-      message: `${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}`,
+      message: `${fileLine(e.source, e.line)}: ${e.message}`,
       scored: false,
     });
   }
@@ -232,7 +233,7 @@ function split(results: PolicyResult[], maxBytes: number): PolicyResult[][] {
 }
 
 /** A label value for a node name: node names may be longer than a label value's 63 characters. */
-export function nodeLabel(node: string): string {
+function nodeLabel(node: string): string {
   const value = `node.${node}`;
   if (value.length <= 63) return value;
   return `node.${node.slice(0, 40).replace(/[^A-Za-z0-9]+$/, '')}.${createHash('sha256').update(node).digest('hex').slice(0, 12)}`;

@@ -5,7 +5,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { checkMarkdown } from '../checks/markdown.js';
 import type { Severity } from '../checks/sections.js';
 import type { Check } from '../checks/types.js';
-import { describeRef, type ResourceRef } from '../inventory/types.js';
+import { describeRef, type ResourceRef, fileLine } from '../inventory/types.js';
 import { FINGERPRINT_KEY, fingerprints } from './fingerprint.js';
 import type { CheckSummary, Finding, Report } from './types.js';
 
@@ -38,7 +38,7 @@ export function sarifLog(report: Report, options: SarifOptions): Record<string, 
   const notifications = [
     ...report.errors.map((e) => ({
       level: 'error',
-      message: { text: `${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}` },
+      message: { text: `${fileLine(e.source, e.line)}: ${e.message}` },
       ...(looksLikePath(e.source) ? { locations: [{ physicalLocation: physical(e.source, e.line, options.cwd) }] } : {}),
     })),
     ...report.expiredExceptions.map((e) => ({

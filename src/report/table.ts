@@ -3,7 +3,7 @@
 // that would let them be evaluated); --verbose lists each. JSON keeps every one of them.
 
 import { SECTIONS, SEVERITIES, severityRank } from '../checks/sections.js';
-import { describeRef } from '../inventory/types.js';
+import { describeRef, fileLine } from '../inventory/types.js';
 import { palette as makePalette, type Palette } from './color.js';
 import { escapeStrings } from './terminal.js';
 import type { Finding, Report } from './types.js';
@@ -87,7 +87,7 @@ export function formatTable(untrusted: Report, options: TableOptions): string {
   if (report.errors.length > 0) {
     lines.push('');
     lines.push(p.severity('high', `Incomplete scan: ${report.errors.length} input error(s)`));
-    for (const e of report.errors) lines.push(`  ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+    for (const e of report.errors) lines.push(`  ${fileLine(e.source, e.line)}: ${e.message}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -142,7 +142,7 @@ function worst(findings: Finding[]) {
 
 function where(f: Finding): string {
   if (!f.location) return '';
-  return ` (${f.location.file}${f.location.line ? `:${f.location.line}` : ''})`;
+  return ` (${fileLine(f.location.file, f.location.line)})`;
 }
 
 /** Against --baseline: the counts, and each finding the baseline had that this scan has not. */

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cleanNodePath, readRegularFile, resolveInRoot } from './confined-fs.js';
+import { cleanNodePath } from '../inventory/host.js';
+import { readRegularFile, resolveInRoot } from './confined-fs.js';
 
 describe('resolveInRoot', () => {
   let base: string;

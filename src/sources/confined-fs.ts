@@ -7,7 +7,8 @@
 
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readlink, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
+import { cleanNodePath } from '../inventory/host.js';
 
 /** The kernel's limit of symlinks followed in one lookup. */
 const MAX_LINKS = 40;
@@ -22,11 +23,6 @@ function fsError(code: string, message: string, nodePath?: string): ConfinedFsEr
 
 function componentsOf(path: string): string[] {
   return path.split('/').filter((c) => c !== '' && c !== '.');
-}
-
-/** A path as the node sees it: absolute, `..` applied lexically (never above `/`), no trailing slash. */
-export function cleanNodePath(path: string): string {
-  return posix.normalize(`/${path}`).replace(/(.)\/+$/, '$1');
 }
 
 /**

@@ -2,15 +2,14 @@
 // kube-apiserver stored, in bounded batches, and classifies each from its first bytes. A value is
 // never printed, logged, kept or returned; only its classification leaves this module.
 
-import { shapeProblem } from '../inventory/validate.js';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { InputUnavailableError, UsageError } from '../errors.js';
 import { encryptionConfigResources, etcdPathOf } from '../engines/encryption/etcd-keys.js';
 import { CLASSIFY_PREFIX_BYTES, classifyStoredValue, type EncryptionProvider } from '../engines/encryption/stored-value.js';
 import type { Item } from '../inventory/types.js';
-import { readRegularFile } from './confined-fs.js';
-import { describeFsError } from './files.js';
+import { shapeProblem } from '../inventory/validate.js';
+import { readInputFile } from './files.js';
 import { ETCD_VALUES_GAP, emptyLoadResult, type LoadResult } from './types.js';
 
 export interface EtcdTls {
@@ -392,12 +391,8 @@ export async function etcdClientFromFlags(values: Record<string, unknown>, prefi
 /** Certificates, keys and encryption configs are small; a larger file is not one. */
 const MAX_ETCD_INPUT_BYTES = 16 * 1024 * 1024;
 
-export async function readEtcdInput(flag: string, path: string): Promise<Buffer> {
-  try {
-    return await readRegularFile(path, MAX_ETCD_INPUT_BYTES);
-  } catch (e) {
-    throw new InputUnavailableError(`${flag} ${path}: ${describeFsError(e)}`);
-  }
+export function readEtcdInput(flag: string, path: string): Promise<Buffer> {
+  return readInputFile(path, MAX_ETCD_INPUT_BYTES, (reason) => new InputUnavailableError(`${flag} ${path}: ${reason}`));
 }
 
 /** Every etcd member holds the same keys: the first endpoint that answers is read. */

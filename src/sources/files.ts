@@ -7,7 +7,7 @@ import { readRegularFile } from './confined-fs.js';
 import { parseDocuments } from './documents.js';
 import { isNodeRoot, readNodeRoot } from './node-root.js';
 import { applySnapshot } from './snapshot.js';
-import { appendAll, emptyLoadResult, mergeLoadResults, type LoadResult } from './types.js';
+import { addSkipped, appendAll, emptyLoadResult, mergeLoadResults, type LoadResult } from './types.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Files larger than this are refused rather than risking the scanner's memory. */
@@ -112,10 +112,7 @@ function addText(result: LoadResult, text: string, source: string): void {
     result.items.push(item);
   }
   appendAll(result.errors, parsed.errors);
-  result.skipped.notKubernetes += parsed.skipped.notKubernetes;
-  for (const [kind, n] of Object.entries(parsed.skipped.byKind)) {
-    result.skipped.byKind[kind] = (result.skipped.byKind[kind] ?? 0) + n;
-  }
+  addSkipped(result.skipped, parsed.skipped);
   if (parsed.snapshot) applySnapshot(result, parsed.snapshot, source);
 }
 
@@ -128,6 +125,18 @@ async function readAllStdin(): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A regular file that a flag names, at most `limit` bytes. Whatever stops the read is thrown as
+ * `fail(reason)`, the reason in describeFsError's words: every such input is refused alike.
+ */
+export async function readInputFile(path: string, limit: number, fail: (reason: string) => Error): Promise<Buffer> {
+  try {
+    return await readRegularFile(path, limit);
+  } catch (e) {
+    throw fail(describeFsError(e));
+  }
 }
 
 export function describeFsError(e: unknown): string {

@@ -15,10 +15,11 @@ import { nodePathOf, type HostCommandLine, type HostConfigFile, type HostFile, t
 import type { Container } from '../inventory/pod.js';
 import type { Item, K8sObject } from '../inventory/types.js';
 import { validateItems } from '../inventory/validate.js';
-import { cleanNodePath, readRegularFile, resolveInRoot, type ConfinedFsError } from './confined-fs.js';
+import { cleanNodePath } from '../inventory/host.js';
+import { readRegularFile, resolveInRoot, type ConfinedFsError } from './confined-fs.js';
 import { collectFieldLines, parseDocuments } from './documents.js';
 import { describeFsError } from './files.js';
-import { appendAll, emptyLoadResult, type LoadResult } from './types.js';
+import { addSkipped, appendAll, emptyLoadResult, type LoadResult } from './types.js';
 
 /** Sidecar recording modes and owners for copies of node roots (git keeps neither). */
 export const STAT_SIDECAR = '.kubeward-stat.tsv';
@@ -104,6 +105,16 @@ class NodeReader {
   /** Where a node path is on this machine, never outside the root. */
   resolve(path: string, options: { followLast?: boolean } = {}): Promise<string> {
     return resolveInRoot(this.realRoot, path, options);
+  }
+
+  /** Where a node path is; undefined when it is not there, or (reported) cannot be reached. */
+  private async resolveOrReport(path: string): Promise<string | undefined> {
+    try {
+      return await this.resolve(path);
+    } catch (e) {
+      if (!isGone(e)) this.fail(path, e);
+      return undefined;
+    }
   }
 
   /**
@@ -206,8 +217,7 @@ class NodeReader {
       this.result.items.push(item);
     }
     appendAll(this.result.errors, parsed.errors);
-    this.result.skipped.notKubernetes += parsed.skipped.notKubernetes;
-    for (const [kind, n] of Object.entries(parsed.skipped.byKind)) this.result.skipped.byKind[kind] = (this.result.skipped.byKind[kind] ?? 0) + n;
+    addSkipped(this.result.skipped, parsed.skipped);
     return valid;
   }
 
@@ -218,14 +228,8 @@ class NodeReader {
   async readCertificate(path: string): Promise<void> {
     const clean = cleanNodePath(path);
     if (this.certificates.has(clean)) return;
-    let real: string;
-    try {
-      real = await this.resolve(clean);
-    } catch (e) {
-      if (!isGone(e)) this.fail(clean, e);
-      return;
-    }
-    if (this.certificateFiles.has(real)) return;
+    const real = await this.resolveOrReport(clean);
+    if (real === undefined || this.certificateFiles.has(real)) return;
     this.certificateFiles.add(real);
     const text = await this.text(clean, { optional: true });
     const blocks = text?.match(PEM_BLOCK);
@@ -280,14 +284,8 @@ class NodeReader {
    */
   async walkFiles(dir: string, visit: (path: string) => Promise<void>): Promise<void> {
     const clean = cleanNodePath(dir);
-    let host: string;
-    try {
-      host = await this.resolve(clean);
-    } catch (e) {
-      if (!isGone(e)) this.fail(clean, e);
-      return;
-    }
-    await this.walkResolved(clean, host, visit);
+    const host = await this.resolveOrReport(clean);
+    if (host !== undefined) await this.walkResolved(clean, host, visit);
   }
 
   /** One lookup per entry: `host` is resolved, and so is every entry of it that is not a link. */

@@ -48,6 +48,12 @@ export function appendAll<T>(target: T[], source: readonly T[]): void {
   for (const value of source) target.push(value);
 }
 
+/** Adds one source's skipped counts to another's. */
+export function addSkipped(target: SkippedCounts, source: SkippedCounts): void {
+  target.notKubernetes += source.notKubernetes;
+  for (const [kind, n] of Object.entries(source.byKind)) target.byKind[kind] = (target.byKind[kind] ?? 0) + n;
+}
+
 /** Folds several sources' results into one. */
 export function mergeLoadResults(results: LoadResult[]): LoadResult {
   const out = emptyLoadResult();
@@ -57,10 +63,7 @@ export function mergeLoadResults(results: LoadResult[]): LoadResult {
     appendAll(out.sources, r.sources);
     appendAll(out.gaps, r.gaps);
     appendAll(out.hosts, r.hosts);
-    out.skipped.notKubernetes += r.skipped.notKubernetes;
-    for (const [kind, n] of Object.entries(r.skipped.byKind)) {
-      out.skipped.byKind[kind] = (out.skipped.byKind[kind] ?? 0) + n;
-    }
+    addSkipped(out.skipped, r.skipped);
     out.version ??= r.version;
     if (r.storedValues) out.storedValues = (out.storedValues ?? []).concat(r.storedValues);
   }

@@ -4,8 +4,8 @@
 //
 // Wall time is enforced: the CLI is killed (SIGKILL) at LIMITS.wallMs and the run fails.
 // Memory is measured and bounded: a probe preloaded into the CLI's node process (NODE_OPTIONS
-// --import of a data: URL, so nothing of the test is loaded with it) writes the process's peak
-// resident set size (getrusage ru_maxrss) to a file on exit, and the run fails when it is above
+// --import of rss-probe.ts, which loads nothing else) writes the process's peak resident set size
+// (getrusage ru_maxrss) to a file on exit, and the run fails when it is above
 // LIMITS.rssBytes or missing (the process crashed or was killed). The V8 heap is also capped at the
 // same size so a runaway allocation aborts quickly instead of swapping the shared machine. Child
 // processes the CLI starts (openssl, etcd) are not counted.
@@ -23,9 +23,7 @@ export const LIMITS = { wallMs: 10_000, rssBytes: 500 * 1024 * 1024 };
 export const REPORT_FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-const RSS_PROBE = `data:text/javascript,${encodeURIComponent(
-  'import{writeFileSync}from"node:fs";process.on("exit",()=>writeFileSync(process.env.KUBEWARD_TEST_RSS_FILE,String(process.resourceUsage().maxRSS*1024)))',
-)}`;
+const RSS_PROBE = new URL('./rss-probe.js', import.meta.url).href;
 
 export interface BoundedRun extends CliResult {
   wallMs: number;
@@ -74,7 +72,7 @@ function rssProbe(options: BoundedOptions): { env: NodeJS.ProcessEnv; file: stri
   const file = join(dir, 'rss');
   const env = {
     ...options.env,
-    KUBEWARD_TEST_RSS_FILE: file,
+    KUBEWARD_RSS_FILE: file,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${RSS_PROBE} --max-old-space-size=${LIMITS.rssBytes / 1024 / 1024}`.trim(),
   };
   return { env, file, remove: () => rmSync(dir, { recursive: true, force: true }) };

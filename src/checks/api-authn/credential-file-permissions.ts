@@ -1,7 +1,7 @@
 import { hostInventory } from '../component-support.js';
 import { defineCheck } from '../define.js';
 import { hostFile, judgePermissions, type PermissionRule } from '../file-permissions.js';
-import { fixPermissions } from '../../fix/node-fixes.js';
+import { PERMISSIONS_FIX } from '../../fix/node-fixes.js';
 
 const RULES: PermissionRule[] = [
   { path: /^\/etc\/kubernetes\/(admin|super-admin|controller-manager|scheduler)\.conf$/, type: 'file', maxMode: 0o600, owner: 'root', what: 'kubeconfig' },
@@ -30,9 +30,5 @@ chmod 644 /etc/kubernetes/pki/*.crt /etc/kubernetes/pki/*.pub`,
     fail: [{ description: 'CA key readable by all', build: () => hostInventory({ files: [hostFile('/etc/kubernetes/pki/ca.key', 0o644)] }) }],
     pass: [{ description: 'kubeadm modes', build: () => hostInventory({ files: [hostFile('/etc/kubernetes/admin.conf', 0o600), hostFile('/etc/kubernetes/pki/ca.key', 0o600), hostFile('/etc/kubernetes/pki/ca.crt', 0o644)] }) }],
   },
-  fix: {
-    safety: 'safe',
-    summary: 'chmod each file to the mode this check allows (clearing the extra bits, adding none) and chown it to root when another user owns it; a copied node root\'s .kubeward-stat.tsv records the new modes',
-    plan: fixPermissions,
-  },
+  fix: PERMISSIONS_FIX,
 });

@@ -1,7 +1,7 @@
 import { hostInventory } from '../component-support.js';
 import { defineCheck } from '../define.js';
 import { hostFile, judgePermissions, type PermissionRule } from '../file-permissions.js';
-import { fixPermissions } from '../../fix/node-fixes.js';
+import { PERMISSIONS_FIX } from '../../fix/node-fixes.js';
 
 const RULES: PermissionRule[] = [
   // etcd's manifest is judged in etcd-access.
@@ -27,9 +27,5 @@ export default defineCheck({
     fail: [{ description: 'manifest writable by group', build: () => hostInventory({ files: [hostFile('/etc/kubernetes/manifests/kube-apiserver.yaml', 0o664)] }) }, { description: 'owned by a user', build: () => hostInventory({ files: [hostFile('/etc/kubernetes/manifests/kube-apiserver.yaml', 0o600, 1000)] }) }],
     pass: [{ description: 'kubeadm modes', build: () => hostInventory({ files: [hostFile('/etc/kubernetes/manifests/kube-apiserver.yaml', 0o600), hostFile('/etc/kubernetes/manifests', 0o755, 0, 'directory')] }) }],
   },
-  fix: {
-    safety: 'safe',
-    summary: 'chmod each file to the mode this check allows (clearing the extra bits, adding none) and chown it to root when another user owns it; a copied node root\'s .kubeward-stat.tsv records the new modes',
-    plan: fixPermissions,
-  },
+  fix: PERMISSIONS_FIX,
 });

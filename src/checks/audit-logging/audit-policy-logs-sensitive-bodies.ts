@@ -1,6 +1,6 @@
 import { defineCheck, fail, pass } from '../define.js';
 import { GOOD_POLICY_RULES, ROTATED_LOG_FLAGS, SENSITIVE_RESOURCES, auditExample, describeRule, forEachAuditPolicy, highestLevelFor, levelRank, ruleSubject } from './audit-policy.js';
-import { rewriteAuditPolicies } from '../../fix/node-fixes.js';
+import { AUDIT_POLICY_FIX } from '../../fix/node-fixes.js';
 
 export default defineCheck({
   id: 'audit-policy-logs-sensitive-bodies',
@@ -55,10 +55,5 @@ export default defineCheck({
     ],
     pass: [auditExample(ROTATED_LOG_FLAGS, GOOD_POLICY_RULES)],
   },
-  fix: {
-    safety: 'safe',
-    summary: 'replaces the audit policy\'s rules: Secrets, ConfigMaps, token and certificate requests at Metadata (no bodies), events, kube-proxy watches and health checks not logged, writes at Request, everything else at Metadata (a catch-all last)',
-    followUp: 'restart kube-apiserver (move its static pod manifest out of /etc/kubernetes/manifests and back) so it reads the new audit policy',
-    plan: rewriteAuditPolicies,
-  },
+  fix: AUDIT_POLICY_FIX,
 });

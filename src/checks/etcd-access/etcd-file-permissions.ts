@@ -2,7 +2,7 @@ import { settingsOf } from '../../engines/config/index.js';
 import { hostInventory } from '../component-support.js';
 import { defineCheck } from '../define.js';
 import { hostFile, judgePermissions, type PermissionRule } from '../file-permissions.js';
-import { fixPermissions } from '../../fix/node-fixes.js';
+import { PERMISSIONS_FIX } from '../../fix/node-fixes.js';
 
 const RULES: PermissionRule[] = [
   { path: /^\/etc\/kubernetes\/manifests\/etcd\.(yaml|yml|json)$/, type: 'file', maxMode: 0o600, owner: 'root', what: 'etcd static pod manifest' },
@@ -39,9 +39,5 @@ chmod 600 /etc/kubernetes/manifests/etcd.yaml /etc/kubernetes/pki/etcd/*.key`,
       { description: 'owned by the etcd user', build: () => hostInventory({ users: { etcd: 998 }, files: [hostFile('/var/lib/etcd', 0o700, 998, 'directory')] }) },
     ],
   },
-  fix: {
-    safety: 'safe',
-    summary: 'chmod each file to the mode this check allows (clearing the extra bits, adding none) and chown it to root when another user owns it; a copied node root\'s .kubeward-stat.tsv records the new modes',
-    plan: fixPermissions,
-  },
+  fix: PERMISSIONS_FIX,
 });

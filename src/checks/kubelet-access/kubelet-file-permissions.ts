@@ -1,7 +1,7 @@
 import { hostInventory } from '../component-support.js';
 import { defineCheck } from '../define.js';
 import { hostFile, judgePermissions, type PermissionRule } from '../file-permissions.js';
-import { fixPermissions } from '../../fix/node-fixes.js';
+import { PERMISSIONS_FIX } from '../../fix/node-fixes.js';
 
 const RULES: PermissionRule[] = [
   { path: /^\/etc\/kubernetes\/(kubelet|bootstrap-kubelet)\.conf$/, type: 'file', maxMode: 0o600, owner: 'root', what: 'kubelet kubeconfig' },
@@ -30,9 +30,5 @@ export default defineCheck({
     fail: [{ description: 'world-readable kubelet kubeconfig', build: () => hostInventory({ files: [hostFile('/etc/kubernetes/kubelet.conf', 0o644)] }) }],
     pass: [{ description: 'kubeadm modes', build: () => hostInventory({ files: [hostFile('/etc/kubernetes/kubelet.conf', 0o600), hostFile('/var/lib/kubelet/config.yaml', 0o600), hostFile('/var/lib/kubelet/pki/kubelet.crt', 0o644)] }) }],
   },
-  fix: {
-    safety: 'safe',
-    summary: 'chmod each file to the mode this check allows (clearing the extra bits, adding none) and chown it to root when another user owns it; a copied node root\'s .kubeward-stat.tsv records the new modes',
-    plan: fixPermissions,
-  },
+  fix: PERMISSIONS_FIX,
 });

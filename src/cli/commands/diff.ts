@@ -3,7 +3,7 @@
 
 import { SEVERITIES } from '../../checks/sections.js';
 import { UsageError } from '../../errors.js';
-import { describeRef } from '../../inventory/types.js';
+import { describeRef, fileLine } from '../../inventory/types.js';
 import { applyBaseline, newFindingsOnly, readReportFile } from '../../report/baseline.js';
 import { colorWanted, palette, type Palette } from '../../report/color.js';
 import { renderReport } from '../../report/index.js';
@@ -57,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** New, fixed and changed findings for a terminal; every value from the reports escaped. */
-export function formatDiffTable(untrusted: Report, newPath: string, p: Palette): string {
+function formatDiffTable(untrusted: Report, newPath: string, p: Palette): string {
   const report = escapeStrings(untrusted);
   const b = report.baseline!;
   const fresh = report.findings.filter((f) => f.baselineState === 'new');
@@ -66,7 +66,7 @@ export function formatDiffTable(untrusted: Report, newPath: string, p: Palette):
     lines.push(p.bold(`${title} (${findings.length})`));
     for (const f of findings) {
       const status = f.status === 'fail' ? '' : p.dim(` [${f.status}]`);
-      lines.push(`  ${p.severity(f.severity, f.severity.toUpperCase().padEnd(8))} ${f.check}  ${describeRef(f.resource)}${f.location ? p.dim(` (${f.location.file}${f.location.line ? `:${f.location.line}` : ''})`) : ''}${status}`);
+      lines.push(`  ${p.severity(f.severity, f.severity.toUpperCase().padEnd(8))} ${f.check}  ${describeRef(f.resource)}${f.location ? p.dim(` (${fileLine(f.location.file, f.location.line)})`) : ''}${status}`);
       lines.push(`           ${f.message}`);
     }
     lines.push('');

@@ -19,6 +19,7 @@ import {
   type ProbeResult,
 } from '../../sources/etcd.js';
 import { emit, oneOf, parseFlags } from '../args.js';
+import { fileLine } from '../../inventory/types.js';
 
 export const USAGE = `Usage: kubeward etcd <verify-encryption|probe> [flags]
 
@@ -98,7 +99,7 @@ async function configuredResources(path: string): Promise<string[]> {
   const text = (await readEtcdInput('--encryption-config', path)).toString('utf8');
   // kubeward's own reader first: the file holds keys, and the library's messages may quote it.
   const error = parseDocuments(text, path).errors[0];
-  if (error) throw new InputUnavailableError(`--encryption-config ${path}${error.line ? `:${error.line}` : ''}: ${error.message}`);
+  if (error) throw new InputUnavailableError(`--encryption-config ${fileLine(path, error.line)}: ${error.message}`);
   let config: unknown;
   try {
     config = yamlLibrary().parse(text, { logLevel: 'error' });

@@ -5,14 +5,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SEVERITIES } from '../../checks/sections.js';
 import { UsageError } from '../../errors.js';
-import { describeRef } from '../../inventory/types.js';
+import { describeRef, fileLine } from '../../inventory/types.js';
 import { terminalLines } from '../../report/terminal.js';
 import type { FailOn } from '../../scan/run.js';
 import { CLUSTER_FLAGS, CLUSTER_USAGE, readClusterFromFlags } from '../../sources/cluster/command.js';
 import { clusterBundle } from '../../fix/bundle.js';
 import { redactSecrets, unifiedDiff } from '../../fix/diff.js';
-import { fixExitCode, FixUsageError, planFixes, writeFixes, type FixOutcome } from '../../fix/run.js';
-import { kubeVersionFlag, oneOf, parseFlags } from '../args.js';
+import { FIXES_FILE, fixExitCode, FixUsageError, planFixes, writeFixes, type FixOutcome } from '../../fix/run.js';
+import { kubeVersionFlag, nowFlag, oneOf, parseFlags } from '../args.js';
 
 export const USAGE = `Usage: kubeward fix [flags] PATH...     kubeward fix --cluster -o DIR
 
@@ -61,8 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const format = oneOf('format', values.format, ['diff', 'json'] as const, 'diff');
   const failOn = oneOf<FailOn>('fail-on', values['fail-on'], [...SEVERITIES, 'none'], 'high');
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not a date: ${values.now}`);
+  const now = nowFlag(values.now);
   if (positionals.includes('-')) throw new UsageError('fix edits files: give paths, not stdin ("-")');
   if (values.cluster && !values.output) throw new UsageError('--cluster needs -o DIR: fix writes a bundle to apply and never changes the cluster itself');
   if (values.output && !values.cluster) throw new UsageError('-o DIR is for --cluster; without it fix edits the files it reads (--write)');
@@ -80,13 +79,13 @@ export async function run(argv: string[]): Promise<number> {
       now,
       ...(kubeVersionFlag(values['k8s-version']) ? { k8sVersion: values['k8s-version']! } : {}),
       ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
-      ...(cluster ? { load: cluster, fixesFile: join(values.output!, 'kubeward-fixes.yaml'), bundleDir: values.output! } : {}),
+      ...(cluster ? { load: cluster, fixesFile: join(values.output!, FIXES_FILE), bundleDir: values.output! } : {}),
     });
   } catch (e) {
     if (e instanceof FixUsageError) throw new UsageError(e.message);
     throw e;
   }
-  for (const e of [...outcome.errors, ...outcome.refused]) process.stderr.write(terminalLines([`kubeward fix: ${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}`]));
+  for (const e of [...outcome.errors, ...outcome.refused]) process.stderr.write(terminalLines([`kubeward fix: ${fileLine(e.source, e.line)}: ${e.message}`]));
 
   if (cluster) {
     await writeBundle(values.output!, outcome);
@@ -104,7 +103,7 @@ async function writeBundle(dir: string, outcome: FixOutcome): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const file of clusterBundle(outcome, dir)) {
     await mkdir(dirname(join(dir, file.name)), { recursive: true });
-    await writeFile(join(dir, file.name), file.text, { mode: file.mode ?? 0o644 });
+    await writeFile(join(dir, file.name), file.text, { mode: 0o644 });
   }
 }
 

@@ -6,6 +6,7 @@ import { escapeTerminal, terminalLines } from '../../report/terminal.js';
 import { resolveVersion } from '../../scan/run.js';
 import { kubeVersionFlag, oneOf, parseFlags } from '../args.js';
 import { readManifests } from '../manifests.js';
+import { fileLine } from '../../inventory/types.js';
 
 export const USAGE = `Usage:
   kubeward netpol reach (--from NS/POD | --from-ip IP) (--to NS/POD | --to-ip IP) --port N
@@ -35,7 +36,7 @@ async function load(paths: string[], versionFlag: string | undefined): Promise<{
   const { load: result, inventory, incomplete } = await readManifests('netpol', paths, { whenNone: 'nothing to read: give a PATH (or "-" for stdin)' });
   const graph = new NetpolGraph(inventory, { k8sVersion: resolveVersion(inventory, result, versionFlag).version });
   for (const p of graph.problems) {
-    process.stderr.write(terminalLines([`kubeward netpol: ${p.item.location.file}${p.item.location.line ? `:${p.item.location.line}` : ''}: NetworkPolicy ${p.item.ref.namespace}/${p.item.ref.name} ${p.field}: ${p.message}`]));
+    process.stderr.write(terminalLines([`kubeward netpol: ${fileLine(p.item.location.file, p.item.location.line)}: NetworkPolicy ${p.item.ref.namespace}/${p.item.ref.name} ${p.field}: ${p.message}`]));
   }
   return { graph, incomplete };
 }

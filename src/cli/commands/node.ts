@@ -53,7 +53,7 @@ function take(args: string[], name: string): string | undefined {
 }
 
 /** 90s, 30m, 6h, 1h30m: at least a minute, so that a node agent never hammers the API server. */
-export function durationMs(text: string): number {
+function durationMs(text: string): number {
   const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
   const parts = [...text.matchAll(/(\d+)([smh])/g)];
   const total = parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit!]!, 0);

@@ -16,7 +16,7 @@ import { ETCD_SCAN_FLAGS, ETCD_SCAN_USAGE, etcdClientFromFlags, etcdResourcesFor
 import { loadPaths } from '../../sources/files.js';
 import { readNodeRoot } from '../../sources/node-root.js';
 import { mergeLoadResults, type LoadResult } from '../../sources/types.js';
-import { emit, kubeVersionFlag, oneOf, parseFlags } from '../args.js';
+import { emit, kubeVersionFlag, nowFlag, oneOf, parseFlags } from '../args.js';
 
 export const USAGE = `Usage: kubeward scan [flags] PATH...     kubeward scan --cluster [flags]
 
@@ -85,8 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   const reportApi = oneOf('report-api', values['report-api'], REPORT_APIS, 'wgpolicy');
   const toCluster = values['report-to-cluster'] ?? false;
   if (toCluster && !values.cluster && !values['node-name']) throw new UsageError('--report-to-cluster needs --cluster (a cluster scan) or --node-name (a node agent)');
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not a date: ${values.now}`);
+  const now = nowFlag(values.now);
   const baseline = values.baseline ? await readReportFile(values.baseline) : undefined;
   const exceptions = values.exceptions ? await loadExceptions(values.exceptions, now) : undefined;
   const etcd = values['etcd-endpoints'] || values['etcd-cacert'] || values['etcd-cert'] || values['etcd-key'] ? await etcdClientFromFlags(values, 'etcd-', true) : undefined;

@@ -7,6 +7,7 @@ import { terminalLines } from '../../report/terminal.js';
 import { emit, parseFlags } from '../args.js';
 import { yamlLibrary } from '../../yaml.js';
 import type { K8sObject } from '../../inventory/types.js';
+import { fileLine } from '../../inventory/types.js';
 
 export const USAGE = `Usage: kubeward webhook serve --cert FILE --key FILE [flags]
        kubeward webhook manifests [--namespace NS] [--image IMAGE] [flags]
@@ -84,13 +85,9 @@ async function manifests(argv: string[]): Promise<number> {
   const config = values.config ? await loadConfig(values.config, new Date()) : undefined;
   let caBundle: string | undefined;
   if (values['ca-bundle']) {
-    const { readRegularFile } = await import('../../sources/confined-fs.js');
-    const { describeFsError } = await import('../../sources/files.js');
-    try {
-      caBundle = (await readRegularFile(values['ca-bundle'], 1024 * 1024)).toString('utf8');
-    } catch (e) {
-      throw new UsageError(`--ca-bundle ${values['ca-bundle']}: ${describeFsError(e)}`);
-    }
+    const { readInputFile } = await import('../../sources/files.js');
+    const path = values['ca-bundle'];
+    caBundle = (await readInputFile(path, 1024 * 1024, (reason) => new UsageError(`--ca-bundle ${path}: ${reason}`))).toString('utf8');
     if (!caBundle.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-bundle ${values['ca-bundle']}: not a PEM certificate`);
   }
   const objects = webhookManifests({
@@ -140,7 +137,7 @@ async function serve(argv: string[]): Promise<number> {
   if (values.state) {
     const { loadStateFiles } = await import('../../admission/files.js');
     const errors = await loadStateFiles(state, values.state);
-    for (const e of errors) log(`${e.source}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+    for (const e of errors) log(`${fileLine(e.source, e.line)}: ${e.message}`);
     incomplete = errors.length > 0;
   }
 

@@ -3,8 +3,7 @@
 // the inventory's items: read from a node root (location = that root + the path) or given on
 // the command line.
 
-import { posix } from 'node:path';
-import { nodePathOf } from '../../inventory/host.js';
+import { cleanNodePath, nodePathOf } from '../../inventory/host.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import type { Item } from '../../inventory/types.js';
 import { hostOfFile } from './runs.js';
@@ -21,7 +20,7 @@ export type ReferencedFile =
 export function findReferencedFile(inventory: Inventory, kind: string, hostPath: string): ReferencedFile {
   const candidates = inventory.ofKind(kind);
   // As the node reader records it: `..` applied, never above the root (/../../etc/x is /etc/x).
-  const normalized = hostPath.startsWith('/') ? posix.normalize(hostPath).replace(/(.)\/+$/, '$1') : hostPath.replace(/\/+$/, '');
+  const normalized = hostPath.startsWith('/') ? cleanNodePath(hostPath) : hostPath.replace(/\/+$/, '');
   const atPath = candidates.find((item) => {
     const host = hostOfFile(inventory, item.location.file);
     return host ? nodePathOf(host, item.location.file) === normalized : item.location.file === normalized || item.location.file.endsWith(normalized);

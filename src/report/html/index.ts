@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ALL_CHECKS } from '../../checks/registry.js';
 import { SECTIONS, SEVERITIES, severityRank } from '../../checks/sections.js';
-import { describeRef } from '../../inventory/types.js';
+import { describeRef, fileLine } from '../../inventory/types.js';
 import { withFingerprints } from '../json.js';
 import type { Finding, Report } from '../types.js';
 import { STYLES } from './styles.js';
@@ -25,7 +25,7 @@ function clientScript(): string {
 }
 
 /** New findings first (with a baseline), then by severity, status, section and check. */
-export function htmlOrder(findings: readonly Finding[]): Finding[] {
+function htmlOrder(findings: readonly Finding[]): Finding[] {
   const section = new Map(SECTIONS.map((s, i) => [s.slug as string, i]));
   return [...findings].sort((a, b) =>
     Number(b.baselineState === 'new') - Number(a.baselineState === 'new') ||
@@ -47,7 +47,7 @@ export function formatHtml(report: Report, views?: ReportViews): string {
     }
     return {
       s: f.section, v: f.severity, t: f.status, n: f.resource.namespace ?? '', c: f.check, b: f.baselineState ?? '',
-      r: describeRef(f.resource), m: f.message, w: f.location ? `${f.location.file}${f.location.line ? `:${f.location.line}` : ''}` : '',
+      r: describeRef(f.resource), m: f.message, w: f.location ? `${fileLine(f.location.file, f.location.line)}` : '',
       f: f.field ?? '', x: f.exception ? `${f.exception.reason}${f.exception.expires ? ` (until ${f.exception.expires})` : ''}` : '', e, p: f.fingerprint!,
     };
   });
@@ -197,6 +197,6 @@ function inputErrors(report: Report): string {
   if (report.errors.length === 0) return '';
   return `<section id="errors" aria-labelledby="h-errors">
 <h2 id="h-errors" class="incomplete">Incomplete scan: ${report.errors.length} input error(s)</h2>
-<ul>${report.errors.map((e) => `<li><code>${h(`${e.source}${e.line ? `:${e.line}` : ''}`)}</code>: ${h(e.message)}</li>`).join('')}</ul>
+<ul>${report.errors.map((e) => `<li><code>${h(`${fileLine(e.source, e.line)}`)}</code>: ${h(e.message)}</li>`).join('')}</ul>
 </section>`;
 }

@@ -34,8 +34,8 @@ export interface ReportViews {
 }
 
 /** Beyond these a drawing stops being readable; the CLI commands give the full answer. */
-export const MAX_SUBJECTS = 40;
-export const MAX_NAMESPACES = 60;
+const MAX_SUBJECTS = 40;
+const MAX_NAMESPACES = 60;
 
 export function reportViews(load: LoadResult, options: { k8sVersion?: string; defaultNamespace?: string; now: Date }): ReportViews {
   const inventory = buildInventory(load, options.defaultNamespace);

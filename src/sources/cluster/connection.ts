@@ -15,6 +15,7 @@ import { fieldLineOf } from '../../inventory/field-lines.js';
 import { shapeProblem } from '../../inventory/validate.js';
 import { parseDocuments } from '../documents.js';
 import { describeFsError } from '../files.js';
+import { fileLine } from '../../inventory/types.js';
 
 export interface ClusterTarget {
   /** --kubeconfig; else $KUBECONFIG, else ~/.kube/config, else the pod's service account. */
@@ -39,8 +40,8 @@ export interface Connection {
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-export async function connect(target: ClusterTarget, maxSockets: number): Promise<Connection> {
-  const kc = loadKubeConfig(target);
+/** `kc`: the target's kubeconfig when the caller has loaded it already (it reads and parses files). */
+export async function connect(target: ClusterTarget, maxSockets: number, kc: KubeConfig = loadKubeConfig(target)): Promise<Connection> {
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new InputUnavailableError(`kubeconfig context "${kc.getCurrentContext()}" names no cluster server`);
 
@@ -139,7 +140,7 @@ function loadKubeConfigFile(kc: KubeConfig, file: string): void {
   }
   const parsed = parseDocuments(text, file, { fieldLines: true });
   const error = parsed.errors[0];
-  if (error) throw new InputUnavailableError(`kubeconfig ${file}${error.line ? `:${error.line}` : ''}: ${error.message}`);
+  if (error) throw new InputUnavailableError(`kubeconfig ${fileLine(file, error.line)}: ${error.message}`);
   let value: unknown;
   try {
     value = yamlLibrary().parse(text, { logLevel: 'error', maxAliasCount: 1000 });
@@ -149,7 +150,7 @@ function loadKubeConfigFile(kc: KubeConfig, file: string): void {
   const problem = shapeProblem(value, 'Config');
   if (problem) {
     const line = parsed.items[0] && fieldLineOf(parsed.items[0].object, problem.path);
-    throw new InputUnavailableError(`kubeconfig ${file}${line ? `:${line}` : ''}: ${problem.message}`);
+    throw new InputUnavailableError(`kubeconfig ${fileLine(file, line)}: ${problem.message}`);
   }
   try {
     kc.loadFromString(text);

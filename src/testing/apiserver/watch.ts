@@ -24,7 +24,7 @@ interface Watcher {
 }
 
 export class WatchHub {
-  private readonly history: WatchEvent[] = [];
+  private history: WatchEvent[] = [];
   private readonly watchers = new Set<Watcher>();
   /** Watches from a resourceVersion at or below this are answered 410 (etcd compaction). */
   private compactedRv = 0;
@@ -40,7 +40,7 @@ export class WatchHub {
     }
     const watcher: Watcher = { collection, namespace, res, bookmarks: url.searchParams.get('allowWatchBookmarks') === 'true', head };
     this.watchers.add(watcher);
-    for (const e of this.history) if (e.rv > from && this.matches(watcher, e)) res.write(`${JSON.stringify({ type: e.type, object: JSON.parse(e.json) })}\n`);
+    for (const e of this.history) if (e.rv > from && this.matches(watcher, e)) res.write(eventLine(e));
     if (watcher.bookmarks) this.bookmark(watcher, currentRv);
     const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '0');
     const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;
@@ -54,15 +54,13 @@ export class WatchHub {
 
   publish(event: WatchEvent): void {
     this.history.push(event);
-    for (const w of this.watchers) if (this.matches(w, event)) w.res.write(`${JSON.stringify({ type: event.type, object: JSON.parse(event.json) })}\n`);
+    for (const w of this.watchers) if (this.matches(w, event)) w.res.write(eventLine(event));
   }
 
   /** Forgets history up to rv: older watches get 410 Expired. */
   compact(rv: number): void {
     this.compactedRv = rv;
-    const keep = this.history.filter((e) => e.rv > rv);
-    this.history.length = 0;
-    this.history.push(...keep);
+    this.history = this.history.filter((e) => e.rv > rv);
   }
 
   /** Drops every watch connection (a restarted API server, a network blip). */
@@ -82,4 +80,9 @@ export class WatchHub {
   private matches(w: Watcher, e: WatchEvent): boolean {
     return w.collection === e.collection && (w.namespace === '' || w.namespace === e.namespace);
   }
+}
+
+/** One line of a watch stream: the event with its object. */
+function eventLine(e: WatchEvent): string {
+  return `${JSON.stringify({ type: e.type, object: JSON.parse(e.json) })}\n`;
 }
