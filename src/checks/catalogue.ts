@@ -1,5 +1,7 @@
 // The check catalogue: `kubeward explain` and docs/checks.md are rendered from check metadata.
 
+import { frameworkDefinition } from '../frameworks/index.js';
+import { frameworkMarkdown } from '../frameworks/markdown.js';
 import { ALL_CHECKS } from './registry.js';
 import { SECTIONS } from './sections.js';
 import { checkMarkdown } from './markdown.js';
@@ -24,5 +26,6 @@ export function catalogueMarkdown(checks: readonly Check[] = ALL_CHECKS): string
     if (inSection.length === 0) out.push('_No checks yet._', '');
     for (const check of inSection) out.push(`<a id="${check.id}"></a>`, '', checkMarkdown(check));
   }
+  out.push(frameworkMarkdown(frameworkDefinition('cis-1.12'), checks));
   return out.join('\n');
 }

@@ -6,6 +6,7 @@ import {
   apiServerSettings, controllerManagerSettings, describeOrigin, etcdSettings, findReferencedFile, kubeletSettings, kubeProxySettings, locationOf, schedulerSettings,
   type ComponentRun, type ComponentSettings, type KubeletSettings, type KubeProxySettings, type Setting,
 } from '../engines/config/index.js';
+import type { Cis112ControlId } from '../frameworks/cis-1.12.js';
 import type { HostSnapshot } from '../inventory/host.js';
 import type { Item } from '../inventory/types.js';
 import { Inventory } from '../inventory/inventory.js';
@@ -211,13 +212,43 @@ export function hostInventory(host: Partial<HostSnapshot> & { name?: string }): 
   });
 }
 
+/**
+ * How CIS (kube-bench's audit) judges a kubelet setting, when that differs from kubeward's own
+ * verdict: `passes` sees the setting with its origin (kube-bench only reads what the command line
+ * and config file write, never the defaults); `note` says why the verdicts differ.
+ */
+export interface KubeletCisView {
+  control: Cis112ControlId;
+  passes: (setting: Setting) => boolean;
+  note: (setting: Setting) => string;
+}
+
+/** Whether a kubelet setting is written where kube-bench reads it (a flag or a config file), not left to a default. */
+export function isWritten(setting: Setting): boolean {
+  return setting.origin.kind !== 'default';
+}
+
+/** A kubelet result with the CIS verdict attached when CIS judges the setting otherwise. */
+export function withCisView(result: CheckResult, setting: Setting, cis: KubeletCisView | undefined): CheckResult {
+  if (!cis || result.status === 'not-evaluated') return result;
+  const passes = cis.passes(setting);
+  if (passes === (result.status === 'pass')) return result;
+  return { ...result, cis: { '1.12': { [cis.control]: passes ? 'pass' : 'fail' } }, cisNote: cis.note(setting) };
+}
+
 /** Judges one KubeletConfiguration field of a kubelet: pass, fail with its origin, or not-evaluated. */
-export function judgeKubeletField(k: KubeletSettings, field: string, secure: (value: string | undefined) => boolean, problem: (value: string | undefined) => string): CheckResult {
+export function judgeKubeletField(
+  k: KubeletSettings,
+  field: string,
+  secure: (value: string | undefined) => boolean,
+  problem: (value: string | undefined) => string,
+  cis?: KubeletCisView,
+): CheckResult {
   const setting = k.get(field);
   const subject = kubeletSubject(k, setting);
   if (setting.unresolved) return notEvaluated(subject, setting.unresolved);
-  if (secure(setting.value)) return pass(subject);
-  return fail(subject, `kubelet on ${k.node}: ${problem(setting.value)}${from(setting)}`, { field: setting.origin.kind === 'default' ? field : setting.origin.field });
+  if (secure(setting.value)) return withCisView(pass(subject), setting, cis);
+  return withCisView(fail(subject, `kubelet on ${k.node}: ${problem(setting.value)}${from(setting)}`, { field: setting.origin.kind === 'default' ? field : setting.origin.field }), setting, cis);
 }
 
 /** A KubeletConfiguration file as YAML, for check examples. */

@@ -15,8 +15,8 @@ function toSubject(target: Item | Subject): Subject {
   return 'object' in target ? subjectOf(target) : target;
 }
 
-export function pass(target: Item | Subject): PassResult {
-  return { status: 'pass', subject: toSubject(target) };
+export function pass(target: Item | Subject, extra: Omit<PassResult, 'status' | 'subject'> = {}): PassResult {
+  return { status: 'pass', subject: toSubject(target), ...extra };
 }
 
 export function fail(
@@ -27,8 +27,8 @@ export function fail(
   return { status: 'fail', subject: toSubject(target), message, ...extra };
 }
 
-export function notEvaluated(target: Item | Subject, reason: string): NotEvaluatedResult {
-  return { status: 'not-evaluated', subject: toSubject(target), reason };
+export function notEvaluated(target: Item | Subject, reason: string, extra: Omit<NotEvaluatedResult, 'status' | 'subject' | 'reason'> = {}): NotEvaluatedResult {
+  return { status: 'not-evaluated', subject: toSubject(target), reason, ...extra };
 }
 
 /** An object as a finding subject, located at the line of one of its fields when the source kept it. */

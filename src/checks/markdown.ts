@@ -1,5 +1,6 @@
 // One check's documentation as Markdown: `kubeward explain`, docs/checks.md and SARIF rule help.
 
+import { CIS_1_12_CONTROLS } from '../frameworks/cis-1.12.js';
 import type { Check, CheckExample } from './types.js';
 
 function exampleText(example: CheckExample): string {
@@ -32,6 +33,10 @@ export function checkMarkdown(check: Check): string {
     const fix = check.fix;
     out.push(`**Fix** (\`kubeward fix\`${fix.safety === 'unsafe' ? ' --unsafe-fixes' : ''}): ${fix.safety}. ${capitalise(fix.summary)}.${fix.risk ? ` Could break: ${fix.risk}.` : ''}${fix.followUp ? ` Then ${fix.followUp}.` : ''}`, '');
   } else out.push('**Fix:** manual (`kubeward fix` leaves it to a person).', '');
+  const cis = check.cis?.['1.12'] ?? [];
+  if (cis.length > 0) {
+    out.push('**CIS Kubernetes Benchmark 1.12** (`--framework cis-1.12`):', '', ...cis.map((id) => `- ${id} ${CIS_1_12_CONTROLS.find((c) => c.id === id)!.title}`), '');
+  }
   if (check.docs.references?.length) {
     out.push('**References.**', '', ...check.docs.references.map((r) => `- ${r}`), '');
   }

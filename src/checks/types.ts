@@ -1,6 +1,7 @@
 // The check framework: what a check is, what it returns, and what it may read.
 
 import type { FixContext } from '../fix/types.js';
+import type { Cis112ControlId } from '../frameworks/cis-1.12.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Item, Location, ResourceRef } from '../inventory/types.js';
 import type { KubeVersion } from '../inventory/version.js';
@@ -12,12 +13,36 @@ export interface Subject {
   location?: Location;
 }
 
-export interface PassResult {
+/** The CIS Kubernetes Benchmark controls a check judges, per benchmark version. */
+export interface CisControls {
+  '1.12'?: readonly Cis112ControlId[];
+}
+
+export type CisOutcome = 'pass' | 'fail' | 'not-evaluated';
+
+/**
+ * One result's verdict per CIS control, when it is not simply the result's status for every
+ * control of its check: a result that bears on some of them only (a file's mode, not its owner),
+ * or one where CIS judges differently (kubeward stricter or looser). Controls left out are not
+ * judged by this result.
+ */
+export interface CisOutcomes {
+  '1.12'?: Partial<Record<Cis112ControlId, CisOutcome>>;
+}
+
+/** What every result may add for the CIS view. */
+interface CisJudgement {
+  cis?: CisOutcomes;
+  /** Why the CIS verdict differs from kubeward's, shown in the CIS view: for every control, or per control. */
+  cisNote?: string | Partial<Record<Cis112ControlId, string>>;
+}
+
+export interface PassResult extends CisJudgement {
   status: 'pass';
   subject: Subject;
 }
 
-export interface FailResult {
+export interface FailResult extends CisJudgement {
   status: 'fail';
   subject: Subject;
   /** What is wrong with this object, in one sentence. */
@@ -30,7 +55,7 @@ export interface FailResult {
   remediation?: string;
 }
 
-export interface NotEvaluatedResult {
+export interface NotEvaluatedResult extends CisJudgement {
   status: 'not-evaluated';
   subject: Subject;
   /** Why it could not be evaluated; never reported as a pass. */
@@ -82,6 +107,8 @@ export interface Check {
   evaluate(ctx: CheckContext): Iterable<CheckResult>;
   /** Failing examples give at least one fail; passing examples give none. Run as tests. */
   examples: { fail: CheckExample[]; pass: CheckExample[] };
+  /** The CIS Benchmark controls this check evaluates (`kubeward scan --framework cis-1.12`). */
+  cis?: CisControls;
   /** How `kubeward fix` fixes this check's failures; absent when a person has to. */
   fix?: CheckFix;
 }

@@ -22,8 +22,9 @@ type FlagComponent = 'kube-apiserver' | 'kube-controller-manager' | 'kube-schedu
 function fixPermissions(ctx: FixContext, failures: readonly FailResult[]): void {
   for (const failure of failures) {
     const target = failure.subject.location && nodeFileOf(ctx, failure.subject.location.file);
-    const max = /chmod (\d{3,4}) /.exec(failure.remediation ?? '')?.[1];
-    if (!target || !max) continue;
+    // A remediation without chmod (an owner-only rule) keeps the mode.
+    const max = /chmod (\d{3,4}) /.exec(failure.remediation ?? '')?.[1] ?? '7777';
+    if (!target) continue;
     const file = target.host.files.find((f) => f.path === target.path);
     if (!file) continue;
     const mode = file.mode & 0o7777 & Number.parseInt(max, 8);

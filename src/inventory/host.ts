@@ -76,9 +76,22 @@ export interface HostSnapshot {
   kubeletCommandLine?: HostCommandLine;
   /** Non-Kubernetes config files the components name (etcd --config-file). */
   configFiles?: HostConfigFile[];
-  /** Users of /etc/passwd by name (uid), to judge owners such as etcd's. */
+  /** Users of /etc/passwd by name (uid), to judge owners such as etcd's; undefined without /etc/passwd. */
   users?: Record<string, number>;
+  /** Groups of /etc/group by name (gid); undefined without /etc/group. */
+  groups?: Record<string, number>;
 }
+
+/** The CNI configuration folder (the kubelet's old --cni-conf-dir default), which CIS 1.1.9/1.1.10 audit. */
+export const CNI_CONFIG_DIR = '/etc/cni/net.d';
+/** host-local IPAM's reservations, also audited by CIS 1.1.9/1.1.10 (kube-bench). */
+export const CNI_NETWORKS_DIR = '/var/lib/cni/networks';
+/** Where kube-bench looks for kube-proxy's kubeconfig (its $proxykubeconfig: the first that exists, else the last). */
+export const PROXY_KUBECONFIG_PATHS = [
+  '/etc/kubernetes/kubelet-kubeconfig', '/etc/kubernetes/kubelet-kubeconfig.conf', '/etc/kubernetes/kubelet/config',
+  '/etc/kubernetes/ssl/kubecfg-kube-proxy.yaml', '/var/lib/kubelet/kubeconfig', '/var/snap/microk8s/current/credentials/proxy.config',
+  '/var/lib/rancher/rke2/agent/kubeproxy.kubeconfig', '/var/lib/rancher/k3s/agent/kubeproxy.kubeconfig', '/etc/kubernetes/proxy.conf',
+] as const;
 
 /** A path as the node sees it: absolute, `..` applied lexically (never above `/`), no trailing slash. */
 export function cleanNodePath(path: string): string {

@@ -5,6 +5,7 @@ import { formatJson, jsonChunks } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatPolicyReports, type ReportApi } from './policyreport.js';
 import { formatSarif } from './sarif.js';
+import { formatFrameworkTable } from './framework-table.js';
 import { formatTable } from './table.js';
 import type { ReportViews } from './html/views.js';
 import type { Report } from './types.js';
@@ -38,7 +39,7 @@ export async function renderReport(report: Report, format: Format, options: Form
 export function formatReport(report: Report, format: Exclude<Format, 'html'>, options: FormatOptions): string {
   switch (format) {
     case 'table':
-      return formatTable(report, options);
+      return report.framework ? formatFrameworkTable(report, options) : formatTable(report, options);
     case 'json':
       return formatJson(report);
     case 'sarif':

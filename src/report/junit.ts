@@ -1,7 +1,10 @@
 // JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure DevOps): one
-// testsuite per section of the guide, one testcase per check and object.
+// testsuite per section of the guide, one testcase per check and object. Read against a
+// framework (--framework cis-1.12), one testsuite per group of controls, one testcase per control,
+// as kube-bench's JUnit output has it.
 
 import { SECTIONS } from '../checks/sections.js';
+import type { ControlReport } from '../frameworks/framework.js';
 import { describeRef, fileLine } from '../inventory/types.js';
 import { escapeStrings } from './terminal.js';
 import type { CheckSummary, Finding, Report } from './types.js';
@@ -34,11 +37,18 @@ export function formatJunit(untrusted: Report): string {
     );
   };
 
-  for (const section of SECTIONS) {
-    const checks = report.checks.filter((c) => c.section === section.slug);
-    if (checks.length === 0) continue;
-    const cases: Case[] = checks.flatMap((check) => casesOf(check, report.findings.filter((f) => f.check === check.id)));
-    addSuite(section.title, section.slug, cases);
+  if (report.framework) {
+    const framework = report.framework;
+    for (const group of framework.groups) {
+      addSuite(`${group.id} ${group.title}`, `${framework.id}.${group.id}`, framework.controls.filter((c) => c.group === group.id).map((c) => controlCase(framework.id, c)));
+    }
+  } else {
+    for (const section of SECTIONS) {
+      const checks = report.checks.filter((c) => c.section === section.slug);
+      if (checks.length === 0) continue;
+      const cases: Case[] = checks.flatMap((check) => casesOf(check, report.findings.filter((f) => f.check === check.id)));
+      addSuite(section.title, section.slug, cases);
+    }
   }
   if (report.errors.length > 0) {
     addSuite('Input', 'input', report.errors.map((e) => {
@@ -47,6 +57,25 @@ export function formatJunit(untrusted: Report): string {
     }));
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${attrs({ name: `kubeward ${report.tool.version}`, ...totals })}>\n${suites.join('')}</testsuites>\n`;
+}
+
+/** A failing control is a failure; WARN (manual review, exceptions) and NOT EVALUATED are skipped, never passed. */
+function controlCase(framework: string, c: ControlReport): Case {
+  const classname = `kubeward.${framework}.${c.group}`;
+  const name = `${c.id} ${c.title}`;
+  const checks = c.checks.length > 0 ? `kubeward checks: ${c.checks.join(', ')}` : 'no kubeward check';
+  switch (c.verdict) {
+    case 'pass':
+      return { classname, name, outcome: 'pass', body: `      <system-out>${escapeText(checks)}</system-out>\n` };
+    case 'fail': {
+      const failed = c.evidence.filter((e) => e.outcome === 'fail');
+      const detail = failed.map((e) => `${e.check}  ${describeRef(e.resource)}${e.location ? ` (${fileLine(e.location.file, e.location.line)})` : ''}: ${e.message ?? e.note ?? ''}`).join('\n');
+      return { classname, name, outcome: 'failure', body: `      <failure ${attrs({ message: `${c.fail} failing: ${failed[0]?.message ?? failed[0]?.note ?? ''}`, type: 'FAIL' })}>${escapeText(`${detail}\n\n${checks}`)}</failure>\n` };
+    }
+    case 'warn':
+    case 'not-evaluated':
+      return { classname, name, outcome: 'skipped', body: `      <skipped ${attrs({ message: `${c.verdict === 'warn' ? 'WARN' : 'NOT EVALUATED'}: ${c.reason ?? ''}` })}/>\n` };
+  }
 }
 
 function casesOf(check: CheckSummary, findings: Finding[]): Case[] {

@@ -1,6 +1,7 @@
 // The scan report: the shape of `kubeward scan --format json` (its contract: schema/report.schema.json).
 
 import type { SectionSlug, Severity } from '../checks/sections.js';
+import type { FrameworkReport } from '../frameworks/framework.js';
 import type { InputError, Location, ResourceRef } from '../inventory/types.js';
 import type { SkippedCounts, SourceSummary } from '../sources/types.js';
 
@@ -81,6 +82,8 @@ export interface Report {
   baseline?: BaselineSummary;
   /** What passed, kept only when a scan asks (ScanOptions.keepPasses): PolicyReports list passes. */
   passes?: PassedCheck[];
+  /** The scan read against --framework: every control's verdict. */
+  framework?: FrameworkReport;
 }
 
 export interface PassedCheck {

@@ -4,6 +4,8 @@ import { ALL_CHECKS } from '../checks/registry.js';
 import { severityRank, type Severity } from '../checks/sections.js';
 import type { Check, CheckContext, CheckResult } from '../checks/types.js';
 import { describeInternalError } from '../errors.js';
+import { FrameworkTally } from '../frameworks/framework.js';
+import { frameworkDefinition, type FrameworkId } from '../frameworks/index.js';
 import { Inventory } from '../inventory/inventory.js';
 import { validateItems } from '../inventory/validate.js';
 import { detectKubeVersion, parseKubeVersion, type KubeVersion } from '../inventory/version.js';
@@ -24,6 +26,8 @@ export interface ScanOptions {
   checks?: readonly Check[];
   /** Keep every pass with its subject in `report.passes` (PolicyReports list them). */
   keepPasses?: boolean;
+  /** Also read the results against this framework (report.framework). */
+  framework?: FrameworkId;
   /** Receives the scan's context: `kubeward fix` plans on the same inventory and engine state. */
   onContext?: (ctx: CheckContext) => void;
 }
@@ -121,8 +125,10 @@ export function runScan(load: LoadResult, options: ScanOptions = {}): Report {
   const findings: Finding[] = [];
   const active = options.exceptions?.active ?? [];
   const passes: PassedCheck[] | undefined = options.keepPasses ? [] : undefined;
+  const checks = options.checks ?? ALL_CHECKS;
+  const tally = options.framework ? new FrameworkTally(frameworkDefinition(options.framework), checks) : undefined;
 
-  for (const check of options.checks ?? ALL_CHECKS) {
+  for (const check of checks) {
     const summary: CheckSummary = { id: check.id, section: check.section, severity: check.severity, title: check.title, pass: 0, fail: 0, notEvaluated: 0, excepted: 0 };
     const reasons = new Set<string>();
     const before = { findings: findings.length, passes: passes?.length ?? 0 };
@@ -131,10 +137,12 @@ export function runScan(load: LoadResult, options: ScanOptions = {}): Report {
       if (passes) passes.length = before.passes;
       summary.pass = summary.fail = summary.notEvaluated = summary.excepted = 0;
       reasons.clear();
+      tally?.discard();
     };
     for (const result of streamCheck(check, ctx, discard)) {
       if (result.status === 'pass') {
         summary.pass++;
+        tally?.record(check, result);
         passes?.push({ check: check.id, resource: result.subject.ref, ...(result.subject.location ? { location: result.subject.location } : {}) });
         continue;
       }
@@ -160,10 +168,12 @@ export function runScan(load: LoadResult, options: ScanOptions = {}): Report {
         summary.notEvaluated++;
         reasons.add(result.reason);
       }
+      tally?.record(check, result, finding);
       findings.push(finding);
     }
     if (reasons.size > 0) summary.reason = [...reasons].join('; ');
     summaries.push(summary);
+    tally?.commit();
   }
 
   return {
@@ -179,6 +189,7 @@ export function runScan(load: LoadResult, options: ScanOptions = {}): Report {
     skipped: load.skipped,
     expiredExceptions: options.exceptions?.expired ?? [],
     ...(passes ? { passes } : {}),
+    ...(tally ? { framework: tally.finish() } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ import { nodePathOf, type HostCommandLine, type HostConfigFile, type HostFile, t
 import type { Container } from '../inventory/pod.js';
 import type { Item, K8sObject } from '../inventory/types.js';
 import { validateItems } from '../inventory/validate.js';
-import { cleanNodePath } from '../inventory/host.js';
+import { cleanNodePath, CNI_CONFIG_DIR, CNI_NETWORKS_DIR, PROXY_KUBECONFIG_PATHS } from '../inventory/host.js';
 import { readRegularFile, resolveInRoot, type ConfinedFsError } from './confined-fs.js';
 import { collectFieldLines, parseDocuments } from './documents.js';
 import { describeFsError } from './files.js';
@@ -338,8 +338,13 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
     });
   }
 
+  // CNI configuration and IPAM files, and kube-proxy's kubeconfig, are only stat'ed (CIS 1.1.9/1.1.10, 4.1.3/4.1.4).
+  for (const dir of [CNI_CONFIG_DIR, CNI_NETWORKS_DIR]) await reader.walkFiles(dir, async () => {});
+  for (const path of PROXY_KUBECONFIG_PATHS) if (!path.startsWith('/etc/kubernetes/')) await reader.stat(path);
+
   const kubeletCommandLine = await readKubeletUnit(reader);
-  const users = parsePasswd(await reader.text('/etc/passwd', { optional: true, record: false }));
+  const users = parseIds(await reader.text('/etc/passwd', { optional: true, record: false }));
+  const groups = parseIds(await reader.text('/etc/group', { optional: true, record: false }));
   const modprobeRules = await readModprobe(reader);
   const loadedModules = (await reader.text('/proc/modules', { optional: true, record: false }))
     ?.split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
@@ -382,6 +387,8 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
     }
     const podManifestPath = line.component === 'kubelet' ? flags.get('pod-manifest-path') : undefined;
     if (podManifestPath?.startsWith('/') && cleanNodePath(podManifestPath) !== '/etc/kubernetes/manifests') await reader.readStaticPods(podManifestPath);
+    const cniConfDir = line.component === 'kubelet' ? flags.get('cni-conf-dir') : undefined;
+    if (cniConfDir?.startsWith('/')) await reader.walkFiles(cniConfDir, async () => {});
     if (line.component === 'kubelet' && flags.get('config-dir')?.startsWith('/')) {
       const dir = flags.get('config-dir')!;
       for (const entry of await reader.list(dir)) if (entry.endsWith('.conf')) await reader.readObjects(posix.join(dir, entry));
@@ -410,7 +417,8 @@ export async function readNodeRoot(root: string): Promise<LoadResult> {
     processes,
     ...(kubeletCommandLine ? { kubeletCommandLine } : {}),
     configFiles: reader.configFiles,
-    users,
+    ...(users ? { users } : {}),
+    ...(groups ? { groups } : {}),
   };
   const result = reader.result;
   result.hosts.push(host);
@@ -434,6 +442,10 @@ async function followConfigReferences(reader: NodeReader): Promise<void> {
         const path = valueAt(plugin, 'path');
         if (typeof path === 'string' && path.startsWith('/')) await reader.readObjects(path, { optional: true });
       }
+    }
+    if (item.ref.kind === 'KubeProxyConfiguration') {
+      const kubeconfig = valueAt(object, 'clientConnection.kubeconfig');
+      if (typeof kubeconfig === 'string' && kubeconfig.startsWith('/')) await reader.stat(kubeconfig);
     }
     if (item.ref.kind === 'KubeletConfiguration') {
       for (const key of ['authentication.x509.clientCAFile', 'tlsCertFile']) {
@@ -615,13 +627,15 @@ async function nodeName(reader: NodeReader): Promise<string> {
   return basename(reader.root);
 }
 
-function parsePasswd(text: string | undefined): Record<string, number> {
-  const users: Record<string, number> = {};
-  for (const line of text?.split('\n') ?? []) {
-    const [name, , uid] = line.split(':');
-    if (name && uid !== undefined && /^\d+$/.test(uid)) users[name] = Number(uid);
+/** Names to ids of /etc/passwd or /etc/group (both "name:x:id:..."); undefined when the file is not there. */
+function parseIds(text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  const ids: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const [name, , id] = line.split(':');
+    if (name && id !== undefined && /^\d+$/.test(id)) ids[name] = Number(id);
   }
-  return users;
+  return ids;
 }
 
 /**

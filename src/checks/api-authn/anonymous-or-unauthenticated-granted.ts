@@ -10,7 +10,7 @@ export default defineCheck({
   docs: {
     what: 'Reports every binding, other than the bootstrap policy\'s system:public-info-viewer (health and version endpoints), whose subjects include the user system:anonymous or the group system:unauthenticated.',
     why: 'With anonymous authentication on (the API server default), every request without credentials is system:anonymous in system:unauthenticated: a grant to them is a grant to anyone who can reach the API server, from the pod network or the internet. The guide asks that every API client be authenticated.',
-    references: ['Securing a Cluster: API Authentication', 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests', 'CIS Kubernetes Benchmark 1.2.1'],
+    references: ['Securing a Cluster: API Authentication', 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests'],
   },
   remediation: 'Delete the subject (or the binding); give the client a credential and bind the role to that identity instead.',
   *evaluate(ctx) {

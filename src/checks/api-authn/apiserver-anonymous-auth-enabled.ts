@@ -6,6 +6,9 @@ import { anonymousOnlyToHealth } from '../../fix/node-fixes.js';
 /** Paths anonymous requests may reach without exposing anything but liveness. */
 const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
 
+/** Why the CIS verdict passes where kube-bench, reading only the flag, reports FAIL. */
+const KUBE_BENCH_NOTE = 'kube-bench reports FAIL (it reads only --anonymous-auth, which cannot be combined with the AuthenticationConfiguration\'s anonymous section)';
+
 interface AnonymousConfig {
   enabled?: boolean;
   conditions?: { path?: string }[];
@@ -17,9 +20,9 @@ export default defineCheck({
   severity: 'medium',
   title: 'kube-apiserver accepts anonymous requests beyond health checks',
   docs: {
-    what: 'Reports every kube-apiserver that authenticates anonymous requests (as system:anonymous in group system:unauthenticated): --anonymous-auth unset (its default is true, and kubeadm leaves it so) or true, or an AuthenticationConfiguration (--authentication-config) whose anonymous section is enabled for paths other than /healthz, /livez and /readyz.',
+    what: 'Reports every kube-apiserver that authenticates anonymous requests (as system:anonymous in group system:unauthenticated): --anonymous-auth unset (its default is true, and kubeadm leaves it so) or true, or an AuthenticationConfiguration (--authentication-config) whose anonymous section is enabled for paths other than /healthz, /livez and /readyz. CIS 1.2.1 (a Manual control) asks for --anonymous-auth=false, and kube-bench reads only that flag; an anonymous section limited to the health paths, or disabled, passes it here: the flag cannot be combined with that section, which upstream added (KEP-4633) so that the control can be met without breaking the health probes. The CIS view notes that kube-bench reports FAIL there.',
     why: 'Anonymous requests are then stopped only by authorization: one careless RoleBinding to system:anonymous or system:unauthenticated (or a permissive webhook) opens the API to the whole network; the default discovery and version endpoints already tell attackers what to exploit.',
-    references: ['Securing a Cluster: API Authentication', 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-authenticator-configuration', 'CIS Kubernetes 1.2.1'],
+    references: ['Securing a Cluster: API Authentication', 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-authenticator-configuration', 'https://github.com/kubernetes/enhancements/tree/master/keps/sig-auth/4633-anonymous-auth-configurable-endpoints'],
   },
   remediation: `Turn anonymous access off, or (1.32+) keep it for health checks only with --authentication-config:
 
@@ -31,6 +34,7 @@ anonymous:
   - path: /livez
   - path: /readyz
   - path: /healthz`,
+  cis: { '1.12': ['1.2.1'] },
   *evaluate(ctx) {
     yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
       const configPath = s.get('authentication-config');
@@ -42,14 +46,14 @@ anonymous:
           const paths = (anonymous.conditions ?? []).map((c) => c.path ?? '');
           const beyond = paths.length === 0 ? ['every path'] : paths.filter((p) => !HEALTH_PATHS.has(p));
           if (beyond.length > 0) return yield fail(file.item, `AuthenticationConfiguration lets anonymous requests reach ${beyond.join(', ')}`, { field: 'anonymous' });
-          return yield pass(file.item);
+          return yield pass(file.item, { cisNote: `${KUBE_BENCH_NOTE}; anonymous requests reach only the health paths` });
         }
         // Without an anonymous section, the --anonymous-auth flag decides (it may not be combined with one).
-        if (anonymous) return yield pass(file.item);
+        if (anonymous) return yield pass(file.item, { cisNote: `${KUBE_BENCH_NOTE}; anonymous authentication is disabled` });
       }
       const anon = s.get('anonymous-auth');
       if (anon.unresolved) yield notEvaluated(runSubject(s.run, anon), anon.unresolved);
-      else if (anon.value === 'false') yield pass(runSubject(s.run, anon));
+      else if (anon.value?.toLowerCase() === 'false') yield pass(runSubject(s.run, anon));
       else yield fail(runSubject(s.run, anon), `kube-apiserver authenticates anonymous requests: --anonymous-auth is ${anon.value}${from(anon)}`, anon.origin.kind === 'flag' ? { field: anon.origin.field } : {});
     });
   },

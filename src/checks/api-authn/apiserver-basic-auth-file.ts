@@ -9,7 +9,7 @@ export default defineCheck({
   docs: {
     what: 'Reports every kube-apiserver started with --basic-auth-file. The flag was removed in Kubernetes 1.19; clusters still carrying it are older than that, or will not start after an upgrade.',
     why: 'Passwords in a clear-text CSV, sent on every request, never expiring and impossible to revoke without a restart: the weakest authenticator Kubernetes ever had.',
-    references: ['Securing a Cluster: API Authentication', 'https://github.com/kubernetes/kubernetes/pull/89069', 'CIS Kubernetes 1.2.2 (1.5)'],
+    references: ['Securing a Cluster: API Authentication', 'https://github.com/kubernetes/kubernetes/pull/89069'],
   },
   remediation: `Remove --basic-auth-file; use client certificates or OIDC, then upgrade to a supported release.`,
   *evaluate(ctx) {

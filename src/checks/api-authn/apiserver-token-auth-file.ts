@@ -10,9 +10,10 @@ export default defineCheck({
   docs: {
     what: 'Reports every kube-apiserver started with --token-auth-file.',
     why: 'Static tokens live in clear text on the control-plane disk, never expire, cannot be revoked without restarting the API server, and are usually shared; one leaked line is permanent access under that identity.',
-    references: ['Securing a Cluster: API Authentication', 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#static-token-file', 'CIS Kubernetes 1.2.2'],
+    references: ['Securing a Cluster: API Authentication', 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#static-token-file'],
   },
   remediation: `Remove --token-auth-file; authenticate people with OIDC (--authentication-config) or client certificates and workloads with service account tokens.`,
+  cis: { '1.12': ['1.2.2'] },
   *evaluate(ctx) {
     yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
       const file = s.get('token-auth-file');

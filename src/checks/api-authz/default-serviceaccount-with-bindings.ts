@@ -9,7 +9,7 @@ export default defineCheck({
   docs: {
     what: 'Reports bindings (other than the bootstrap policy) whose subjects include a namespace\'s "default" ServiceAccount, or the group of all ServiceAccounts of a namespace (system:serviceaccounts:<ns>) or of the cluster (system:serviceaccounts).',
     why: 'Every pod that names no ServiceAccount runs as "default", so its rights go to every workload of the namespace, including ones added later by anyone who can create pods there. Rights belong to a dedicated account of the workload that needs them.',
-    references: ['Securing a Cluster: API Authorization', 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege', 'CIS Kubernetes Benchmark 5.1.5'],
+    references: ['Securing a Cluster: API Authorization', 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege'],
   },
   remediation: `Create a ServiceAccount for the workload, bind the role to it instead, and set
 spec.serviceAccountName in the workload's pod template.`,

@@ -1,7 +1,6 @@
-import { enabledAdmissionPlugins } from '../../engines/config/index.js';
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, runSubject } from '../component-support.js';
-import { defineCheck, fail, pass } from '../define.js';
-import { flag } from '../../fix/node-fixes.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml } from '../component-support.js';
+import { defineCheck } from '../define.js';
+import { admissionPluginFix, judgeAdmissionPlugin } from './admission-plugins.js';
 
 export default defineCheck({
   id: 'node-restriction-admission-disabled',
@@ -9,38 +8,30 @@ export default defineCheck({
   severity: 'high',
   title: 'NodeRestriction admission plugin is not enabled',
   docs: {
-    what: 'Computes the admission plugins every kube-apiserver runs (the version\'s default-on set from upstream, plus --enable-admission-plugins, minus --disable-admission-plugins; the deprecated --admission-control replaces the set) and reports those without NodeRestriction, which is NOT on by default.',
+    what: 'Computes the admission plugins every kube-apiserver runs (the version\'s default-on set from upstream, plus --enable-admission-plugins, minus --disable-admission-plugins; the deprecated --admission-control replaces the set) and reports those without NodeRestriction, which is NOT on by default. The CIS view follows kube-bench, which looks for NodeRestriction in --enable-admission-plugins only.',
     why: 'The Node authorizer lets a kubelet write Node and Pod objects; only NodeRestriction limits it to its own Node and the pods bound to it, and stops it from setting node-restriction.kubernetes.io/ labels. Without it a compromised node can relabel other nodes to attract sensitive workloads, or tamper with any pod\'s status.',
-    references: ['Securing a Cluster: API Authorization', 'https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#noderestriction', 'CIS Kubernetes 1.2.15'],
+    references: ['Securing a Cluster: API Authorization', 'https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#noderestriction'],
   },
   remediation: `Enable it (kubeadm does):
 
     - --enable-admission-plugins=NodeRestriction`,
+  cis: { '1.12': ['1.2.14'] },
   *evaluate(ctx) {
-    yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
-      const plugins = enabledAdmissionPlugins(s, ctx.k8sVersion);
-      const origin = plugins.enabled.get('NodeRestriction');
-      if (origin) return yield pass({ ref: s.run.ref, location: origin.kind === 'default' ? s.run.location : origin.location });
-      const disabledBy = plugins.disabled.get('NodeRestriction');
-      const enable = s.get('enable-admission-plugins');
-      const subject = runSubject(s.run, disabledBy ? { value: '', origin: disabledBy } : enable);
-      yield fail(subject, disabledBy ? 'kube-apiserver disables the NodeRestriction admission plugin (--disable-admission-plugins)' : 'kube-apiserver does not enable the NodeRestriction admission plugin (it is off by default)');
-    });
+    yield* judgeAdmissionPlugin(ctx, 'NodeRestriction', 'on', '1.2.14', 'kubelets may change other nodes\' Node objects and labels and any pod\'s status');
   },
   examples: {
     fail: [
       componentPodYaml('kube-apiserver', ['--authorization-mode=Node,RBAC']),
       componentPodYaml('kube-apiserver', ['--enable-admission-plugins=NodeRestriction', '--disable-admission-plugins=NodeRestriction']),
     ],
-    pass: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+    pass: [
+      componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS),
+      { description: 'the legacy --admission-control (kube-bench does not read it)', yaml: componentPodYaml('kube-apiserver', ['--admission-control=NamespaceLifecycle,ServiceAccount,NodeRestriction']) },
+    ],
   },
   fix: {
     safety: 'safe',
     summary: 'adds NodeRestriction to --enable-admission-plugins (and takes it out of --disable-admission-plugins): kubelets may then change only their own Node and pods, as kubeadm sets up',
-    plan: (ctx, failures) => {
-      const list = (value: string | undefined) => (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-      flag(['kube-apiserver'], 'enable-admission-plugins', (s) => [...list(s.get('enable-admission-plugins').value).filter((p) => p !== 'NodeRestriction'), 'NodeRestriction'].join(','))(ctx, failures);
-      flag(['kube-apiserver'], 'disable-admission-plugins', (s) => (s.get('disable-admission-plugins').origin.kind === 'flag' ? list(s.get('disable-admission-plugins').value).filter((p) => p !== 'NodeRestriction').join(',') || undefined : undefined))(ctx, failures);
-    },
+    plan: admissionPluginFix('NodeRestriction', 'on'),
   },
 });

@@ -14,7 +14,7 @@ export default defineCheck({
   docs: {
     what: 'Reports ClusterRoleBindings that let a subject get, list or watch Secrets in every namespace (core group "secrets" with no resourceNames), exactly as the RBAC authorizer matches rules. Holders of "*" on everything are reported by cluster-admin-equivalent-subject instead.',
     why: 'Secrets hold ServiceAccount tokens, registry and cloud credentials and TLS keys of every workload. Reading all of them is, as the guide says of third-party integrations, effectively cluster-admin: an attacker with that account collects the credentials of more powerful ones.',
-    references: ['Securing a Cluster: API Authorization', 'Securing a Cluster: Review third party integrations before enabling them', 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets', 'CIS Kubernetes Benchmark 5.1.2'],
+    references: ['Securing a Cluster: API Authorization', 'Securing a Cluster: Review third party integrations before enabling them', 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets'],
   },
   remediation: `Grant Secret access with a RoleBinding in the namespace that needs it, and name the Secrets:
 

@@ -9,7 +9,7 @@ export default defineCheck({
   docs: {
     what: 'Reports every kube-apiserver whose effective --insecure-port is not 0. The insecure port defaulted to 8080 before Kubernetes 1.20, to 0 from 1.20, and was removed in 1.24; on 1.24 and later the check passes.',
     why: 'The insecure port serves the whole API over plain HTTP with no authentication and no authorization: anything that reaches it (a pod on the host network, a local process, a proxy) is cluster-admin.',
-    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://github.com/kubernetes/enhancements/issues/2253', 'CIS Kubernetes 1.2.19'],
+    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://github.com/kubernetes/enhancements/issues/2253'],
   },
   remediation: `Set the insecure port to 0 (or upgrade to 1.24+, where it no longer exists):
 

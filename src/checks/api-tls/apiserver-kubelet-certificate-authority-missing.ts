@@ -10,11 +10,12 @@ export default defineCheck({
   docs: {
     what: 'Reports every kube-apiserver without --kubelet-certificate-authority. kubeadm does not set it by default, because kubelets serve self-signed certificates unless serverTLSBootstrap is on.',
     why: 'The API server connects to kubelets for exec, attach, port-forward and logs, sending its own client credentials. Without verifying the kubelet\'s certificate, anyone who can redirect traffic to a node\'s port 10250 receives those streams and can answer in the kubelet\'s name.',
-    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://kubernetes.io/docs/concepts/architecture/control-plane-node-communication/#apiserver-to-kubelet', 'CIS Kubernetes 1.2.5'],
+    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://kubernetes.io/docs/concepts/architecture/control-plane-node-communication/#apiserver-to-kubelet'],
   },
   remediation: `Turn on kubelet serving certificates signed by the cluster CA (KubeletConfiguration serverTLSBootstrap: true, approve the CSRs), then:
 
     - --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt`,
+  cis: { '1.12': ['1.2.5'] },
   *evaluate(ctx) {
     yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
       const ca = s.get('kubelet-certificate-authority');

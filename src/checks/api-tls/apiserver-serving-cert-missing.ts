@@ -9,12 +9,13 @@ export default defineCheck({
   docs: {
     what: 'Reports every kube-apiserver whose effective --tls-cert-file or --tls-private-key-file is unset.',
     why: 'Without them the API server generates a self-signed certificate at start-up that no client can verify; clients are then configured to skip verification, and anyone on the path can impersonate the API server and read every credential sent to it.',
-    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/', 'CIS Kubernetes 1.2.24'],
+    references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/'],
   },
   remediation: `Give the API server a certificate signed by the cluster CA (kubeadm does this):
 
     - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt
     - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key`,
+  cis: { '1.12': ['1.2.24'] },
   *evaluate(ctx) {
     yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
       const cert = s.get('tls-cert-file');

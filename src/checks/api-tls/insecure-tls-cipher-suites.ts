@@ -2,13 +2,20 @@ import { INSECURE_CIPHER_SUITES, type Setting } from '../../engines/config/index
 import { componentPodYaml, forEachRunOf, from, kubeletSubject, listOf, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
+import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
 import { flag, kubeletField } from '../../fix/node-fixes.js';
 
-function judge(component: string, setting: Setting, subject: Subject): CheckResult {
-  if (setting.unresolved) return notEvaluated(subject, setting.unresolved);
+/**
+ * Only a failure bears on CIS (an insecure suite is outside CIS's list too); a pass or an unset
+ * list is left to tls-cipher-suites-outside-cis-list, which judges CIS's allow-list.
+ */
+function judge(component: string, setting: Setting, subject: Subject, control?: Cis112ControlId): CheckResult {
+  const none = { cis: { '1.12': {} } };
+  if (setting.unresolved) return notEvaluated(subject, setting.unresolved, none);
   const insecure = listOf(setting).filter((c) => INSECURE_CIPHER_SUITES.has(c));
-  if (insecure.length === 0) return pass(subject);
-  return fail(subject, `${component} allows insecure cipher suites ${insecure.join(', ')}${from(setting)}`, setting.origin.kind === 'default' ? {} : { field: setting.origin.field });
+  if (insecure.length === 0) return pass(subject, none);
+  const cis = control ? { cis: { '1.12': { [control]: 'fail' as const } } } : none;
+  return fail(subject, `${component} allows insecure cipher suites ${insecure.join(', ')}${from(setting)}`, { ...(setting.origin.kind === 'default' ? {} : { field: setting.origin.field }), ...cis });
 }
 
 export default defineCheck({
@@ -17,20 +24,21 @@ export default defineCheck({
   severity: 'medium',
   title: 'Component allows insecure TLS cipher suites',
   docs: {
-    what: 'Reports kube-apiserver, kube-controller-manager, kube-scheduler and kubelet whose --tls-cipher-suites (tlsCipherSuites) name a suite Go lists as insecure (RC4, 3DES, CBC with SHA-256). Unset, Go\'s secure default list applies.',
+    what: 'Reports kube-apiserver, kube-controller-manager, kube-scheduler and kubelet whose --tls-cipher-suites (tlsCipherSuites) name a suite Go lists as insecure (RC4, 3DES, CBC with SHA-256). Unset, Go\'s secure default list applies. Looser than CIS 1.2.29 and 4.2.12, whose allow-lists tls-cipher-suites-outside-cis-list checks.',
     why: 'RC4 and 3DES are broken (Sweet32, RC4 biases) and the CBC-SHA256 suites are open to Lucky13-style timing attacks; allowing them lets a man in the middle downgrade and decrypt API traffic.',
     references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://pkg.go.dev/crypto/tls#InsecureCipherSuites'],
   },
   remediation: `List only secure suites, or leave the flag unset for Go's secure defaults:
 
     - --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256`,
+  cis: { '1.12': ['1.2.29', '4.2.12'] },
   *evaluate(ctx) {
     yield* forEachRunOf(ctx, ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], function* (s) {
       const setting = s.get('tls-cipher-suites');
-      yield judge(s.run.component, setting, runSubject(s.run, setting));
+      yield judge(s.run.component, setting, runSubject(s.run, setting), s.run.component === 'kube-apiserver' ? '1.2.29' : undefined);
     }, function* (k) {
       const setting = k.get('tlsCipherSuites');
-      yield judge(`kubelet on ${k.node}`, setting, kubeletSubject(k, setting));
+      yield judge(`kubelet on ${k.node}`, setting, kubeletSubject(k, setting), '4.2.12');
     });
   },
   examples: {

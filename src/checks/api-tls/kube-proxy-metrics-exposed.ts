@@ -7,10 +7,11 @@ export default defineCheck({
   severity: 'low',
   title: 'kube-proxy serves its plain-HTTP metrics beyond loopback',
   docs: {
-    what: 'Reports every kube-proxy whose effective metricsBindAddress (--metrics-bind-address, or the KubeProxyConfiguration its --config names, usually the kube-system/kube-proxy ConfigMap) is not a loopback address. The default is 127.0.0.1:10249.',
+    what: 'Reports every kube-proxy whose effective metricsBindAddress (--metrics-bind-address, or the KubeProxyConfiguration its --config names, usually the kube-system/kube-proxy ConfigMap) is not a loopback address. The default is 127.0.0.1:10249. The CIS view follows kube-bench: unset, or a value containing 127.0.0.1, passes (localhost or [::1] fail there).',
     why: 'kube-proxy\'s metrics endpoint has no TLS and no authentication; bound to all interfaces it lets any pod or host on the network read the node\'s service and endpoint layout (and /debug endpoints in some versions).',
     references: ['Securing a Cluster: Use Transport Layer Security (TLS) for all API traffic', 'https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/'],
   },
+  cis: { '1.12': ['4.3.1'] },
   remediation: `Keep metrics on loopback (or scrape them through an authenticating proxy):
 
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
@@ -20,8 +21,18 @@ metricsBindAddress: 127.0.0.1:10249`,
     yield* forEachKubeProxy(ctx, function* (p) {
       const address = p.get('metricsBindAddress');
       if (address.unresolved) return yield notEvaluated(runSubject(p.run, address), address.unresolved);
-      if (address.value && isLoopbackHost(hostOfAddress(address.value))) yield pass(runSubject(p.run, address));
-      else yield fail(runSubject(p.run, address), `kube-proxy serves metrics on ${address.value ?? 'all interfaces'}${from(address)}`, address.origin.kind === 'default' ? {} : { field: address.origin.field });
+      // kube-bench: unset, or a value that contains 127.0.0.1 ("has").
+      const cisPasses = address.origin.kind === 'default' || (address.value ?? '').includes('127.0.0.1');
+      const cis = { '1.12': { '4.3.1': cisPasses ? 'pass' : 'fail' } } as const;
+      if (address.value && isLoopbackHost(hostOfAddress(address.value))) {
+        yield pass(runSubject(p.run, address), { cis, ...(cisPasses ? {} : { cisNote: `kube-bench passes only an address containing 127.0.0.1; kubeward accepts any loopback address (${address.value})` }) });
+      } else {
+        yield fail(runSubject(p.run, address), `kube-proxy serves metrics on ${address.value ?? 'all interfaces'}${from(address)}`, {
+          ...(address.origin.kind === 'default' ? {} : { field: address.origin.field }),
+          cis,
+          ...(cisPasses ? { cisNote: `kube-bench passes any address containing 127.0.0.1 (${address.value ?? 'unset'}); kubeward wants a loopback host` } : {}),
+        });
+      }
     });
   },
   examples: {

@@ -9,12 +9,11 @@ export default defineCheck({
   severity: 'high',
   title: 'kube-apiserver does not record an audit log',
   docs: {
-    what: 'Reports every kube-apiserver started without --audit-policy-file, or with a policy but no backend to write to (neither --audit-log-path nor --audit-webhook-config-file). Without both, the API server records no audit events at all.',
+    what: 'Reports every kube-apiserver started without --audit-policy-file, or with a policy but no backend to write to (neither --audit-log-path nor --audit-webhook-config-file). Without both, the API server records no audit events at all. CIS judges the flags apart: 1.2.16 asks for --audit-log-path (a webhook backend alone fails it), 3.2.1 for --audit-policy-file.',
     why: 'The audit log is the only record of who did what through the API: which account read a Secret, created a privileged pod or changed a RoleBinding. Without it a compromise cannot be detected, scoped or investigated, and the guide asks for it to be enabled and archived on a secure server.',
     references: [
       'Securing a Cluster: Enable audit logging',
       'https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/',
-      'CIS Kubernetes 1.2.16-1.2.19, 3.2.1',
     ],
   },
   remediation: `Give kube-apiserver a policy and a backend (mount both files into the static pod):
@@ -23,16 +22,18 @@ export default defineCheck({
 --audit-log-path=/var/log/kubernetes/audit/audit.log
 --audit-log-maxage=30 --audit-log-maxbackup=10 --audit-log-maxsize=100
 (or --audit-webhook-config-file=/etc/kubernetes/audit-webhook.conf to ship events off the node)`,
+  cis: { '1.12': ['1.2.16', '3.2.1'] },
   *evaluate(ctx) {
     yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
       const policy = s.get('audit-policy-file');
       const logPath = s.get('audit-log-path');
       const webhook = s.get('audit-webhook-config-file');
+      const cis = { '1.12': { '1.2.16': logPath.value ? 'pass' : 'fail', '3.2.1': policy.value ? 'pass' : 'fail' } } as const;
       if (!policy.value) {
-        yield fail(runSubject(s.run), 'kube-apiserver has no --audit-policy-file: no API request is audited');
+        yield fail(runSubject(s.run), 'kube-apiserver has no --audit-policy-file: no API request is audited', { cis });
       } else if (!logPath.value && !webhook.value) {
-        yield fail(runSubject(s.run, policy), `kube-apiserver has an audit policy (${policy.value}) but no backend: neither --audit-log-path nor --audit-webhook-config-file is set, so events go nowhere`);
-      } else yield pass(runSubject(s.run));
+        yield fail(runSubject(s.run, policy), `kube-apiserver has an audit policy (${policy.value}) but no backend: neither --audit-log-path nor --audit-webhook-config-file is set, so events go nowhere`, { cis });
+      } else yield pass(runSubject(s.run), { cis, ...(logPath.value ? {} : { cisNote: 'CIS 1.2.16 asks for --audit-log-path; a webhook backend alone does not meet it' }) });
     });
   },
   examples: {

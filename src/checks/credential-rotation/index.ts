@@ -11,6 +11,7 @@ import bootstrapTokenSecretPresent from './bootstrap-token-secret-present.js';
 import serviceAccountTokenMaxExpirationLong from './service-account-token-max-expiration-long.js';
 import type { Check } from '../types.js';
 import legacyTokenSecretReadable from './legacy-token-secret-readable.js';
+import controllerManagerKubeletServerCertificateGateOff from './controller-manager-kubelet-server-certificate-gate-off.js';
 
 export const checks: Check[] = [
   certificateExpired,
@@ -24,4 +25,5 @@ export const checks: Check[] = [
   bootstrapTokenSecretPresent,
   serviceAccountTokenMaxExpirationLong,
   legacyTokenSecretReadable,
+  controllerManagerKubeletServerCertificateGateOff,
 ];

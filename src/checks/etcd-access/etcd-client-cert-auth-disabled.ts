@@ -1,6 +1,7 @@
 import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { flag } from '../../fix/node-fixes.js';
+import { etcdArgumentIsTrue, etcdCis } from './etcd-arguments.js';
 
 export default defineCheck({
   id: 'etcd-client-cert-auth-disabled',
@@ -8,10 +9,11 @@ export default defineCheck({
   severity: 'critical',
   title: 'etcd serves clients without requiring a client certificate',
   docs: {
-    what: 'Reports every etcd whose effective client-cert-auth is not true, or that has no trusted-ca-file to verify client certificates with. Values come from flags, ETCD_* variables, or (when given) the --config-file, which makes etcd ignore flags and variables; etcd\'s default is no client authentication.',
+    what: 'Reports every etcd whose effective client-cert-auth is not true, or that has no trusted-ca-file to verify client certificates with. Values come from flags, ETCD_* variables, or (when given) the --config-file, which makes etcd ignore flags and variables; etcd\'s default is no client authentication. The CIS view follows kube-bench: --client-cert-auth (or ETCD_CLIENT_CERT_AUTH) true, whatever trusted-ca-file is.',
     why: 'Any process that reaches port 2379 then reads and writes the whole cluster state: every Secret, every RBAC binding. The API server\'s authentication and authorization are bypassed entirely.',
-    references: ['Securing a Cluster: Restricting access to etcd', 'https://etcd.io/docs/v3.5/op-guide/security/', 'CIS Kubernetes 2.2'],
+    references: ['Securing a Cluster: Restricting access to etcd', 'https://etcd.io/docs/v3.5/op-guide/security/'],
   },
+  cis: { '1.12': ['2.2'] },
   remediation: `Require client certificates signed by the etcd CA (kubeadm does):
 
     - --client-cert-auth=true
@@ -20,10 +22,15 @@ export default defineCheck({
     yield* forEachRun(ctx, 'etcd', function* (s) {
       const auth = s.get('client-cert-auth');
       const ca = s.get('trusted-ca-file');
-      for (const setting of [auth, ca]) if (setting.unresolved) return yield notEvaluated(runSubject(s.run, setting), setting.unresolved);
-      if (auth.value !== 'true') yield fail(runSubject(s.run, auth), `etcd does not require client certificates: client-cert-auth is ${auth.value}${from(auth)}`);
-      else if (!ca.value) yield fail(runSubject(s.run, ca), `etcd has no trusted-ca-file to verify client certificates${from(ca)}`);
-      else yield pass(runSubject(s.run, auth));
+      const cisPasses = etcdArgumentIsTrue(s, 'client-cert-auth');
+      const judged = (kubewardPasses: boolean) => {
+        const { outcome, cisNote } = etcdCis(s, cisPasses, kubewardPasses, 'CIS 2.2 asks only for --client-cert-auth=true; kubeward also wants the trusted-ca-file that client certificates are verified with');
+        return { cis: { '1.12': { '2.2': outcome } }, ...(cisNote ? { cisNote } : {}) };
+      };
+      for (const setting of [auth, ca]) if (setting.unresolved) return yield notEvaluated(runSubject(s.run, setting), setting.unresolved, judged(!cisPasses));
+      if (auth.value?.toLowerCase() !== 'true') yield fail(runSubject(s.run, auth), `etcd does not require client certificates: client-cert-auth is ${auth.value}${from(auth)}`, judged(false));
+      else if (!ca.value) yield fail(runSubject(s.run, ca), `etcd has no trusted-ca-file to verify client certificates${from(ca)}`, judged(false));
+      else yield pass(runSubject(s.run, auth), judged(true));
     });
   },
   examples: {

@@ -1,4 +1,4 @@
-import { forEachKubelet, hostInventory, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
+import { forEachKubelet, hostInventory, isWritten, judgeKubeletField, kubeletConfigYaml } from '../component-support.js';
 import { defineCheck } from '../define.js';
 import { kubeletField } from '../../fix/node-fixes.js';
 
@@ -8,10 +8,11 @@ export default defineCheck({
   severity: 'critical',
   title: 'Kubelet accepts anonymous requests',
   docs: {
-    what: 'Reports every kubelet whose effective authentication.anonymous.enabled is true: set by --anonymous-auth or a config file, or by default when the kubelet runs without --config (flags-only kubelets default to true; a KubeletConfiguration file defaults to false). Read from node roots (unit, drop-ins, config and drop-in config dir, merged flags > drop-ins > file > defaults), from KubeletConfiguration files, and from live /configz snapshots.',
+    what: 'Reports every kubelet whose effective authentication.anonymous.enabled is true: set by --anonymous-auth or a config file, or by default when the kubelet runs without --config (flags-only kubelets default to true; a KubeletConfiguration file defaults to false). Read from node roots (unit, drop-ins, config and drop-in config dir, merged flags > drop-ins > file > defaults), from KubeletConfiguration files, and from live /configz snapshots. CIS 4.2.1, as kube-bench audits it, also wants the value written: a config file that leaves it to its default passes here and fails there.',
     why: 'Anonymous requests to port 10250 reach the kubelet API as system:anonymous; with the AlwaysAllow authorizer (the flags-only default) that is remote code execution in every container on the node (/run, /exec) and every Secret mounted there.',
-    references: ['Securing a Cluster: Controlling access to the Kubelet', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/', 'CIS Kubernetes 4.2.1'],
+    references: ['Securing a Cluster: Controlling access to the Kubelet', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/'],
   },
+  cis: { '1.12': ['4.2.1'] },
   remediation: `KubeletConfiguration (and remove --anonymous-auth=true from the kubelet's flags):
 
 authentication:
@@ -19,7 +20,11 @@ authentication:
     enabled: false`,
   *evaluate(ctx) {
     yield* forEachKubelet(ctx, function* (k) {
-      yield judgeKubeletField(k, 'authentication.anonymous.enabled', (v) => v === 'false', () => 'anonymous requests are authenticated as system:anonymous');
+      yield judgeKubeletField(k, 'authentication.anonymous.enabled', (v) => v === 'false', () => 'anonymous requests are authenticated as system:anonymous', {
+        control: '4.2.1',
+        passes: (s) => isWritten(s) && s.value === 'false',
+        note: () => 'CIS 4.2.1 (kube-bench) wants authentication.anonymous.enabled: false (or --anonymous-auth=false) written; the config file\'s default is false, which kubeward accepts',
+      });
     });
   },
   examples: {

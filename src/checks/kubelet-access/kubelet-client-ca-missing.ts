@@ -10,8 +10,9 @@ export default defineCheck({
   docs: {
     what: 'Reports every kubelet without an effective authentication.x509.clientCAFile (--client-ca-file).',
     why: 'Without a client CA the kubelet cannot authenticate the API server\'s client certificate (--kubelet-client-certificate) or any other certificate, which pushes operators to anonymous access; with one, the API server\'s exec/logs/port-forward calls are authenticated and authorized.',
-    references: ['Securing a Cluster: Controlling access to the Kubelet', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#kubelet-authentication', 'CIS Kubernetes 4.2.3'],
+    references: ['Securing a Cluster: Controlling access to the Kubelet', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#kubelet-authentication'],
   },
+  cis: { '1.12': ['4.2.3'] },
   remediation: `KubeletConfiguration:
 
 authentication:

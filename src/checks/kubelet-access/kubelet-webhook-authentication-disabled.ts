@@ -10,7 +10,7 @@ export default defineCheck({
   docs: {
     what: 'Reports every kubelet whose effective authentication.webhook.enabled is not true (--authentication-token-webhook; false by default without --config, true with a config file).',
     why: 'Without webhook authentication the kubelet cannot verify service account or user tokens, so only client certificates work; the Webhook authorizer then has nothing to authorize and operators fall back to anonymous access or AlwaysAllow.',
-    references: ['Securing a Cluster: Controlling access to the Kubelet', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/', 'CIS Kubernetes 4.2.2'],
+    references: ['Securing a Cluster: Controlling access to the Kubelet', 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/'],
   },
   remediation: `KubeletConfiguration:
 

@@ -13,7 +13,6 @@ export default defineCheck({
     references: [
       'Securing a Cluster: Restricting network access',
       'https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation',
-      'CIS Kubernetes Benchmark 5.3.2',
     ],
   },
   remediation: `Add a default-deny ingress policy to the namespace, then allow what each workload needs:

@@ -56,6 +56,10 @@ describeWithCorpus('real-world', 'real-world manifests', () => {
 
   it('Calico runs only in kube-system: nothing to report', async () => {
     const r = await scan('calico/calico.yaml');
-    for (const check of ALL) assert.deepEqual(statuses(r.get(check.id)).filter((s) => s !== 'pass'), [], check.id);
+    for (const check of ALL) {
+      // Checks of a component's or node's settings find none in an install manifest, and say so.
+      const results = r.get(check.id)!.filter((x) => x.status !== 'pass' && !(x.status === 'not-evaluated' && /in the input; scan (a node )?with --node-root/.test(x.reason)));
+      assert.deepEqual(statuses(results), [], check.id);
+    }
   });
 });

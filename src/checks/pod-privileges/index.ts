@@ -6,7 +6,9 @@ import permissivePodSecurityPolicy from './permissive-pod-security-policy.js';
 import podViolatesBaselinePodSecurity from './pod-violates-baseline-pod-security.js';
 import podViolatesRestrictedPodSecurity from './pod-violates-restricted-pod-security.js';
 import serviceAccountTokenAutomounted from './service-account-token-automounted.js';
+import defaultServiceaccountAutomountsToken from './default-serviceaccount-automounts-token.js';
 import writableSensitiveHostPath from './writable-sensitive-host-path.js';
+import kubeletSeccompDefaultDisabled from './kubelet-seccomp-default-disabled.js';
 
 export const checks: Check[] = [
   podViolatesBaselinePodSecurity,
@@ -15,5 +17,7 @@ export const checks: Check[] = [
   containerRuntimeSocketMounted,
   writableSensitiveHostPath,
   serviceAccountTokenAutomounted,
+  defaultServiceaccountAutomountsToken,
   permissivePodSecurityPolicy,
+  kubeletSeccompDefaultDisabled,
 ];

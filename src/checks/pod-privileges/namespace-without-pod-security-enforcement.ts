@@ -19,6 +19,7 @@ export default defineCheck({
       'https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/',
     ],
   },
+  cis: { '1.12': ['5.2.1'] },
   remediation: `See what would be refused first (kubeward podsecurity --namespace-dry-run baseline PATH), then label the namespace:
 
 apiVersion: v1
@@ -50,7 +51,7 @@ metadata:
         : config
           ? `has no ${ENFORCE_LABEL} label and the PodSecurity admission configuration (${config.location.file}) defaults to ${formatLevelVersion(enforce.level, enforce.version)}`
           : `has no ${ENFORCE_LABEL} label, so kube-apiserver's default (privileged, unless it is given a PodSecurity configuration that is not in the input) applies`;
-      yield fail(item, `namespace "${namespace}" ${why}: any pod may run privileged there`, { field: `metadata.labels["${ENFORCE_LABEL}"]` });
+      yield fail(item, `namespace "${namespace}" ${why}: any pod may run privileged there`, { field: `metadata.labels["${ENFORCE_LABEL}"]`, cisNote: 'CIS 5.2.1 also accepts an external policy engine (Kyverno, Gatekeeper) enforcing the namespace, which kubeward does not read' });
     }
   },
   examples: {

@@ -8,7 +8,10 @@ import {
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import type { PodSpecRef } from '../../inventory/inventory.js';
 import { fail, pass } from '../define.js';
-import type { CheckContext, CheckResult } from '../types.js';
+import type { CheckContext, CheckResult, PassResult } from '../types.js';
+
+/** A result's CIS outcomes and note. */
+export type CisJudgement = Pick<PassResult, 'cis' | 'cisNote'>;
 
 export interface PodSecurityScan {
   version: PolicyVersion;
@@ -93,12 +96,13 @@ export const FIXES: Record<string, string> = {
 };
 
 /** A pod's verdict at a level as a check result: a pass, or a failure with upstream's message. */
-export function verdictResult(scan: PodSecurityScan, pod: PodSpecRef, level: Level, result: PodSecurityResult): CheckResult {
-  if (result.allowed) return pass(pod.item);
+export function verdictResult(scan: PodSecurityScan, pod: PodSpecRef, level: Level, result: PodSecurityResult, cis: CisJudgement = {}): CheckResult {
+  if (result.allowed) return pass(pod.item, cis);
   const firstField = result.violations[0]!.fields[0];
   return fail(pod.item, scan.intern(`${denialMessage(level, scan.version, result.violations)} (${scan.versionNote})`), {
     ...(firstField ? { field: scan.intern(objectField(pod, firstField)) } : {}),
     remediation: scan.intern(remediationFor(result)),
+    ...cis,
   });
 }
 

@@ -1,4 +1,7 @@
-import { defineCheck } from '../define.js';
+import { defineCheck, notEvaluated } from '../define.js';
+import { POD_CONTROLS, kubeBenchPodOutcomes, pick, type PodControl } from './cis-pods.js';
+
+const BASELINE_CONTROLS: readonly PodControl[] = ['5.2.2', '5.2.3', '5.2.4', '5.2.5'];
 import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
 import { hardenPods } from '../../fix/helpers.js';
 
@@ -8,7 +11,7 @@ export default defineCheck({
   severity: 'high',
   title: 'Pod or workload violates the Baseline Pod Security Standard',
   docs: {
-    what: 'Evaluates every Pod and the pod template of every workload against the Baseline Pod Security Standard at the cluster\'s Kubernetes version (latest when unknown), exactly as kube-apiserver\'s PodSecurity admission does, with its message. Pods exempt by the PodSecurity admission configuration in the input (namespaces, runtime classes) are skipped.',
+    what: 'Evaluates every Pod and the pod template of every workload against the Baseline Pod Security Standard at the cluster\'s Kubernetes version (latest when unknown), exactly as kube-apiserver\'s PodSecurity admission does, with its message. Pods exempt by the PodSecurity admission configuration in the input (namespaces, runtime classes) are skipped. For CIS 5.2.2-5.2.5 (and 5.2.6 on pods the restricted check leaves out) each pod carries kube-bench\'s verdict: a regular container with privileged: true, or hostPID, hostIPC or hostNetwork true, fails, exempt pods and the system namespaces\' included (kube-bench audits every running pod, so a kubeadm control plane\'s hostNetwork static pods fail 5.2.5 there too). kube-bench reads running pods; kubeward reads every Pod and pod template in the input.',
     why: 'Baseline forbids the known privilege escalations: privileged containers, host namespaces, hostPath volumes, host ports, added capabilities, unconfined AppArmor/seccomp, unsafe sysctls. A pod that violates it can usually take over its node, and from the node the cluster. The guide (v1.23) asks for PodSecurityPolicy here; PodSecurityPolicy was removed in Kubernetes 1.25 and Pod Security Admission enforces these standards today.',
     references: [
       'Securing a Cluster: Controlling what privileges containers run with',
@@ -19,11 +22,24 @@ export default defineCheck({
   remediation: `Fix each violation the message names in the pod's securityContext; a workload that needs host access belongs in a namespace labelled pod-security.kubernetes.io/enforce=privileged that only administrators may use. Minimal compliant pod spec:
 
 ${RESTRICTED_SECURITY_CONTEXT}`,
+  // kube-bench's audits (cis-pods.ts). 5.2.6 is the restricted check's, except on the pods it
+  // leaves out: those that violate Baseline, and exempt ones.
+  cis: { '1.12': ['5.2.2', '5.2.3', '5.2.4', '5.2.5', '5.2.6'] },
   *evaluate(ctx) {
     const scan = podSecurityScan(ctx);
     for (const pod of ctx.inventory.podSpecs()) {
+      const outcomes = kubeBenchPodOutcomes(pod.spec);
       const result = scan.evaluate(pod, 'baseline');
-      if (result) yield verdictResult(scan, pod, 'baseline', result);
+      if (!result) {
+        // kube-bench audits exempt pods too; only those it fails need saying.
+        if (POD_CONTROLS.some((id) => outcomes[id] === 'fail')) {
+          yield notEvaluated(pod.item, 'the PodSecurity admission configuration exempts this pod (its namespace or runtime class), so kubeward does not judge it against Baseline', { cis: { '1.12': outcomes } });
+        }
+        continue;
+      }
+      const cis = { '1.12': pick(outcomes, result.allowed ? BASELINE_CONTROLS : POD_CONTROLS) };
+      const initOnly = outcomes['5.2.2'] === 'pass' && result.violations.some((v) => v.check === 'privileged');
+      yield verdictResult(scan, pod, 'baseline', result, { cis, ...(initOnly ? { cisNote: 'kube-bench audits only regular containers for privileged; this pod\'s privileged container is an init or ephemeral one' } : {}) });
     }
   },
   examples: {

@@ -1,6 +1,7 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import type { CisOutcome } from '../types.js';
 import { PodChange, failingPods } from '../../fix/helpers.js';
 
 interface Subject {
@@ -28,13 +29,24 @@ export function boundServiceAccounts(inventory: Inventory): { accounts: Set<stri
   return { accounts, namespaces, all };
 }
 
+/**
+ * CIS 5.1.6 as kube-bench's `cis-audit serviceaccounts` decides it, truth table kept as is: a pod
+ * passes when its ServiceAccount sets false and the pod does not set true, or when the account
+ * sets true and the pod false. An account that leaves the field unset fails every pod, even one
+ * that opts out. A missing account stops kube-bench's audit (not evaluated).
+ */
+export function kubeBenchTokenOutcome(accountFound: boolean, account: boolean | undefined, pod: boolean | undefined): CisOutcome {
+  if (!accountFound) return 'not-evaluated';
+  return (account === false && pod !== true) || (account === true && pod === false) ? 'pass' : 'fail';
+}
+
 export default defineCheck({
   id: 'service-account-token-automounted',
   section: 'pod-privileges',
   severity: 'low',
   title: 'Service account token mounted into a pod that does not opt out',
   docs: {
-    what: 'Decides, as the ServiceAccount admission plugin does, whether each pod outside the system namespaces gets an API token mounted: the pod\'s automountServiceAccountToken wins, else its ServiceAccount\'s, else the token is mounted. Reports pods that get one, unless their ServiceAccount is named by a RoleBinding or ClusterRoleBinding in the input (then the pod is meant to call the API, and the RBAC checks judge what it may do). When the pod does not decide and its ServiceAccount is not in the input, the result is not evaluated. The severity is low because most pods\' accounts hold no permissions; the RBAC engine can raise it for accounts that do.',
+    what: 'Decides, as the ServiceAccount admission plugin does, whether each pod outside the system namespaces gets an API token mounted: the pod\'s automountServiceAccountToken wins, else its ServiceAccount\'s, else the token is mounted. Reports pods that get one, unless their ServiceAccount is named by a RoleBinding or ClusterRoleBinding in the input (then the pod is meant to call the API, and the RBAC checks judge what it may do). When the pod does not decide and its ServiceAccount is not in the input, the result is not evaluated. CIS 5.1.6 follows kube-bench\'s audit over every pod, the system namespaces\' and bound accounts\' included: a pod passes only when its ServiceAccount sets automountServiceAccountToken: false and the pod does not set true, or the account sets true and the pod false (an unset account field fails even a pod that opts out, as in kube-bench). The severity is low because most pods\' accounts hold no permissions; the RBAC engine can raise it for accounts that do.',
     why: 'Every token mounted into a pod is a credential an attacker who gets code execution there can use against the API server. Pods that never call the API should not carry one.',
     references: [
       'Securing a Cluster: Controlling what privileges containers run with',
@@ -50,33 +62,42 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: web, namespace: shop}
 automountServiceAccountToken: false`,
+  cis: { '1.12': ['5.1.6'] },
   *evaluate(ctx) {
     const { inventory } = ctx;
     const bound = ctx.shared('service-accounts-bound-by-rbac', () => boundServiceAccounts(inventory));
     for (const pod of inventory.podSpecs()) {
-      if (inventory.isSystemNamespace(pod.namespace)) continue;
       const field = objectField(pod, 'spec.automountServiceAccountToken');
       const podSetting = pod.spec.automountServiceAccountToken;
-      if (podSetting === false) {
-        yield pass(pod.item);
+      const account = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
+      const sa = inventory.get('ServiceAccount', pod.namespace, account);
+      const saSetting = (sa?.object as { automountServiceAccountToken?: boolean } | undefined)?.automountServiceAccountToken;
+      const cisOutcome = kubeBenchTokenOutcome(sa !== undefined, saSetting, podSetting);
+      const cis = { '1.12': { '5.1.6': cisOutcome } };
+      // Where kubeward's verdict is pass but kube-bench's is not, say why.
+      const cisPass = (why: string) => pass(pod.item, { cis, ...(cisOutcome === 'fail' ? { cisNote: `kube-bench fails every pod whose token it finds mounted (or whose account leaves automountServiceAccountToken unset); kubeward passes it: ${why}` } : {}) });
+      if (inventory.isSystemNamespace(pod.namespace)) {
+        yield cisPass('the system namespaces\' pods are the platform\'s own');
         continue;
       }
-      const account = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
+      if (podSetting === false) {
+        yield cisPass('the pod opts out');
+        continue;
+      }
       if (podSetting === true) {
-        yield fail(pod.item, `pod sets automountServiceAccountToken: true, so the token of ServiceAccount "${account}" is mounted`, { field });
+        yield fail(pod.item, `pod sets automountServiceAccountToken: true, so the token of ServiceAccount "${account}" is mounted`, { field, cis });
         continue;
       }
       if (bound.all || bound.namespaces.has(pod.namespace) || bound.accounts.has(`${pod.namespace}/${account}`)) {
-        yield pass(pod.item); // the token is what the RBAC bindings are for
+        yield cisPass('its ServiceAccount is bound to a role, so the pod is meant to call the API');
         continue;
       }
-      const sa = inventory.get('ServiceAccount', pod.namespace, account);
       if (!sa) {
-        yield notEvaluated(pod.item, `the pod does not set automountServiceAccountToken and ServiceAccount ${pod.namespace}/${account} is not in the input; its automountServiceAccountToken decides`);
+        yield notEvaluated(pod.item, `the pod does not set automountServiceAccountToken and ServiceAccount ${pod.namespace}/${account} is not in the input; its automountServiceAccountToken decides`, { cis });
         continue;
       }
-      if ((sa.object as { automountServiceAccountToken?: boolean }).automountServiceAccountToken === false) yield pass(pod.item);
-      else yield fail(pod.item, `neither the pod nor ServiceAccount "${account}" sets automountServiceAccountToken: false, so its API token is mounted into every container`, { field });
+      if (saSetting === false) yield pass(pod.item, { cis });
+      else yield fail(pod.item, `neither the pod nor ServiceAccount "${account}" sets automountServiceAccountToken: false, so its API token is mounted into every container`, { field, cis });
     }
   },
   examples: {

@@ -9,7 +9,7 @@ export default defineCheck({
   severity: 'medium',
   title: 'The encryption config writes with aescbc, which upstream no longer recommends',
   docs: {
-    what: 'Reports EncryptionConfiguration entries whose first (writing) provider is aescbc.',
+    what: 'Reports EncryptionConfiguration entries whose first (writing) provider is aescbc. Stricter than CIS 1.2.28, which accepts aescbc, kms and secretbox.',
     why: 'AES-CBC with PKCS#7 padding and no authentication is vulnerable to padding-oracle attacks, and its key sits in a file on every control-plane node. Upstream documents it as not recommended; secretbox (authenticated encryption) or, better, KMS v2 with the key held outside the node are the replacements.',
     references: [
       'Securing a Cluster: Encrypt secrets at rest',
@@ -23,9 +23,12 @@ export default defineCheck({
       keys: [{name: key2, secret: <32 random bytes, base64>}]
   - aescbc:
       keys: [{name: key1, secret: <existing key>}]`,
+  cis: { '1.12': ['1.2.28'] },
   *evaluate(ctx) {
     yield* judgeWritingProviders(ctx, (p) => p.aescbc !== undefined && p.aescbc !== null, (entries) => ({
       message: `aescbc encrypts writes of ${listResources(entries)} (unauthenticated CBC, not recommended upstream)`,
+      cis: { '1.12': { '1.2.28': 'pass' } },
+      cisNote: 'CIS accepts aescbc as the first provider (with kms and secretbox); kubeward flags it as no longer recommended upstream',
     }));
   },
   examples: {

@@ -9,7 +9,7 @@ export default defineCheck({
   severity: 'low',
   title: 'The encryption config writes with aesgcm, which needs a key rotation every 200,000 writes',
   docs: {
-    what: 'Reports EncryptionConfiguration entries whose first (writing) provider is aesgcm.',
+    what: 'Reports EncryptionConfiguration entries whose first (writing) provider is aesgcm. CIS 1.2.28 fails them too: it accepts only aescbc, kms and secretbox first.',
     why: 'aesgcm uses random nonces: after about 200,000 writes with one key a nonce collision becomes likely, and a single collision reveals the authentication key and lets an attacker forge ciphertexts. Upstream therefore requires rotating the key at that rate, a manual chore clusters rarely do; kms v2 (which derives per-write keys) or secretbox avoid it.',
     references: [
       'Securing a Cluster: Encrypt secrets at rest',
@@ -23,6 +23,7 @@ export default defineCheck({
       keys: [{name: key2, secret: <32 random bytes, base64>}]
   - aesgcm:
       keys: [{name: key1, secret: <existing key>}]`,
+  cis: { '1.12': ['1.2.28'] },
   *evaluate(ctx) {
     yield* judgeWritingProviders(ctx, (p) => p.aesgcm !== undefined && p.aesgcm !== null, (entries) => ({
       message: `aesgcm encrypts writes of ${listResources(entries)}: its key must be rotated every 200,000 writes`,

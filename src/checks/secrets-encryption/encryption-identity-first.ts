@@ -9,7 +9,7 @@ export default defineCheck({
   severity: 'high',
   title: 'The encryption config writes in plaintext (identity is the first provider)',
   docs: {
-    what: 'Reports EncryptionConfiguration entries whose first provider is identity. The first provider encrypts every write, so these resources are stored in plaintext; the encrypting providers after it only decrypt old data. Severity is high when the entry holds Secrets, medium otherwise.',
+    what: 'Reports EncryptionConfiguration entries whose first provider is identity. The first provider encrypts every write, so these resources are stored in plaintext; the encrypting providers after it only decrypt old data. Severity is high when the entry holds Secrets, medium otherwise. CIS 1.2.28 fails them too (it accepts only aescbc, kms and secretbox first); this view judges the first provider of every entry, where kube-bench\'s audit reads only the line after the file\'s last "providers:".',
     why: 'This is the state a cluster is left in when encryption was "prepared" but never switched on, or switched back during a rollback: the config file exists and names a key, scanners that only look for the flag are satisfied, and every Secret is still written to etcd readable by anyone with the data directory or a backup.',
     references: [
       'Securing a Cluster: Encrypt secrets at rest',
@@ -24,6 +24,7 @@ export default defineCheck({
   - identity: {}
 
 kubectl get secrets -A -o json | kubectl replace -f -`,
+  cis: { '1.12': ['1.2.28'] },
   *evaluate(ctx) {
     yield* judgeWritingProviders(
       ctx,

@@ -17,7 +17,7 @@ export interface WritingEntry {
 export function* judgeWritingProviders(
   ctx: CheckContext,
   isBad: (provider: ProviderConfig) => boolean,
-  describe: (entries: WritingEntry[], config: Item<EncryptionConfiguration>) => { message: string } & Pick<FailResult, 'severity'>,
+  describe: (entries: WritingEntry[], config: Item<EncryptionConfiguration>) => { message: string } & Pick<FailResult, 'severity' | 'cis' | 'cisNote'>,
 ): Iterable<CheckResult> {
   yield* forEachEncryptionConfig(ctx, function* ({ config }) {
     const secretsEntry = coveringEntry(config.object, 'secrets')?.index;
@@ -33,8 +33,8 @@ export function* judgeWritingProviders(
       return;
     }
     const field = `resources[${bad[0]!.index}].providers[0]`;
-    const { message, severity } = describe(bad, config);
-    yield fail(subjectAtField(config, field), message, { field, ...(severity ? { severity } : {}) });
+    const { message, ...extra } = describe(bad, config);
+    yield fail(subjectAtField(config, field), message, { field, ...extra });
   });
 }
 

@@ -2,6 +2,7 @@
 
 import { SEVERITIES } from '../../checks/sections.js';
 import { UsageError } from '../../errors.js';
+import { FRAMEWORK_IDS } from '../../frameworks/index.js';
 import { colorWanted } from '../../report/color.js';
 import { applyBaseline, newFindingsOnly, readReportFile } from '../../report/baseline.js';
 import { FORMATS, renderReport } from '../../report/index.js';
@@ -28,6 +29,9 @@ Flags:
                               one self-contained page (charts, RBAC escalation graph,
                               reachability); policyreport a List of PolicyReports (see
                               --report-api)
+  --framework cis-1.12        also read the results against the CIS Kubernetes Benchmark 1.12:
+                              every control with PASS / FAIL / WARN / NOT EVALUATED and the
+                              checks behind it (table, json, junit and html show it)
   --baseline FILE             an earlier JSON report: findings are marked new or unchanged,
                               those gone are listed as fixed, and --fail-on counts new ones only
   -o, --output FILE           write the report to FILE
@@ -57,6 +61,7 @@ ${ETCD_SCAN_USAGE}${CLUSTER_USAGE}`;
 
 const OPTIONS = {
   format: { type: 'string' },
+  framework: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'fail-on': { type: 'string' },
   baseline: { type: 'string' },
@@ -81,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const format = oneOf('format', values.format, FORMATS, 'table');
+  const framework = values.framework === undefined ? undefined : oneOf('framework', values.framework, FRAMEWORK_IDS, 'cis-1.12');
   const failOn = oneOf<FailOn>('fail-on', values['fail-on'], [...SEVERITIES, 'none'], 'high');
   const reportApi = oneOf('report-api', values['report-api'], REPORT_APIS, 'wgpolicy');
   const toCluster = values['report-to-cluster'] ?? false;
@@ -107,6 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
     allowAnnotationExceptions: values['allow-annotation-exceptions'] ?? false,
     keepPasses: format === 'policyreport' || toCluster,
+    ...(framework ? { framework } : {}),
   });
   process.stderr.write(terminalLines((baseline?.notes ?? []).map((note) => `kubeward scan: note: ${note}`)));
   const report = baseline ? applyBaseline(scanned, baseline.report, values.baseline!) : scanned;

@@ -105,6 +105,7 @@ export const KUBELET_FIELDS: readonly KubeletField[] = [
   { field: 'staticPodPath', flag: 'pod-manifest-path', flagDefault: undefined, fileDefault: undefined },
   { field: 'featureGates', flag: 'feature-gates', flagDefault: '', fileDefault: '' },
   { field: 'seccompDefault', flag: 'seccomp-default', flagDefault: 'false', fileDefault: 'false' },
+  { field: 'podPidsLimit', flag: 'pod-max-pids', flagDefault: '-1', fileDefault: '-1' },
 ];
 
 /** kube-proxy: KubeProxyConfiguration field, flag, default (the same with and without --config). */

@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ControlReport, FrameworkReport } from '../../frameworks/framework.js';
 import { ALL_CHECKS } from '../../checks/registry.js';
 import { SECTIONS, SEVERITIES, severityRank } from '../../checks/sections.js';
 import { describeRef, fileLine } from '../../inventory/types.js';
@@ -83,6 +84,7 @@ ${baselineSummary(report)}
 <div class="chart-box">${severityChart(report.findings)}</div>
 ${sectionTable(report)}
 </section>
+${report.framework ? frameworkSection(report.framework) : ''}
 ${notEvaluated(report)}
 <section id="findings" aria-labelledby="h-findings">
 <h2 id="h-findings">Findings</h2>
@@ -156,6 +158,27 @@ function sectionTable(report: Report): string {
     return `<tr data-section="${s.slug}"><th scope="row">${h(s.title)} <span class="muted">${s.slug}</span></th>${bySeverity.map((n, i) => `<td class="${n > 0 ? `sev-text-${SEVERITIES[i]}` : 'zero'}">${n}</td>`).join('')}<td>${count('excepted')}</td><td>${count('not-evaluated')}</td><td>${passes}</td><td>${checks.length}</td></tr>`;
   });
   return `<div class="table-box"><table class="plain sections" id="section-table"><thead><tr><th>Section</th>${SEVERITIES.map((s) => `<th>${s}</th>`).join('')}<th>excepted</th><th>not evaluated</th><th>passed</th><th>checks</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+const VERDICT_CLASS = { pass: 'zero', fail: 'sev-text-high', warn: 'sev-text-medium', 'not-evaluated': 'muted' } as const;
+
+/** --framework: every control in order with its verdict and the checks behind it, totals per group. */
+function frameworkSection(framework: FrameworkReport): string {
+  const label = (v: ControlReport['verdict']) => `<span class="${VERDICT_CLASS[v]}">${v === 'not-evaluated' ? 'NOT EVALUATED' : v.toUpperCase()}</span>`;
+  const groups = framework.groups.map((g) => {
+    const rows = framework.controls.filter((c) => c.group === g.id).map((c) => {
+      const failed = c.evidence.filter((e) => e.outcome === 'fail');
+      const why = c.verdict === 'fail' ? `${failed.length} failing: ${failed.slice(0, 3).map((e) => `${e.check}: ${e.message ?? e.note ?? ''}`).join('; ')}${failed.length > 3 ? ' …' : ''}` : c.reason ?? '';
+      return `<tr data-control="${h(c.id)}" data-verdict="${c.verdict}"><td>${label(c.verdict)}</td><th scope="row">${h(c.id)}</th><td>${h(c.title)} <span class="muted">(${c.assessment})</span></td><td>${c.checks.map(h).join(', ')}</td><td>${h(why)}</td></tr>`;
+    });
+    return `<tr class="group"><th colspan="5" scope="rowgroup">${h(g.id)} ${h(g.title)} <span class="muted">${g.pass} pass, ${g.fail} fail, ${g.warn} warn, ${g['not-evaluated']} not evaluated</span></th></tr>${rows.join('')}`;
+  });
+  const t = framework.totals;
+  return `<section id="framework" aria-labelledby="h-framework">
+<h2 id="h-framework">${h(framework.title)}</h2>
+<p class="hint">${t.pass} PASS, ${t.fail} FAIL, ${t.warn} WARN (manual review or accepted exceptions), ${t['not-evaluated']} NOT EVALUATED (the input does not show it).</p>
+<div class="table-box"><table class="plain" id="framework-table"><thead><tr><th>Verdict</th><th>Control</th><th>Title</th><th>kubeward checks</th><th>Why</th></tr></thead><tbody>${groups.join('')}</tbody></table></div>
+</section>`;
 }
 
 function notEvaluated(report: Report): string {

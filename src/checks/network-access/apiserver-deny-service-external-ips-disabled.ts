@@ -1,0 +1,32 @@
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml } from '../component-support.js';
+import { defineCheck } from '../define.js';
+import { admissionPluginFix, judgeAdmissionPlugin } from '../api-authz/admission-plugins.js';
+
+export default defineCheck({
+  id: 'apiserver-deny-service-external-ips-disabled',
+  section: 'network-access',
+  severity: 'medium',
+  title: 'Services may claim any external IP (DenyServiceExternalIPs is not enabled)',
+  docs: {
+    what: 'Computes the admission plugins every kube-apiserver runs (defaults per version, --enable-admission-plugins, --disable-admission-plugins, the legacy --admission-control) and reports those without DenyServiceExternalIPs, which is off by default. The CIS view follows kube-bench, which looks for it in --enable-admission-plugins only.',
+    why: 'Anyone who may create or update a Service may set spec.externalIPs to any address, and kube-proxy on every node then sends traffic for that address to the Service\'s pods: a tenant can intercept traffic meant for another workload or an outside host (CVE-2020-8554, which has no other upstream fix). Few clusters need externalIPs at all.',
+    references: ['Securing a Cluster: Restricting network access', 'https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#denyserviceexternalips', 'https://github.com/kubernetes/kubernetes/issues/97076'],
+  },
+  remediation: `Enable the plugin (existing Services keep their externalIPs; new ones cannot be added):
+
+    - --enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs`,
+  cis: { '1.12': ['1.2.3'] },
+  *evaluate(ctx) {
+    yield* judgeAdmissionPlugin(ctx, 'DenyServiceExternalIPs', 'on', '1.2.3', 'whoever may write a Service can make nodes route any external IP to its pods (CVE-2020-8554)');
+  },
+  examples: {
+    fail: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+    pass: [componentPodYaml('kube-apiserver', [...KUBEADM_API_SERVER_FLAGS.filter((f) => !f.startsWith('--enable-admission-plugins=')), '--enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs'])],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'adds DenyServiceExternalIPs to --enable-admission-plugins (and takes it out of --disable-admission-plugins)',
+    risk: 'creating a Service with spec.externalIPs, or adding one to an existing Service, is refused; tools that rely on externalIPs stop working',
+    plan: admissionPluginFix('DenyServiceExternalIPs', 'on'),
+  },
+});
