@@ -136,6 +136,15 @@ describe('kubeward scan --framework cis-1.12', () => {
     assert.deepEqual(rows, framework.controls.map((c) => `${c.id} ${c.verdict}`));
   });
 
+  it('tags SARIF rules with the CIS controls they evaluate; results stay findings', () => {
+    const r = kubeward(['scan', 'examples/insecure-cluster', '--framework', 'cis-1.12', '--format', 'sarif', '--fail-on', 'none']);
+    assert.equal(r.status, 0, r.stderr);
+    const run = (JSON.parse(r.stdout) as { runs: { tool: { driver: { rules: { id: string; properties: { tags: string[] } }[] } }; results: unknown[] }[] }).runs[0]!;
+    const rule = run.tool.driver.rules.find((x) => x.id === 'node-restriction-admission-disabled')!;
+    assert.ok(rule.properties.tags.includes('CIS-1.12-1.2.14'), JSON.stringify(rule.properties.tags));
+    assert.equal(run.results.length, scanJson(['examples/insecure-cluster']).findings.length);
+  });
+
   it('rejects an unknown framework with a usage error', () => {
     const r = kubeward(['scan', 'examples/insecure-cluster', '--framework', 'cis-1.8']);
     assert.equal(r.status, 2);

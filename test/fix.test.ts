@@ -35,7 +35,7 @@ function failures(dir: string): number {
 }
 
 describe('kubeward fix on examples/insecure-cluster (a copy)', () => {
-  for (const [mode, flags, floor] of [['safe fixes', [], 44], ['with --unsafe-fixes', ['--unsafe-fixes'], 82]] as const) {
+  for (const [mode, flags, floor] of [['safe fixes', [], 69], ['with --unsafe-fixes', ['--unsafe-fixes'], 130]] as const) {
     it(`${mode}: removes at least ${floor} of the failing findings, introduces none, and a second fix changes nothing`, () => {
       const dir = copyExample();
       try {

@@ -97,7 +97,10 @@ describe('JSON report', () => {
   });
 
   it('is written in pieces that make exactly what JSON.stringify prints, with or without findings', async () => {
-    for (const report of [mixedReport(), await scan([EXAMPLES[0]!]), { ...mixedReport(), findings: [] }]) {
+    // Findings are serialised a thousand at a time: 2,501 of them cross two chunk boundaries.
+    const many = mixedReport();
+    many.findings = Array.from({ length: 2501 }, (_, i) => ({ ...many.findings[i % many.findings.length]!, resource: { kind: 'Pod', namespace: 'ns', name: `pod-${i}` } }));
+    for (const report of [mixedReport(), await scan([EXAMPLES[0]!]), { ...mixedReport(), findings: [] }, many]) {
       const { kind, ...rest } = report;
       const whole = `${JSON.stringify({ kind, schemaVersion: REPORT_SCHEMA_VERSION, ...rest, findings: withFingerprints(report.findings) }, null, 2)}\n`;
       const pieces = [...jsonChunks(report)];

@@ -263,6 +263,25 @@ rules: [${rule}]`);
     assert.match(d.message!, /User erin -> \[read-secrets\]/);
   });
 
+  it('treats an empty aggregationRule as aggregation of nothing, as the engine and the controller do', () => {
+    const state = `${RBAC_STATE}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: erin-monitoring}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: monitoring}
+subjects: [{kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}]`;
+    const role = (aggregation: string) => binding(`kind: ClusterRole
+metadata: {name: monitoring}
+${aggregation}rules: [{apiGroups: [""], resources: [secrets], verbs: [list]}]`);
+    // The controller replaces an aggregated role's rules by those it selects: none here.
+    const empty = decider(state).decide(requestFor(role('aggregationRule: {}\n')));
+    assert.equal(empty.allowed, true, empty.message);
+    const plain = decider(state).decide(requestFor(role('')));
+    assert.equal(plain.allowed, false);
+    assert.match(plain.message!, /User erin -> \[read-secrets\]/);
+  });
+
   it('answers by the configured policy when the state is not synced, never hangs', () => {
     const rb = binding(`kind: ClusterRoleBinding
 metadata: {name: x}

@@ -13,7 +13,7 @@ import type { SectionSlug, Severity } from '../checks/sections.js';
 import type { Check } from '../checks/types.js';
 import { LEVELS, policyToEvaluate, MODES } from '../engines/podsecurity/index.js';
 import { clusterFactsOf, EscalationGraph, membershipsOf, nodeIdOf, targetId, TARGETS, type Edge, type Target } from '../engines/rbac/escalation.js';
-import { normaliseRule, RbacIndex, resolveSubject, roleKey, subjectKey } from '../engines/rbac/index.js';
+import { aggregationSelectors, normaliseRule, RbacIndex, resolveSubject, roleKey, subjectKey } from '../engines/rbac/index.js';
 import { ResourceScopes } from '../engines/rbac/resources.js';
 import type { RbacScan } from '../engines/rbac/scan.js';
 import { describePath } from '../engines/rbac/paths.js';
@@ -406,10 +406,7 @@ function bindingChange(index: RbacIndex, object: K8sObject, old: K8sObject | und
 }
 
 function selectorsOf(role: RoleRecord): LabelSelector[] | undefined {
-  if (role.item) {
-    const rule = (role.item.object as { aggregationRule?: { clusterRoleSelectors?: unknown } }).aggregationRule;
-    return Array.isArray(rule?.clusterRoleSelectors) ? (rule.clusterRoleSelectors as LabelSelector[]) : undefined;
-  }
+  if (role.item) return aggregationSelectors(role.item.object);
   return BUILTIN_CLUSTER_ROLES.find((b) => b.name === role.name)?.aggregateFrom?.map((matchLabels) => ({ matchLabels }));
 }
 

@@ -17,9 +17,10 @@ export function unifiedDiff(change: FileChange): string {
   if (change.action === 'chmod') {
     return `diff --git a/${name} b/${name}\nold mode 100${octal(change.mode!.from)}\nnew mode 100${octal(change.mode!.to)}\n`;
   }
-  // A file whose new text holds a generated secret shows `display` (the key replaced) instead.
-  const after = change.display ?? change.after ?? '';
-  const before = change.before ?? '';
+  // A file whose new text holds a generated secret shows `display` (the key replaced) instead;
+  // private keys, as PEM or base64 of PEM, never reach a diff.
+  const after = redactPrivateKeys(change.display ?? change.after ?? '');
+  const before = redactPrivateKeys(change.before ?? '');
   const header = change.action === 'add'
     ? `diff --git a/${name} b/${name}\nnew file mode 100644\n--- /dev/null\n+++ b/${name}\n`
     : `diff --git a/${name} b/${name}\n--- a/${name}\n+++ b/${name}\n`;
@@ -126,8 +127,19 @@ function hunks(a: string[], b: string[]): string {
   return out;
 }
 
+const PEM_PRIVATE_KEY = /(-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----)\r?\n[\s\S]*?(-----END \2-----)/g;
+/** Base64 of a PEM block ("-----BEGIN"), as kubeconfigs embed keys. */
+const BASE64_PEM = /LS0tLS1CRUdJTi[A-Za-z0-9+/=]*/g;
+
+/** Private keys of a text shown as `<redacted>`: PEM blocks (their armour kept), and base64 of PEM private keys. */
+export function redactPrivateKeys(text: string): string {
+  return text
+    .replace(PEM_PRIVATE_KEY, (block, begin: string, _label: string, end: string) => (/^<generated [^>\n]*>$/m.test(block) ? block : `${begin}\n<redacted>\n${end}`))
+    .replace(BASE64_PEM, (b64) => (/PRIVATE KEY-----/.test(Buffer.from(b64, 'base64').toString('latin1')) ? '<redacted>' : b64));
+}
+
 /** Values of secret-bearing keys (encryption keys, kubeconfig keys and tokens) never reach output. */
-const SECRET_LINE = /^([-+ ]\s*(?:-\s+)?"?(?:secret|client-key-data|token|password)"?\s*:\s*)(?!<generated 32-byte key>)\S.*$/gm;
+const SECRET_LINE = /^([-+ ]\s*(?:-\s+)?"?(?:secret|client-key-data|token|password)"?\s*:\s*)(?!<generated [^>]*>)\S.*$/gm;
 
 /** The diff with generated keys shown as `<generated 32-byte key>` and every other secret value as `<redacted>`. */
 export function redactSecrets(diff: string, generated: readonly string[] = []): string {

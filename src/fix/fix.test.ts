@@ -2,7 +2,8 @@
 // written to real files (a node root with its stat sidecar for examples about node files), `fix`
 // plans and proves its changes by re-scanning with every check, the check then passes (or each
 // failure left says why a person must decide), nothing new fails, the written files re-scan the
-// same, and a second fix changes nothing.
+// same, and a second fix changes nothing. Certificates of a snapshot are written as PEM files,
+// with the keys generated beside them.
 
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { stringify } from 'yaml';
 import { ALL_CHECKS } from '../checks/registry.js';
 import type { Check, CheckExample } from '../checks/types.js';
 import type { Inventory } from '../inventory/inventory.js';
+import { keysOf } from '../testing/certs.js';
 import { planFixes, writeFixes, type FixOptions } from './run.js';
 
 interface Materialized {
@@ -61,6 +63,11 @@ async function materialize(example: CheckExample): Promise<Materialized> {
         await writeFile(path, texts.get(path) ?? '');
       }
       sidecar.push(`${file.path}\t${file.mode.toString(8)}\t${file.uid}\t${file.gid}`);
+    }
+    // Certificates (and, for snapshots built from generated ones, their keys) as PEM files.
+    for (const [path, pem, mode] of [...host.certificates.map((c) => [c.path, c.pem, 0o644] as const), ...Object.entries(keysOf(host)).map(([p, k]) => [p, k, 0o600] as const)]) {
+      await mkdir(dirname(join(root, path)), { recursive: true });
+      await writeFile(join(root, path), pem, { mode });
     }
     for (const [path, text] of texts) {
       if (host.files.some((f) => join(root, f.path) === path)) continue;

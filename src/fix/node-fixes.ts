@@ -367,7 +367,7 @@ function mountsAllowed(ctx: FixContext, settings: ComponentSettings): boolean {
 }
 
 /** The failing kube-apiserver runs that are static pods of a node root (the files go on that node). */
-function staticApiServers(ctx: FixContext, failures: readonly FailResult[], what: string): { settings: ComponentSettings; host: HostSnapshot }[] {
+export function staticApiServers(ctx: FixContext, failures: readonly FailResult[], what: string): { settings: ComponentSettings; host: HostSnapshot; failure: FailResult }[] {
   return failingRuns(ctx, failures, ['kube-apiserver']).flatMap(({ settings, failure }) => {
     const host = settings.run.host;
     if (!host || !settings.run.pod) {
@@ -378,7 +378,7 @@ function staticApiServers(ctx: FixContext, failures: readonly FailResult[], what
       ctx.manual(failure, `kube-apiserver's pod mounts no host files, so the hostPath mount this needs would be its first baseline Pod Security violation: ${what} by hand`);
       return [];
     }
-    return [{ settings, host }];
+    return [{ settings, host, failure }];
   });
 }
 

@@ -194,7 +194,12 @@ export class Planner {
     const planned = this.plan.writes.get(key);
     const current = planned ? planned.content : this.readCurrent(host, path);
     const next = write(current);
-    if (!next || next.content === current) return;
+    if (!next) return;
+    if (next.content === current) {
+      // Already planned by another check's fix (one certificate re-issued for two findings): it fixes this check too.
+      if (planned) this.attribute(planned);
+      return;
+    }
     const original = planned ? planned.original : readNodeText(host, path);
     const entry: PlannedNodeWrite = planned ?? { host, path, original, content: next.content, ...this.fresh() };
     entry.content = next.content;

@@ -218,8 +218,9 @@ export async function planFixes(options: FixOptions): Promise<FixOutcome> {
     while (rounds < MAX_ROUNDS) {
       const plan = emptyPlan();
       const planner = new Planner(plan, options.unsafe, fixesFile, (host, path) => {
+        // A file only chmod'ed so far has no text planned: it reads as it is.
         const state = workspace.files.get(join(host.root, path));
-        return state ? state.text : readNodeText(host, path);
+        return state?.text ?? readNodeText(host, path);
       });
       const failures = failuresOf(report);
       for (const check of checks) {
@@ -352,6 +353,8 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
   for (const w of plan.writes.values()) {
     const file = join(w.host.root, w.path);
     const state = ws.state(file, () => w.original);
+    // A file only chmod'ed so far was planned without reading its text: it is an existing file.
+    if (state.original === undefined && state.text === undefined) state.original = w.original;
     state.text = w.content;
     if (w.display !== undefined) state.display = w.display;
     state.host = w.host;

@@ -132,7 +132,7 @@ function judge(c: ControlReport): ControlReport {
   if (c.checks.length === 0) return { ...c, verdict: 'warn', reason: NO_CHECK_REASON };
   if (c.fail > 0) return { ...c, verdict: 'fail' };
   if (c.notEvaluated > 0) {
-    const reasons = [...new Set(c.evidence.filter((e) => e.outcome === 'not-evaluated').map((e) => e.message ?? ''))].filter(Boolean);
+    const reasons = [...new Set(c.evidence.filter((e) => e.outcome === 'not-evaluated').map((e) => e.message ?? e.note ?? ''))].filter(Boolean);
     return { ...c, verdict: 'not-evaluated', reason: reasons.join('; ') || NO_INPUT_REASON };
   }
   if (c.excepted > 0) return { ...c, verdict: 'warn', reason: `${c.excepted} failure(s) accepted as exceptions` };

@@ -55,7 +55,7 @@ function controlLines(c: ControlReport, p: Palette, verbose: boolean): string[] 
   if (!verbose && failed.length > EVIDENCE_SHOWN) lines.push(p.dim(`       … and ${failed.length - EVIDENCE_SHOWN} more (-v or --format json lists them)`));
   // Where CIS judges otherwise than kubeward: each reason once, with how many subjects it concerns.
   const notes = new Map<string, number>();
-  for (const e of c.evidence) if (e.note) notes.set(e.note, (notes.get(e.note) ?? 0) + 1);
+  for (const e of c.evidence) if (e.note && e.note !== c.reason) notes.set(e.note, (notes.get(e.note) ?? 0) + 1);
   for (const [note, count] of notes) lines.push(p.dim(`       CIS: ${note}${count > 1 ? ` (${count} subjects)` : ''}`));
   return lines;
 }

@@ -96,7 +96,8 @@ function rule(summary: CheckSummary, check: Check | undefined): Record<string, u
     ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level: LEVEL[summary.severity] },
     properties: {
-      tags: ['security', 'kubernetes', summary.section],
+      // Code scanning filters on tags: the CIS controls a rule evaluates are searchable there.
+      tags: ['security', 'kubernetes', summary.section, ...(check?.cis?.['1.12'] ?? []).map((id) => `CIS-1.12-${id}`)],
       precision: 'high',
       'security-severity': SECURITY_SEVERITY[summary.severity],
       section: summary.section,

@@ -133,8 +133,30 @@ function asn1Time(date: Date): string {
   return `${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
 }
 
-/** A node snapshot holding only certificate files (path on the node -> certificate or PEM text). */
+/**
+ * The private keys beside a test snapshot's certificates (node path -> PEM), for tests that write
+ * the snapshot out as a node root (the fix framework). A snapshot never holds keys itself: the
+ * node reader keeps certificate blocks only.
+ */
+const keysBeside = new WeakMap<HostSnapshot, Record<string, string>>();
+
+export function keysOf(host: HostSnapshot): Record<string, string> {
+  return keysBeside.get(host) ?? {};
+}
+
+/**
+ * A node snapshot holding only certificate files (path on the node -> certificate or PEM text).
+ * Each generated certificate's key is recorded beside it (apiserver.crt -> apiserver.key, see keysOf).
+ */
 export function hostWithCertificates(name: string, files: Record<string, GeneratedCert | string>, root = `/nodes/${name}`): HostSnapshot {
+  const host = hostOf(name, files, root);
+  const keys: Record<string, string> = {};
+  for (const [path, cert] of Object.entries(files)) if (typeof cert !== 'string') keys[path.replace(/\.(crt|pem)$/, '') + '.key'] = cert.keyPem;
+  keysBeside.set(host, keys);
+  return host;
+}
+
+function hostOf(name: string, files: Record<string, GeneratedCert | string>, root: string): HostSnapshot {
   return {
     name,
     root,

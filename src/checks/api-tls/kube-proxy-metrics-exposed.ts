@@ -1,5 +1,6 @@
 import { forEachKubeProxy, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { kubeProxyMetricsOnLoopback } from '../../fix/kube-proxy.js';
 
 export default defineCheck({
   id: 'kube-proxy-metrics-exposed',
@@ -58,7 +59,24 @@ data:
   config.conf: |
     apiVersion: kubeproxy.config.k8s.io/v1alpha1
     kind: KubeProxyConfiguration
-    metricsBindAddress: 0.0.0.0:10249`],
+    # scraped by the node's Prometheus agent
+    metricsBindAddress: "0.0.0.0:10249"  # all interfaces
+    mode: iptables`,
+    {
+      description: 'the flag, without --config',
+      yaml: `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy, namespace: kube-system, labels: {k8s-app: kube-proxy}}
+spec:
+  selector: {matchLabels: {k8s-app: kube-proxy}}
+  template:
+    metadata: {labels: {k8s-app: kube-proxy}}
+    spec:
+      containers:
+      - name: kube-proxy
+        image: registry.k8s.io/kube-proxy:v1.30.2
+        command: [/usr/local/bin/kube-proxy, --metrics-bind-address=0.0.0.0:10249]`,
+    }],
     pass: [`apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: kube-proxy, namespace: kube-system, labels: {k8s-app: kube-proxy}}
@@ -71,5 +89,12 @@ spec:
       - name: kube-proxy
         image: registry.k8s.io/kube-proxy:v1.30.2
         command: [/usr/local/bin/kube-proxy, --metrics-bind-address=127.0.0.1:10249]`],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'sets metricsBindAddress to 127.0.0.1 with the port it had (10249 by default) where kube-proxy reads it: the line of the KubeProxyConfiguration inside the ConfigMap its --config names (the rest of the embedded text unchanged), a KubeProxyConfiguration file, or --metrics-bind-address',
+    risk: 'metrics scrapers on other hosts or in pods (Prometheus scraping node IPs on 10249) no longer reach kube-proxy\'s metrics; scrape them through an authenticating proxy on the node instead',
+    followUp: 'kube-proxy reads its ConfigMap at start: kubectl -n kube-system rollout restart daemonset kube-proxy',
+    plan: kubeProxyMetricsOnLoopback,
   },
 });

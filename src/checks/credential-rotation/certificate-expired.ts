@@ -1,4 +1,5 @@
 import { daysLeft } from '../../engines/certs/index.js';
+import { REISSUE_CERTIFICATE_FIX } from '../../fix/certificate-fixes.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { certificateSubject, certificatesOf, day, fieldOf, pkiInventory } from './certificates.js';
 
@@ -31,6 +32,7 @@ Enable kubelet client certificate rotation (rotateCertificates: true) so kubelet
       } else yield pass(subject);
     }
   },
+  fix: REISSUE_CERTIFICATE_FIX,
   examples: {
     fail: [
       {

@@ -1,9 +1,7 @@
 import { daysLeft } from '../../engines/certs/index.js';
+import { REISSUE_CERTIFICATE_FIX } from '../../fix/certificate-fixes.js';
 import { defineCheck, fail, pass } from '../define.js';
-import { certificateSubject, certificatesOf, day, fieldOf, pkiInventory } from './certificates.js';
-
-/** Days before notAfter from which a certificate is reported. */
-export const EXPIRY_WARNING_DAYS = 30;
+import { EXPIRY_WARNING_DAYS, certificateSubject, certificatesOf, day, fieldOf, pkiInventory } from './certificates.js';
 
 export default defineCheck({
   id: 'certificate-expiring-soon',
@@ -33,6 +31,7 @@ Then restart the components that read it.`,
       } else yield pass(certificateSubject(cert));
     }
   },
+  fix: REISSUE_CERTIFICATE_FIX,
   examples: {
     fail: [
       {

@@ -1,4 +1,5 @@
 import { isWeakRsa, MIN_RSA_BITS } from '../../engines/certs/index.js';
+import { REISSUE_CERTIFICATE_FIX } from '../../fix/certificate-fixes.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { certificateSubject, certificatesOf, fieldOf, pkiInventory } from './certificates.js';
 
@@ -29,6 +30,7 @@ A weak CA key means a new CA: plan a CA rotation (https://kubernetes.io/docs/tas
       } else yield pass(certificateSubject(cert));
     }
   },
+  fix: REISSUE_CERTIFICATE_FIX,
   examples: {
     fail: [
       {

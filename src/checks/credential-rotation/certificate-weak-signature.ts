@@ -1,4 +1,5 @@
 import { WEAK_SIGNATURE_HASHES } from '../../engines/certs/index.js';
+import { REISSUE_CERTIFICATE_FIX } from '../../fix/certificate-fixes.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { certificateSubject, certificatesOf, fieldOf, pkiInventory } from './certificates.js';
 
@@ -29,6 +30,7 @@ export default defineCheck({
       else yield pass(certificateSubject(cert));
     }
   },
+  fix: REISSUE_CERTIFICATE_FIX,
   examples: {
     fail: [
       {

@@ -6,6 +6,9 @@ import { Inventory } from '../../inventory/inventory.js';
 import type { CheckContext, Subject } from '../types.js';
 import type { CertFactory } from '../../testing/certs.js';
 
+/** Days before notAfter from which a certificate is reported (certificate-expiring-soon), and a CA too close to it signs nothing new. */
+export const EXPIRY_WARNING_DAYS = 30;
+
 export function certificatesOf(ctx: CheckContext): CollectedCertificate[] {
   return ctx.shared('certificates', () => collectCertificates(ctx.inventory));
 }

@@ -1,9 +1,7 @@
-import { daysLeft, issuerOf, lifetimeDays } from '../../engines/certs/index.js';
+import { daysLeft, issuerOf, lifetimeDays, MAX_LEAF_DAYS } from '../../engines/certs/index.js';
+import { REISSUE_CERTIFICATE_FIX } from '../../fix/certificate-fixes.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { certificateSubject, certificatesOf, day, fieldOf, pkiInventory } from './certificates.js';
-
-/** A year, with room for a leap day. */
-const MAX_LEAF_DAYS = 366;
 
 export default defineCheck({
   id: 'leaf-certificate-valid-over-a-year',
@@ -39,6 +37,7 @@ export default defineCheck({
       yield fail(certificateSubject(cert), message, fieldOf(cert));
     }
   },
+  fix: REISSUE_CERTIFICATE_FIX,
   examples: {
     fail: [
       {

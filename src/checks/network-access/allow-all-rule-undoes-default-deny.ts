@@ -2,6 +2,7 @@ import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from '../.
 import { isEmptySelector } from '../../inventory/labels.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { netpolGraph, unseen } from './netpol-graph.js';
+import { narrowAllowAllRules } from '../../fix/netpol-fixes.js';
 
 
 /** A peer that stands for every pod of every namespace, or every address of a family. */
@@ -113,5 +114,11 @@ spec:
   podSelector: {matchLabels: {app: web}}
   ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8080}]}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'narrows each allow-all ingress rule to the pods of the policy\'s own namespace (no peers become from: [{podSelector: {}}], a peer of every pod of every namespace or of every address becomes podSelector: {}; other peers and ports stay), so the default deny holds again and traffic inside the namespace stays allowed; an allow-all egress rule is left to a person',
+    risk: 'connections to these pods from other namespaces (an ingress controller, monitoring) and from outside the cluster (node ports, load balancers) are refused until a policy names those peers',
+    plan: narrowAllowAllRules,
   },
 });

@@ -1,6 +1,7 @@
 import { NO, UNKNOWN } from '../../engines/netpol/index.js';
 import { defineCheck } from '../define.js';
 import { judgeNamespaces, LISTED_NAMES, listNames, NAMESPACE_PASSES } from './netpol-graph.js';
+import { narrowNamespaceIngress } from '../../fix/netpol-fixes.js';
 
 /** Examples: a database namespace whose policy isolates postgres, and a web namespace; the rules follow. */
 const DB_AND_WEB = `apiVersion: v1
@@ -82,5 +83,11 @@ ingress:
   - from: [{podSelector: {matchLabels: {app: api}}}]
     ports: [{port: 5432}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'narrows every ingress rule of the namespace\'s policies that admits every pod of every namespace (no peers, namespaceSelector: {} with an empty or no pod selector, an ipBlock of every address) to the namespace\'s own pods, keeping the rule\'s other peers and ports; peers that pick pods by label in every namespace, and pods no policy isolates, are left to a person',
+    risk: 'connections to these pods from other namespaces (an ingress controller, monitoring) and from outside the cluster (node ports, load balancers) are refused until a policy names those peers',
+    plan: narrowNamespaceIngress,
   },
 });

@@ -6,6 +6,9 @@ interface ServiceSpec {
   ports?: { name?: string; port?: number; nodePort?: number; protocol?: string }[];
 }
 
+/** Fields the API server accepts only on NodePort or LoadBalancer Services (ValidateService). */
+const EXPOSURE_ONLY_FIELDS = ['externalTrafficPolicy', 'healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'loadBalancerIP', 'loadBalancerSourceRanges', 'loadBalancerClass'];
+
 export default defineCheck({
   id: 'service-exposed-outside-cluster',
   section: 'network-access',
@@ -67,5 +70,24 @@ spec:
   selector: {app: web}
   ports: [{port: 80}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'changes the Service to type ClusterIP and drops the fields only NodePort and LoadBalancer Services may have (nodePort of each port, externalTrafficPolicy, healthCheckNodePort, allocateLoadBalancerNodePorts, loadBalancerIP, loadBalancerSourceRanges, loadBalancerClass); in-cluster clients keep its cluster IP and DNS name',
+    risk: 'clients outside the cluster (through the node ports or the cloud load balancer, which the cloud provider deletes) can no longer connect; publish it through an Ingress or Gateway instead',
+    plan(ctx, failures) {
+      for (const failure of failures) {
+        const { namespace, name } = failure.subject.ref;
+        const item = ctx.check.inventory.get('Service', namespace, name);
+        if (!item) continue;
+        const edit = ctx.edit(item);
+        const spec = (edit.object.spec ?? {}) as ServiceSpec;
+        edit.set(['spec', 'type'], 'ClusterIP');
+        (spec.ports ?? []).forEach((port, i) => {
+          if (port && typeof port === 'object' && 'nodePort' in port) edit.remove(['spec', 'ports', i, 'nodePort']);
+        });
+        for (const field of EXPOSURE_ONLY_FIELDS) edit.remove(['spec', field]);
+      }
+    },
   },
 });

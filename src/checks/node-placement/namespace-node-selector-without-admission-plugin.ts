@@ -1,7 +1,46 @@
-import { enabledAdmissionPlugins } from '../../engines/config/index.js';
-import { runsOf } from '../component-support.js';
+import { enabledAdmissionPlugins, type ComponentRun } from '../../engines/config/index.js';
+import type { FixContext } from '../../fix/types.js';
+import { Inventory } from '../../inventory/inventory.js';
+import { parseDocuments } from '../../sources/documents.js';
+import { admissionPluginFix } from '../api-authz/admission-plugins.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, hostInventory, runsOf } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { hostFile } from '../file-permissions.js';
+import type { FailResult } from '../types.js';
 import { NODE_SELECTOR_ANNOTATION } from './node-selector.js';
+
+const MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
+
+const TENANT_NAMESPACE = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: tenant-a
+  annotations: {scheduler.alpha.kubernetes.io/node-selector: "pool=tenant-a"}`;
+
+/** A kubeadm control-plane node root (the API server's static pod) and an annotated namespace outside it. */
+function controlPlaneNode(flags: string[]): Inventory {
+  const host = hostInventory({ files: [hostFile('/etc/kubernetes/manifests', 0o755, 0, 'directory'), hostFile(MANIFEST, 0o600)] }).hosts[0]!;
+  const items = [...parseDocuments(componentPodYaml('kube-apiserver', flags), `${host.root}${MANIFEST}`).items, ...parseDocuments(TENANT_NAMESPACE, '/manifests/namespaces.yaml').items];
+  return new Inventory(items, { hosts: [host] });
+}
+
+const runName = (run: ComponentRun) => `${run.ref.namespace ? `${run.ref.namespace}/` : ''}${run.ref.name}`;
+
+/**
+ * PodNodeSelector on every kube-apiserver without it that is a static pod of a node root (the
+ * admission plugins' own fix edits its flags); an API server seen any other way (a pod of a
+ * cluster dump, a process) leaves the namespaces' findings to a person.
+ */
+function enablePodNodeSelector(ctx: FixContext, failures: readonly FailResult[]): void {
+  const without = runsOf(ctx.check, 'kube-apiserver').filter((s) => !enabledAdmissionPlugins(s, ctx.check.k8sVersion).enabled.has('PodNodeSelector')).map((s) => s.run);
+  const editable = without.filter((run) => run.host && run.pod);
+  const elsewhere = without.filter((run) => !editable.includes(run));
+  if (elsewhere.length > 0) {
+    for (const failure of failures) ctx.manual(failure, `kube-apiserver ${elsewhere.map(runName).join(', ')} is not a static pod of a node root in the input: add PodNodeSelector to --enable-admission-plugins where it is started (kubeward fix --node-root on its node)`);
+  }
+  // The plugin fix acts on failures that name the API server runs.
+  admissionPluginFix('PodNodeSelector', 'on')(ctx, editable.map((run) => ({ status: 'fail', subject: { ref: run.ref, location: run.location }, message: 'PodNodeSelector is not enabled' })));
+}
 
 export default defineCheck({
   id: 'namespace-node-selector-without-admission-plugin',
@@ -59,6 +98,11 @@ spec:
   - name: kube-apiserver
     image: registry.k8s.io/kube-apiserver:v1.30.2
     command: [kube-apiserver, --enable-admission-plugins=NodeRestriction]`,
+      { description: 'a kubeadm static pod on its node (the fix adds PodNodeSelector to its flags)', build: () => controlPlaneNode(KUBEADM_API_SERVER_FLAGS) },
+      {
+        description: 'a static pod on the legacy --admission-control (the fix edits that list)',
+        build: () => controlPlaneNode([...KUBEADM_API_SERVER_FLAGS.filter((f) => !f.startsWith('--enable-admission-plugins=')), '--admission-control=NamespaceLifecycle,LimitRanger,ServiceAccount,NodeRestriction']),
+      },
     ],
     pass: [
       `apiVersion: v1
@@ -76,5 +120,12 @@ spec:
     image: registry.k8s.io/kube-apiserver:v1.30.2
     command: [kube-apiserver, "--enable-admission-plugins=NodeRestriction,PodNodeSelector"]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'on a kube-apiserver static pod of a node root: adds PodNodeSelector to --enable-admission-plugins (or to the legacy --admission-control list); an API server seen any other way is left to a person',
+    risk: 'pods whose nodeSelector conflicts with their namespace\'s node selector are refused (see pod-node-selector-conflicts-with-namespace), and every new pod of an annotated namespace is pinned to the nodes its selector picks (Pending if none fits)',
+    followUp: 'kubelet restarts kube-apiserver when its static pod manifest changes; check that it comes back (kubectl get --raw /readyz)',
+    plan: enablePodNodeSelector,
   },
 });

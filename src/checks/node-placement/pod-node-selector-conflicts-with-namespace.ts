@@ -1,5 +1,6 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { PodChange, failingPods } from '../../fix/helpers.js';
 import { NODE_SELECTOR_ANNOTATION, parseNodeSelectorAnnotation } from './node-selector.js';
 
 export default defineCheck({
@@ -78,5 +79,25 @@ spec:
       nodeSelector: {disktype: ssd}
       containers: [{name: web, image: nginx:1.27}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'removes from the pod\'s (or template\'s) nodeSelector the keys whose value differs from the namespace\'s node selector, keeping the others (an emptied nodeSelector goes too); the namespace\'s selector (merged in by PodNodeSelector) then decides where the pods run',
+    risk: 'the pods move to the nodes the namespace\'s selector picks (and stay Pending if none of them fits): what they needed from the nodes they were pinned to (hardware, a zone, local data) may not be there',
+    plan(ctx, failures) {
+      for (const { pod } of failingPods(ctx, failures)) {
+        const annotation = ctx.check.inventory.get('Namespace', undefined, pod.namespace)?.object.metadata?.annotations?.[NODE_SELECTOR_ANNOTATION];
+        const parsed = annotation === undefined ? undefined : parseNodeSelectorAnnotation(String(annotation));
+        if (!parsed?.ok) continue;
+        const change = new PodChange(ctx, pod);
+        const selector = change.spec.nodeSelector ?? {};
+        const conflicting = Object.keys(parsed.labels).filter((key) => key in selector && selector[key] !== parsed.labels[key]);
+        if (conflicting.length === 0) continue;
+        // An empty nodeSelector left behind says nothing: it goes too.
+        if (conflicting.length === Object.keys(selector).length) change.remove(['nodeSelector']);
+        else for (const key of conflicting) change.remove(['nodeSelector', key]);
+        change.commit();
+      }
+    },
   },
 });

@@ -1,5 +1,6 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import { defineCheck, fail, pass } from '../define.js';
+import { PodChange, failingPods } from '../../fix/helpers.js';
 
 export default defineCheck({
   id: 'pod-sets-node-name',
@@ -39,6 +40,26 @@ metadata: {name: pinned, namespace: shop}
 spec:
   nodeName: control-plane-1
   containers: [{name: app, image: nginx:1.27}]`,
+      {
+        description: 'a CronJob pinned to a node whose hostname label differs from its name',
+        yaml: `apiVersion: v1
+kind: Node
+metadata: {name: ip-10-0-1-7.ec2.internal, labels: {kubernetes.io/hostname: ip-10-0-1-7}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cleanup, namespace: batch}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          nodeName: ip-10-0-1-7.ec2.internal
+          nodeSelector: {workload-class: batch}
+          restartPolicy: OnFailure
+          containers: [{name: prune, image: busybox:1.36}]`,
+      },
     ],
     pass: [
       `apiVersion: v1
@@ -48,5 +69,22 @@ spec:
   nodeSelector: {kubernetes.io/hostname: worker-1}
   containers: [{name: app, image: nginx:1.27}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'replaces spec.nodeName with a nodeSelector on the node\'s kubernetes.io/hostname label (its value from the Node object when the input holds it, else the node name), so the scheduler places the pods on the same node and applies taints, affinity and PodNodeSelector',
+    risk: 'the scheduler now judges the pods: where they landed only by bypassing it (a tainted or control-plane node, a node without room) they stay Pending until they tolerate the taint or the node has room',
+    plan(ctx, failures) {
+      for (const { pod } of failingPods(ctx, failures)) {
+        const change = new PodChange(ctx, pod);
+        const nodeName = change.spec.nodeName;
+        if (typeof nodeName !== 'string' || nodeName === '') continue;
+        const node = ctx.check.inventory.get('Node', undefined, nodeName);
+        const hostname = node?.object.metadata?.labels?.['kubernetes.io/hostname'] ?? nodeName;
+        change.remove(['nodeName']);
+        change.set(['nodeSelector', 'kubernetes.io/hostname'], hostname);
+        change.commit();
+      }
+    },
   },
 });

@@ -1,3 +1,4 @@
+import { describeGrants, grantsBeyondAuthenticated } from '../../fix/service-accounts.js';
 import { defineCheck, fail, notEvaluated, pass, subjectAtField } from '../define.js';
 
 export default defineCheck({
@@ -42,6 +43,35 @@ metadata: {name: default, namespace: shop}`,
 kind: ServiceAccount
 metadata: {name: default, namespace: shop}
 automountServiceAccountToken: true`,
+      {
+        description: 'a RoleBinding grants the default account more than every authenticated identity has (unsafe: pods naming no account lose it)',
+        yaml: `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: batch}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: job-runner, namespace: batch}
+rules: [{apiGroups: [batch], resources: [jobs], verbs: [get, list, create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: job-runner, namespace: batch}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: job-runner}
+subjects: [{kind: ServiceAccount, name: default, namespace: batch}]`,
+      },
+      {
+        description: 'bound only to what every authenticated identity already has (safe)',
+        yaml: `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: default-discovery}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:discovery}
+subjects: [{kind: ServiceAccount, name: default, namespace: shop}]`,
+      },
     ],
     pass: [
       `apiVersion: v1
@@ -53,5 +83,26 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: web, namespace: shop}`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'sets automountServiceAccountToken: false on the namespace\'s default ServiceAccount when the RBAC engine finds no grant for it beyond what every authenticated identity and the discovery roles have (its token gets a pod nothing); an account with grants beyond that is changed only with --unsafe-fixes',
+    risk: 'pods that name no ServiceAccount and do not set automountServiceAccountToken: true lose the API access the default account is granted',
+    plan(ctx, failures) {
+      for (const failure of failures) {
+        const namespace = failure.subject.ref.namespace;
+        const item = namespace === undefined ? undefined : ctx.check.inventory.get('ServiceAccount', namespace, 'default');
+        if (!item || namespace === undefined) continue;
+        const apply = () => ctx.edit(item).set(['automountServiceAccountToken'], false);
+        const grants = grantsBeyondAuthenticated(ctx.check, namespace, 'default');
+        if (grants.length === 0) {
+          apply();
+          continue;
+        }
+        const risk = `pods of namespace ${namespace} that name no ServiceAccount (and do not set automountServiceAccountToken: true) lose the API access ${describeGrants(grants)} gives ServiceAccount ${namespace}/default; give them their own account first`;
+        if (!ctx.unsafe) ctx.manual(failure, `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
+        ctx.withSafety('unsafe', risk, apply);
+      }
+    },
   },
 });

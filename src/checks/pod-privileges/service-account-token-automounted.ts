@@ -3,6 +3,7 @@ import type { Inventory } from '../../inventory/inventory.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CisOutcome } from '../types.js';
 import { PodChange, failingPods } from '../../fix/helpers.js';
+import { describeGrants, grantsBeyondAuthenticated } from '../../fix/service-accounts.js';
 
 interface Subject {
   kind?: string;
@@ -166,13 +167,13 @@ spec:
   },
   fix: {
     safety: 'safe',
-    summary: 'sets automountServiceAccountToken: false on the pod spec where no RBAC binding grants its ServiceAccount anything (the token then only identifies the pod to the API server); a pod that asks for the token of a bound ServiceAccount is left to a person',
+    summary: 'sets automountServiceAccountToken: false on the pod spec where the RBAC engine finds no grant for its ServiceAccount beyond what every authenticated identity and the discovery roles have (the token then only identifies the pod to the API server); a pod that asks for the token of an account with grants is left to a person',
     plan(ctx, failures) {
-      const bound = ctx.check.shared('service-accounts-bound-by-rbac', () => boundServiceAccounts(ctx.check.inventory));
       for (const { pod, failure } of failingPods(ctx, failures)) {
         const account = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
-        if (bound.all || bound.namespaces.has(pod.namespace) || bound.accounts.has(`${pod.namespace}/${account}`)) {
-          ctx.manual(failure, `ServiceAccount ${pod.namespace}/${account} has RBAC grants and the pod asks for its token: a person decides whether it uses them`);
+        const grants = grantsBeyondAuthenticated(ctx.check, pod.namespace, account);
+        if (grants.length > 0) {
+          ctx.manual(failure, `ServiceAccount ${pod.namespace}/${account} has RBAC grants (${describeGrants(grants)}) and the pod asks for its token: a person decides whether it uses them`);
           continue;
         }
         const change = new PodChange(ctx, pod);

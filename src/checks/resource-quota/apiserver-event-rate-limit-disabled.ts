@@ -1,6 +1,22 @@
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml } from '../component-support.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, hostInventory } from '../component-support.js';
+import { hostFile } from '../file-permissions.js';
+import { Inventory } from '../../inventory/inventory.js';
+import { parseDocuments } from '../../sources/documents.js';
 import { defineCheck } from '../define.js';
 import { judgeAdmissionPlugin } from '../api-authz/admission-plugins.js';
+import { enableEventRateLimit } from '../../fix/event-rate-limit.js';
+
+const MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
+
+/** A kubeadm control-plane node: the API server's static pod (mounting the pki folder) and, optionally, files it reads. */
+function controlPlaneNode(flags: string[], files: Record<string, string> = {}): Inventory {
+  const host = hostInventory({ files: [hostFile('/etc/kubernetes/manifests', 0o755, 0, 'directory'), hostFile(MANIFEST, 0o600), ...Object.keys(files).map((f) => hostFile(f, 0o600))] }).hosts[0]!;
+  const pod = `${componentPodYaml('kube-apiserver', flags)}
+    volumeMounts: [{name: k8s-certs, mountPath: /etc/kubernetes/pki, readOnly: true}]
+  volumes: [{name: k8s-certs, hostPath: {path: /etc/kubernetes/pki, type: DirectoryOrCreate}}]`;
+  const items = [pod, ...Object.values(files)].flatMap((text, i) => parseDocuments(text, `${host.root}${i === 0 ? MANIFEST : Object.keys(files)[i - 1]}`).items);
+  return new Inventory(items, { hosts: [host] });
+}
 
 export default defineCheck({
   id: 'apiserver-event-rate-limit-disabled',
@@ -32,7 +48,31 @@ plugins:
     yield* judgeAdmissionPlugin(ctx, 'EventRateLimit', 'on', '1.2.9', 'any client may flood the API server and etcd with Events');
   },
   examples: {
-    fail: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+    fail: [
+      componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS),
+      { description: 'a kubeadm static pod on its node (the fix writes the admission configuration, flag and mount)', build: () => controlPlaneNode(KUBEADM_API_SERVER_FLAGS) },
+      {
+        description: 'an AdmissionConfiguration the API server already reads, without EventRateLimit (the fix adds the entry)',
+        build: () => controlPlaneNode([...KUBEADM_API_SERVER_FLAGS, '--admission-control-config-file=/etc/kubernetes/admission.yaml'], {
+          '/etc/kubernetes/admission.yaml': `apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+- name: PodSecurity
+  configuration:
+    apiVersion: pod-security.admission.config.k8s.io/v1
+    kind: PodSecurityConfiguration
+    defaults: {enforce: baseline, enforce-version: latest}
+`,
+        }),
+      },
+    ],
     pass: [componentPodYaml('kube-apiserver', [...KUBEADM_API_SERVER_FLAGS.filter((f) => !f.startsWith('--enable-admission-plugins=')), '--enable-admission-plugins=NodeRestriction,EventRateLimit', '--admission-control-config-file=/etc/kubernetes/admission-config.yaml'])],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'on a kube-apiserver static pod of a node root: adds EventRateLimit to --enable-admission-plugins together with its configuration, the documented example limits (per namespace 50 events/s, bursts of 100; per user 10/s, bursts of 50), as an entry of the AdmissionConfiguration --admission-control-config-file names or in a new /etc/kubernetes/admission-config.yaml with the flag and a read-only hostPath mount; elsewhere left to a person',
+    risk: 'Event writes beyond the limits (a crash-looping workload, a mass rollout in one namespace, one chatty client) are refused with 429 and those events are lost',
+    followUp: 'kubelet restarts kube-apiserver when its static pod manifest changes; check that it comes back (kubectl get --raw /readyz)',
+    plan: enableEventRateLimit,
   },
 });

@@ -160,6 +160,9 @@ export function daysLeft(facts: Pick<CertificateFacts, 'notAfter'>, now: Date): 
 
 /** Hashes no longer safe for signatures (collisions are practical). */
 export const WEAK_SIGNATURE_HASHES: ReadonlySet<HashName> = new Set(['md5', 'sha1']);
+/** The longest validity, in days, a leaf certificate may have: a year, with room for a leap day. */
+export const MAX_LEAF_DAYS = 366;
+
 /** Smallest RSA modulus NIST SP 800-131A accepts. */
 export const MIN_RSA_BITS = 2048;
 

@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { yamlLibrary } from '../../yaml.js';
 import type { Inventory } from '../../inventory/inventory.js';
+import type { Item } from '../../inventory/types.js';
 import type { KubeVersion } from '../../inventory/version.js';
 import { KUBE_PROXY_FIELDS } from './defaults.js';
 import type { Setting } from './origin.js';
@@ -14,14 +15,16 @@ export interface KubeProxySettings {
   run: ComponentRun;
   /** The effective value of a KubeProxyConfiguration field and its origin. */
   get(field: string): Setting;
+  /** What its --config names, when the input holds it: a KubeProxyConfiguration file, or a key of a ConfigMap (YAML in a string). */
+  config?: { item: Item; key?: string };
 }
 
-type ConfigSource = { data: Record<string, unknown>; file: string; line?: number; field: string } | { missing: string };
+type ConfigSource = { data: Record<string, unknown>; file: string; line?: number; field: string; item: Item; key?: string } | { missing: string };
 
 /** The KubeProxyConfiguration a --config path names: a file item, or a key of a mounted ConfigMap. */
 function configAt(inventory: Inventory, run: ComponentRun, path: string): ConfigSource {
   const fileItem = inventory.ofKind('KubeProxyConfiguration').find((i) => i.location.file.endsWith(path));
-  if (fileItem) return { data: fileItem.object, file: fileItem.location.file, ...(fileItem.location.line ? { line: fileItem.location.line } : {}), field: '' };
+  if (fileItem) return { data: fileItem.object, file: fileItem.location.file, ...(fileItem.location.line ? { line: fileItem.location.line } : {}), field: '', item: fileItem };
   const pod = run.pod;
   if (pod) {
     const spec = pod.item.object.spec as { template?: { spec?: { volumes?: { name?: string; configMap?: { name?: string } }[] } }; volumes?: { name?: string; configMap?: { name?: string } }[] } | undefined;
@@ -35,7 +38,7 @@ function configAt(inventory: Inventory, run: ComponentRun, path: string): Config
       if (configMap && typeof text === 'string') {
         try {
           const data = yamlLibrary().parse(text) as Record<string, unknown>;
-          return { data: data ?? {}, file: configMap.location.file, ...(configMap.location.line ? { line: configMap.location.line } : {}), field: `ConfigMap ${configMapName} data["${key}"]: ` };
+          return { data: data ?? {}, file: configMap.location.file, ...(configMap.location.line ? { line: configMap.location.line } : {}), field: `ConfigMap ${configMapName} data["${key}"]: `, item: configMap, key };
         } catch {
           return { missing: `ConfigMap ${configMapName} key ${key} is not valid YAML` };
         }
@@ -53,6 +56,7 @@ export function kubeProxySettings(inventory: Inventory, version: KubeVersion | u
     const config = configPath ? configAt(inventory, run, configPath) : undefined;
     return {
       run,
+      ...(config && !('missing' in config) ? { config: { item: config.item, ...(config.key !== undefined ? { key: config.key } : {}) } } : {}),
       get(field) {
         const known = KUBE_PROXY_FIELDS.find((f) => f.field === field);
         const fallback: Setting = { value: known?.default, origin: { kind: 'default', version: label } };

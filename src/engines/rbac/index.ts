@@ -365,7 +365,8 @@ export function compareSubjects(a: SubjectId, b: SubjectId): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name);
 }
 
-function aggregationSelectors(object: K8sObject): LabelSelector[] | undefined {
+/** clusterRoleSelectors of a ClusterRole's aggregationRule; undefined when it has none (an empty rule aggregates nothing). */
+export function aggregationSelectors(object: K8sObject): LabelSelector[] | undefined {
   const rule = object.aggregationRule as { clusterRoleSelectors?: unknown } | undefined;
   if (!rule || typeof rule !== 'object') return undefined;
   return Array.isArray(rule.clusterRoleSelectors) ? (rule.clusterRoleSelectors as LabelSelector[]) : [];
