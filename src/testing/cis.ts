@@ -109,6 +109,20 @@ export class CisTree {
     writeFileSync(file, after);
   }
 
+  /** Edits one object of a cluster/ file that holds a List, as a plain object. */
+  editObject(relPath: string, kind: string, namespace: string | undefined, name: string, edit: (object: Record<string, unknown>) => void): void {
+    this.editClusterFile(relPath, (text) => {
+      const list = parse(text) as { items: Record<string, unknown>[] };
+      const found = list.items.find((o) => {
+        const meta = o.metadata as { name: string; namespace?: string };
+        return o.kind === kind && meta.name === name && meta.namespace === namespace;
+      });
+      assert.ok(found, `${kind} ${namespace ?? ''}/${name} is not in cluster/${relPath}`);
+      edit(found);
+      return stringify(list);
+    });
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -152,6 +166,35 @@ export function cisControlCases(title: string, cases: readonly CisCase[]): void 
         c.mutate(tree);
         const broken = (await cisControls(tree.dir)).get(c.control);
         assert.equal(broken?.verdict, c.expect ?? 'fail', `${c.control} after "${c.change}": ${describeControl(broken)}`);
+      });
+    }
+  });
+}
+
+export interface CisManifestCase {
+  control: Cis112ControlId;
+  change: string;
+  /** The whole input: these manifests, nothing else. */
+  yaml: string;
+  expect: ControlVerdict;
+}
+
+/**
+ * One test per case on a small input, the way kube-bench's own test data does, for the controls
+ * the hardened cluster fails as every kubeadm cluster does.
+ */
+export function cisManifestCases(title: string, cases: readonly CisManifestCase[]): void {
+  describe(title, () => {
+    for (const c of cases) {
+      it(`${c.control}: ${c.change} → ${c.expect}`, async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'kubeward-cis-manifests-'));
+        try {
+          writeFileSync(join(dir, 'cluster.yaml'), c.yaml);
+          const control = (await cisControls(dir)).get(c.control);
+          assert.equal(control?.verdict, c.expect, `${c.control} on "${c.change}": ${describeControl(control)}`);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
       });
     }
   });

@@ -6,14 +6,10 @@
 // way kube-bench's own test data does, and the hardened verdict is pinned too.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
 import type { ControlVerdict } from '../../src/frameworks/framework.js';
-import type { Cis112ControlId } from '../../src/frameworks/cis-1.12.js';
-import { cisControlCases, cisControls, type CisTree } from '../../src/testing/cis.js';
+import { cisControlCases, cisControls, cisManifestCases, type CisManifestCase, type CisTree } from '../../src/testing/cis.js';
 import { REPO_ROOT } from '../../src/testing/index.js';
 
 const BINDING = (name: string, role: string, subject: string) => `apiVersion: rbac.authorization.k8s.io/v1
@@ -24,22 +20,8 @@ subjects: [${subject}]
 `;
 const AUTHENTICATED = '{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}';
 
-/** Edits one object of a cluster/ file (a List or a stream of documents). */
-function editObject(file: string, kind: string, namespace: string | undefined, name: string, edit: (o: Record<string, unknown>) => void) {
-  return (t: CisTree) => t.editClusterFile(file, (text) => {
-    const list = parse(text) as { items: Record<string, unknown>[] };
-    const found = list.items.find((o) => {
-      const meta = o.metadata as { name: string; namespace?: string };
-      return o.kind === kind && meta.name === name && meta.namespace === namespace;
-    });
-    assert.ok(found, `${kind} ${namespace ?? ''}/${name} is not in cluster/${file}`);
-    edit(found);
-    return stringify(list);
-  });
-}
-
-const WEB = (edit: (spec: Record<string, unknown>, container: Record<string, unknown>) => void) =>
-  editObject('apps.yaml', 'Deployment', 'shop', 'web', (o) => {
+const WEB = (edit: (spec: Record<string, unknown>, container: Record<string, unknown>) => void) => (t: CisTree) =>
+  t.editObject('apps.yaml', 'Deployment', 'shop', 'web', (o) => {
     const spec = ((o.spec as Record<string, unknown>).template as Record<string, unknown>).spec as Record<string, unknown>;
     edit(spec, (spec.containers as Record<string, unknown>[])[0]!);
   });
@@ -66,44 +48,16 @@ metadata: {name: everyone-edits, namespace: shop}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
 subjects: [${AUTHENTICATED}]
 `), expect: 'pass' },
-  { control: '5.1.5', change: 'default ServiceAccount of shop without automountServiceAccountToken', mutate: editObject('apps.yaml', 'ServiceAccount', 'shop', 'default', (o) => { delete o.automountServiceAccountToken; }) },
-  { control: '5.1.5', change: 'default ServiceAccount of kube-system with automountServiceAccountToken: true', mutate: editObject('kube-system.yaml', 'ServiceAccount', 'kube-system', 'default', (o) => { o.automountServiceAccountToken = true; }) },
+  { control: '5.1.5', change: 'default ServiceAccount of shop without automountServiceAccountToken', mutate: (t) => t.editObject('apps.yaml', 'ServiceAccount', 'shop', 'default', (o) => { delete o.automountServiceAccountToken; }) },
+  { control: '5.1.5', change: 'default ServiceAccount of kube-system with automountServiceAccountToken: true', mutate: (t) => t.editObject('kube-system.yaml', 'ServiceAccount', 'kube-system', 'default', (o) => { o.automountServiceAccountToken = true; }) },
   { control: '5.1.5', change: 'a namespace whose default ServiceAccount is not in the input', mutate: (t) => t.addManifest('apiVersion: v1\nkind: Namespace\nmetadata: {name: extra}\n'), expect: 'not-evaluated' },
   { control: '5.2.3', change: 'shop/web with hostPID: true', mutate: WEB((spec) => { spec.hostPID = true; }) },
-  { control: '5.2.3', change: 'hostPID: true in an exempt namespace (kube-bench audits every pod)', mutate: editObject('kube-system.yaml', 'Deployment', 'kube-system', 'coredns', (o) => { (((o.spec as Record<string, unknown>).template as Record<string, unknown>).spec as Record<string, unknown>).hostPID = true; }) },
+  { control: '5.2.3', change: 'hostPID: true in an exempt namespace (kube-bench audits every pod)', mutate: (t) => t.editObject('kube-system.yaml', 'Deployment', 'kube-system', 'coredns', (o) => { (((o.spec as Record<string, unknown>).template as Record<string, unknown>).spec as Record<string, unknown>).hostPID = true; }) },
   { control: '5.2.4', change: 'shop/web with hostIPC: true', mutate: WEB((spec) => { spec.hostIPC = true; }) },
   { control: '5.2.6', change: 'shop/web container with allowPrivilegeEscalation: true', mutate: WEB((_, c) => { securityContext(c).allowPrivilegeEscalation = true; }) },
   { control: '5.2.6', change: 'shop/web container with allowPrivilegeEscalation unset (kubeward\'s Restricted fails it, kube-bench does not)', mutate: WEB((_, c) => { delete securityContext(c).allowPrivilegeEscalation; }), expect: 'pass' },
   { control: '5.2.6', change: 'allowPrivilegeEscalation: true on a pod that also violates Baseline (privileged)', mutate: WEB((_, c) => { Object.assign(securityContext(c), { allowPrivilegeEscalation: true, privileged: true }); }) },
 ]);
-
-/** A small input: the manifests given, nothing else. */
-async function verdictOf(control: Cis112ControlId, yaml: string): Promise<ControlVerdict | undefined> {
-  const dir = mkdtempSync(join(tmpdir(), 'kubeward-cis-policies-'));
-  try {
-    writeFileSync(join(dir, 'cluster.yaml'), yaml);
-    return (await cisControls(dir)).get(control)?.verdict;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-interface SmallCase {
-  control: Cis112ControlId;
-  change: string;
-  yaml: string;
-  expect: ControlVerdict;
-}
-
-function smallCases(title: string, cases: SmallCase[]): void {
-  describe(title, () => {
-    for (const c of cases) {
-      it(`${c.control}: ${c.change} → ${c.expect}`, async () => {
-        assert.equal(await verdictOf(c.control, c.yaml), c.expect);
-      });
-    }
-  });
-}
 
 const POD = (name: string, spec: string, account = 'app') => `---
 apiVersion: v1
@@ -129,7 +83,7 @@ const TOKEN_TABLE: [boolean | undefined, boolean | undefined, ControlVerdict][] 
   [true, undefined, 'fail'], [true, false, 'pass'], [true, true, 'fail'],
 ];
 
-smallCases('CIS 1.12 policies kube-bench fails on every kubeadm cluster, on small inputs', [
+cisManifestCases('CIS 1.12 policies kube-bench fails on every kubeadm cluster, on small inputs', [
   { control: '5.1.1', change: 'a binding named cluster-admin', yaml: BINDING('cluster-admin', 'cluster-admin', '{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:masters}'), expect: 'pass' },
   { control: '5.1.1', change: 'ops bound to cluster-admin', yaml: BINDING('ops-admins', 'cluster-admin', '{apiGroup: rbac.authorization.k8s.io, kind: Group, name: ops}'), expect: 'fail' },
   { control: '5.1.1', change: 'kubeadm\'s kubeadm:cluster-admins binding', yaml: BINDING('kubeadm:cluster-admins', 'cluster-admin', '{apiGroup: rbac.authorization.k8s.io, kind: Group, name: kubeadm:cluster-admins}'), expect: 'fail' },
@@ -156,7 +110,7 @@ metadata: {name: part, labels: {gather: "yes"}}
 rules: [{apiGroups: [example.com], resources: ["*"], verbs: [get]}]
 `, expect: 'fail' },
 
-  ...TOKEN_TABLE.map(([account, pod, expect]): SmallCase => ({
+  ...TOKEN_TABLE.map(([account, pod, expect]): CisManifestCase => ({
     control: '5.1.6',
     change: `ServiceAccount automount ${account ?? 'unset'}, pod ${pod ?? 'unset'}`,
     yaml: `${ACCOUNT('app', account)}${POD('p', pod === undefined ? '' : `  automountServiceAccountToken: ${pod}\n`)}`,

@@ -15,5 +15,8 @@ import bindingToMissingRole from './binding-to-missing-role.js';
 import bindingToMissingServiceaccount from './binding-to-missing-serviceaccount.js';
 import defaultServiceaccountWithBindings from './default-serviceaccount-with-bindings.js';
 import roleWithWildcardRule from './role-with-wildcard-rule.js';
+import subjectHoldsSensitiveRbacPermission from './subject-holds-sensitive-rbac-permission.js';
+import systemMastersCredential from './system-masters-credential.js';
+import defaultNamespaceInUse from './default-namespace-in-use.js';
 
-export const checks: Check[] = [apiserverAuthorizationModeInsecure, nodeRestrictionAdmissionDisabled, controllerManagerServiceAccountCredentialsOff, apiserverAlwaysAdmitEnabled, apiserverNamespaceLifecycleDisabled, apiserverAlwaysPullImagesDisabled, staticPodManifestPermissions, clusterAdminEquivalentSubject, subjectCanReadAllSecrets, subjectCanCreateWorkloadsInKubeSystem, rbacEscalationPath, bindingToMissingRole, bindingToMissingServiceaccount, defaultServiceaccountWithBindings, roleWithWildcardRule];
+export const checks: Check[] = [apiserverAuthorizationModeInsecure, nodeRestrictionAdmissionDisabled, controllerManagerServiceAccountCredentialsOff, apiserverAlwaysAdmitEnabled, apiserverNamespaceLifecycleDisabled, apiserverAlwaysPullImagesDisabled, staticPodManifestPermissions, clusterAdminEquivalentSubject, subjectCanReadAllSecrets, subjectCanCreateWorkloadsInKubeSystem, rbacEscalationPath, bindingToMissingRole, bindingToMissingServiceaccount, defaultServiceaccountWithBindings, roleWithWildcardRule, systemMastersCredential, subjectHoldsSensitiveRbacPermission, defaultNamespaceInUse];

@@ -6,6 +6,7 @@ import apiserverDenyServiceExternalIpsDisabled from './apiserver-deny-service-ex
 import namespacePodsNotIsolatedForEgress from './namespace-pods-not-isolated-for-egress.js';
 import namespacePodsNotIsolatedForIngress from './namespace-pods-not-isolated-for-ingress.js';
 import namespaceReachableFromEveryNamespace from './namespace-reachable-from-every-namespace.js';
+import namespaceWithoutNetworkPolicy from './namespace-without-network-policy.js';
 import networkPolicySelectsNothing from './network-policy-selects-nothing.js';
 import serviceExposedOutsideCluster from './service-exposed-outside-cluster.js';
 import serviceExposureNotCappedByQuota from './service-exposure-not-capped-by-quota.js';
@@ -15,6 +16,7 @@ export const checks: Check[] = [
   namespacePodsNotIsolatedForIngress,
   namespacePodsNotIsolatedForEgress,
   namespaceReachableFromEveryNamespace,
+  namespaceWithoutNetworkPolicy,
   allowAllRuleUndoesDefaultDeny,
   networkPolicySelectsNothing,
   serviceExposedOutsideCluster,

@@ -54,9 +54,11 @@ describeWithCorpus('real-world', 'real-world manifests', () => {
     assert.match(messages(metallb.get('namespace-pods-not-isolated-for-ingress'))[0]!, /1 of 1 pods\/workloads .*metallb-system\/deployment\/controller$/);
   });
 
-  it('Calico runs only in kube-system: nothing to report', async () => {
+  it('Calico runs only in kube-system: nothing to report but kube-system\'s missing NetworkPolicy', async () => {
     const r = await scan('calico/calico.yaml');
-    for (const check of ALL) {
+    // CIS 5.3.2 asks a NetworkPolicy of every namespace, kube-system too.
+    assert.deepEqual(messages(r.get('namespace-without-network-policy')), ['namespace "kube-system" has no NetworkPolicy: its pods, present and future, are open to every pod of the cluster']);
+    for (const check of ALL.filter((c) => c.id !== 'namespace-without-network-policy')) {
       // Checks of a component's or node's settings find none in an install manifest, and say so.
       const results = r.get(check.id)!.filter((x) => x.status !== 'pass' && !(x.status === 'not-evaluated' && /in the input; scan (a node )?with --node-root/.test(x.reason)));
       assert.deepEqual(statuses(results), [], check.id);

@@ -1,7 +1,5 @@
 import { defineCheck, notEvaluated } from '../define.js';
-import { POD_CONTROLS, kubeBenchPodOutcomes, pick, type PodControl } from './cis-pods.js';
-
-const BASELINE_CONTROLS: readonly PodControl[] = ['5.2.2', '5.2.3', '5.2.4', '5.2.5'];
+import { BASELINE_CONTROLS, POD_CONTROLS, cisPodOutcomes, pick } from './cis-pods.js';
 import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
 import { hardenPods } from '../../fix/helpers.js';
 
@@ -11,7 +9,7 @@ export default defineCheck({
   severity: 'high',
   title: 'Pod or workload violates the Baseline Pod Security Standard',
   docs: {
-    what: 'Evaluates every Pod and the pod template of every workload against the Baseline Pod Security Standard at the cluster\'s Kubernetes version (latest when unknown), exactly as kube-apiserver\'s PodSecurity admission does, with its message. Pods exempt by the PodSecurity admission configuration in the input (namespaces, runtime classes) are skipped. For CIS 5.2.2-5.2.5 (and 5.2.6 on pods the restricted check leaves out) each pod carries kube-bench\'s verdict: a regular container with privileged: true, or hostPID, hostIPC or hostNetwork true, fails, exempt pods and the system namespaces\' included (kube-bench audits every running pod, so a kubeadm control plane\'s hostNetwork static pods fail 5.2.5 there too). kube-bench reads running pods; kubeward reads every Pod and pod template in the input.',
+    what: 'Evaluates every Pod and the pod template of every workload against the Baseline Pod Security Standard at the cluster\'s Kubernetes version (latest when unknown), exactly as kube-apiserver\'s PodSecurity admission does, with its message. Pods exempt by the PodSecurity admission configuration in the input (namespaces, runtime classes) are skipped. For CIS 5.2.2-5.2.5 (and 5.2.6 on pods the restricted check leaves out) each pod carries kube-bench\'s verdict: a regular container with privileged: true, or hostPID, hostIPC or hostNetwork true, fails, exempt pods and the system namespaces\' included (kube-bench audits every running pod, so a kubeadm control plane\'s hostNetwork static pods fail 5.2.5 there too). kube-bench reads running pods; kubeward reads every Pod and pod template in the input. The manual controls 5.2.10-5.2.12 (and 5.2.7-5.2.9 and 5.6.2 on pods the restricted check leaves out) are judged on every container, exempt pods included, by what each asks a policy to keep out: 5.2.10 hostProcess: true on the pod or a container, 5.2.11 any hostPath volume, 5.2.12 any non-zero hostPort (see pod-violates-restricted-pod-security for the others).',
     why: 'Baseline forbids the known privilege escalations: privileged containers, host namespaces, hostPath volumes, host ports, added capabilities, unconfined AppArmor/seccomp, unsafe sysctls. A pod that violates it can usually take over its node, and from the node the cluster. The guide (v1.23) asks for PodSecurityPolicy here; PodSecurityPolicy was removed in Kubernetes 1.25 and Pod Security Admission enforces these standards today.',
     references: [
       'Securing a Cluster: Controlling what privileges containers run with',
@@ -22,13 +20,13 @@ export default defineCheck({
   remediation: `Fix each violation the message names in the pod's securityContext; a workload that needs host access belongs in a namespace labelled pod-security.kubernetes.io/enforce=privileged that only administrators may use. Minimal compliant pod spec:
 
 ${RESTRICTED_SECURITY_CONTEXT}`,
-  // kube-bench's audits (cis-pods.ts). 5.2.6 is the restricted check's, except on the pods it
-  // leaves out: those that violate Baseline, and exempt ones.
-  cis: { '1.12': ['5.2.2', '5.2.3', '5.2.4', '5.2.5', '5.2.6'] },
+  // CIS's verdicts (cis-pods.ts). The restricted controls are the restricted check's, except on
+  // the pods it leaves out: those that violate Baseline, and exempt ones.
+  cis: { '1.12': POD_CONTROLS },
   *evaluate(ctx) {
     const scan = podSecurityScan(ctx);
     for (const pod of ctx.inventory.podSpecs()) {
-      const outcomes = kubeBenchPodOutcomes(pod.spec);
+      const outcomes = cisPodOutcomes(pod);
       const result = scan.evaluate(pod, 'baseline');
       if (!result) {
         // kube-bench audits exempt pods too; only those it fails need saying.
@@ -39,7 +37,7 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
       }
       const cis = { '1.12': pick(outcomes, result.allowed ? BASELINE_CONTROLS : POD_CONTROLS) };
       const initOnly = outcomes['5.2.2'] === 'pass' && result.violations.some((v) => v.check === 'privileged');
-      yield verdictResult(scan, pod, 'baseline', result, { cis, ...(initOnly ? { cisNote: 'kube-bench audits only regular containers for privileged; this pod\'s privileged container is an init or ephemeral one' } : {}) });
+      yield verdictResult(scan, pod, 'baseline', result, { cis, ...(initOnly ? { cisNote: { '5.2.2': 'kube-bench audits only regular containers for privileged; this pod\'s privileged container is an init or ephemeral one' } } : {}) });
     }
   },
   examples: {

@@ -8,6 +8,7 @@ import encryptionIdentityFirst from './encryption-identity-first.js';
 import encryptionKeyWrongSize from './encryption-key-wrong-size.js';
 import encryptionKmsV1 from './encryption-kms-v1.js';
 import encryptionProviderConfigMissing from './encryption-provider-config-missing.js';
+import secretInEnvironmentVariable from './secret-in-environment-variable.js';
 import secretStoredInPlaintext from './secret-stored-in-plaintext.js';
 import secretsNotEncrypted from './secrets-not-encrypted.js';
 import storedValueEncryptedWithOldKey from './stored-value-encrypted-with-old-key.js';
@@ -24,4 +25,5 @@ export const checks: Check[] = [
   encryptionConfigReadableByOthers,
   secretStoredInPlaintext,
   storedValueEncryptedWithOldKey,
+  secretInEnvironmentVariable,
 ];

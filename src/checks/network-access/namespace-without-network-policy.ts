@@ -1,0 +1,70 @@
+import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { namespaceSubject, unseen } from './netpol-graph.js';
+
+export default defineCheck({
+  id: 'namespace-without-network-policy',
+  section: 'network-access',
+  severity: 'low',
+  title: 'Namespace without any NetworkPolicy',
+  docs: {
+    what: 'Reports every namespace the input names (Namespace objects and the namespaces of objects), system ones and those without pods included, in which no NetworkPolicy is defined, as CIS 5.3.2 asks ("each namespace defined in the cluster has at least one Network Policy", audited with kubectl get networkpolicy --all-namespaces). It asks only that one exists: whether the policies isolate the pods is what namespace-pods-not-isolated-for-ingress and -egress judge. Not evaluated when NetworkPolicies or Namespaces could not be listed.',
+    why: 'Without a NetworkPolicy every pod of the namespace, and every pod created there later, accepts connections from any pod of the cluster and may connect anywhere. A default-deny policy in every namespace, empty ones included, makes "closed" the state a new workload starts from.',
+    references: [
+      'Securing a Cluster: Restricting network access',
+      'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
+    ],
+  },
+  remediation: `Define at least a default-deny policy in every namespace, then allow what its workloads need:
+
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: <ns>}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]`,
+  cis: { '1.12': ['5.3.2'] },
+  *evaluate(ctx) {
+    const { inventory } = ctx;
+    const gap = unseen(inventory, 'networkpolicies', 'namespaces');
+    if (gap) {
+      yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
+      return;
+    }
+    for (const namespace of inventory.namespaces()) {
+      const subject = namespaceSubject(inventory, namespace);
+      if (inventory.inNamespace(namespace, 'NetworkPolicy').length > 0) yield pass(subject);
+      else yield fail(subject, `namespace "${namespace}" has no NetworkPolicy: its pods, present and future, are open to every pod of the cluster`);
+    }
+  },
+  examples: {
+    fail: [
+      `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}`,
+      {
+        description: 'a policy in another namespace does not count',
+        yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: batch}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress]}`,
+      },
+    ],
+    pass: [
+      {
+        description: 'any policy counts, even one that selects no pod',
+        yaml: `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-db, namespace: shop}
+spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress]}`,
+      },
+    ],
+  },
+});
