@@ -7,7 +7,7 @@ export default defineCheck({
   severity: 'low',
   title: 'Namespace without any NetworkPolicy',
   docs: {
-    what: 'Reports every namespace the input names (Namespace objects and the namespaces of objects), system ones and those without pods included, in which no NetworkPolicy is defined, as CIS 5.3.2 asks ("each namespace defined in the cluster has at least one Network Policy", audited with kubectl get networkpolicy --all-namespaces). It asks only that one exists: whether the policies isolate the pods is what namespace-pods-not-isolated-for-ingress and -egress judge. Not evaluated when NetworkPolicies or Namespaces could not be listed.',
+    what: 'Reports every namespace the input defines (a Namespace object, or pods deployed there), system ones and those without pods included, in which no NetworkPolicy is defined, as CIS 5.3.2 asks ("each namespace defined in the cluster has at least one Network Policy", audited with kubectl get networkpolicy --all-namespaces). It asks only that one exists: whether the policies isolate the pods is what namespace-pods-not-isolated-for-ingress and -egress judge. Not evaluated when NetworkPolicies or Namespaces could not be listed.',
     why: 'Without a NetworkPolicy every pod of the namespace, and every pod created there later, accepts connections from any pod of the cluster and may connect anywhere. A default-deny policy in every namespace, empty ones included, makes "closed" the state a new workload starts from.',
     references: [
       'Securing a Cluster: Restricting network access',
@@ -30,7 +30,10 @@ spec:
       yield notEvaluated({ ref: { kind: 'NetworkPolicy', name: '*' } }, gap);
       return;
     }
-    for (const namespace of inventory.namespaces()) {
+    // "Defined in the cluster": a Namespace object, or a namespace the input deploys pods to. One
+    // only named by other objects (a RoleBinding in kube-system) is not the input's to judge.
+    const defined = new Set([...inventory.ofKind('Namespace').map((n) => n.ref.name), ...inventory.podSpecs().map((p) => p.namespace)]);
+    for (const namespace of inventory.namespaces().filter((ns) => defined.has(ns))) {
       const subject = namespaceSubject(inventory, namespace);
       if (inventory.inNamespace(namespace, 'NetworkPolicy').length > 0) yield pass(subject);
       else yield fail(subject, `namespace "${namespace}" has no NetworkPolicy: its pods, present and future, are open to every pod of the cluster`);

@@ -4,7 +4,9 @@
 // hostNetwork, failing only a value set to true (the API server drops false host namespace fields,
 // so kube-bench never sees them). Init and ephemeral containers are not audited by kube-bench.
 // 5.2.7-5.2.12 and 5.6.2 are manual (kube-bench only warns): they are judged by what each control
-// asks a policy to keep out, on every container (init and ephemeral ones are admitted too).
+// asks a policy to keep out, on every container (init and ephemeral ones are admitted too), in the
+// namespaces "which have user workloads", as their remediation words it: the system namespaces,
+// where the platform's own pods (static pods, CNI, kube-proxy) run as they must, pass them.
 
 import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
 import { hostPathVolumes } from '../../engines/podsecurity/checks/host-path-volumes.js';
@@ -60,8 +62,11 @@ function capabilities(c: Container): { netRaw: boolean; any: boolean } {
   return { netRaw, any };
 }
 
-/** The CIS verdict on one pod for each of the pod controls. */
-export function cisPodOutcomes(pod: PodSpecRef): Record<PodControl, CisOutcome> {
+/** The manual pod controls, asked of the namespaces with user workloads only. */
+const USER_WORKLOAD_CONTROLS: readonly PodControl[] = ['5.2.7', '5.2.8', '5.2.9', '5.2.10', '5.2.11', '5.2.12', '5.6.2'];
+
+/** The CIS verdict on one pod for each of the pod controls; `system`: the pod is in a system namespace. */
+export function cisPodOutcomes(pod: PodSpecRef, system: boolean): Record<PodControl, CisOutcome> {
   const { spec } = pod;
   const regular = Array.isArray(spec.containers) ? spec.containers : [];
   const anyRegular = (field: 'privileged' | 'allowPrivilegeEscalation') => regular.some((c) => c?.securityContext?.[field] === true);
@@ -77,7 +82,7 @@ export function cisPodOutcomes(pod: PodSpecRef): Record<PodControl, CisOutcome> 
     assigned ||= caps.any;
   });
   const verdict = (failed: boolean): CisOutcome => (failed ? 'fail' : 'pass');
-  return {
+  const outcomes: Record<PodControl, CisOutcome> = {
     '5.2.2': verdict(anyRegular('privileged')),
     '5.2.3': verdict(spec.hostPID === true),
     '5.2.4': verdict(spec.hostIPC === true),
@@ -92,6 +97,8 @@ export function cisPodOutcomes(pod: PodSpecRef): Record<PodControl, CisOutcome> 
     // RuntimeDefault or Localhost on the pod or on every container; Windows pods have no seccomp.
     '5.6.2': verdict(violates(seccompProfileRestricted, pod)),
   };
+  if (system) for (const id of USER_WORKLOAD_CONTROLS) outcomes[id] = 'pass';
+  return outcomes;
 }
 
 /** The outcomes for some of the controls only. */

@@ -26,7 +26,7 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
   *evaluate(ctx) {
     const scan = podSecurityScan(ctx);
     for (const pod of ctx.inventory.podSpecs()) {
-      const outcomes = cisPodOutcomes(pod);
+      const outcomes = cisPodOutcomes(pod, ctx.inventory.isSystemNamespace(pod.namespace));
       const result = scan.evaluate(pod, 'baseline');
       if (!result) {
         // kube-bench audits exempt pods too; only those it fails need saying.
