@@ -47,8 +47,9 @@ metadata: {name: shop}`,
       {
         description: 'a policy in another namespace does not count',
         yaml: `apiVersion: v1
-kind: ConfigMap
-metadata: {name: settings, namespace: batch}
+kind: Pod
+metadata: {name: export, namespace: batch}
+spec: {containers: [{name: export, image: busybox:1.36}]}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -57,6 +58,21 @@ spec: {podSelector: {}, policyTypes: [Ingress]}`,
       },
     ],
     pass: [
+      {
+        description: 'a namespace only named by another object (a ConfigMap) is not the input\'s to judge',
+        yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: batch}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress]}`,
+      },
       {
         description: 'any policy counts, even one that selects no pod',
         yaml: `apiVersion: v1
