@@ -2,6 +2,7 @@
 
 import type { FixContext } from '../fix/types.js';
 import type { Cis112ControlId } from '../frameworks/cis-1.12.js';
+import type { FrameworkId } from '../frameworks/index.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Item, Location, ResourceRef } from '../inventory/types.js';
 import type { KubeVersion } from '../inventory/version.js';
@@ -70,6 +71,11 @@ export interface CheckContext {
   k8sVersion: KubeVersion | undefined;
   /** The scan's clock, so results are reproducible in tests. */
   now: Date;
+  /**
+   * The framework the scan is read against (--framework). Without one, a check may leave out
+   * per-result CIS outcomes that cost work to compute; what it decides must not depend on it.
+   */
+  framework?: FrameworkId;
   /** Builds a value once per scan and shares it between checks (an RBAC index, a policy graph). */
   shared<T>(key: string, build: () => T): T;
 }

@@ -62,12 +62,13 @@ export function resolveVersion(
   return detected ? { version: detected.version, source: detected.source } : { version: undefined };
 }
 
-export function createContext(inventory: Inventory, k8sVersion: KubeVersion | undefined, now: Date): CheckContext {
+export function createContext(inventory: Inventory, k8sVersion: KubeVersion | undefined, now: Date, framework?: FrameworkId): CheckContext {
   const cache = new Map<string, unknown>();
   return {
     inventory,
     k8sVersion,
     now,
+    ...(framework ? { framework } : {}),
     shared<T>(key: string, build: () => T): T {
       if (!cache.has(key)) cache.set(key, build());
       return cache.get(key) as T;
@@ -119,7 +120,7 @@ export function runScan(load: LoadResult, options: ScanOptions = {}): Report {
   const now = options.now ?? new Date();
   const inventory = buildInventory(load, options.defaultNamespace);
   const { version, source } = resolveVersion(inventory, load, options.k8sVersion);
-  const ctx = createContext(inventory, version, now);
+  const ctx = createContext(inventory, version, now, options.framework);
   options.onContext?.(ctx);
   const summaries: CheckSummary[] = [];
   const findings: Finding[] = [];

@@ -22,7 +22,8 @@ export async function runExample(check: Check, example: CheckExample): Promise<C
   const inventory = spec.build ? await spec.build() : inventoryFromYaml(spec.yaml ?? '');
   const version = spec.k8sVersion ? parseKubeVersion(spec.k8sVersion) : resolveVersion(inventory, {}, undefined).version;
   const now = spec.now ? new Date(spec.now) : new Date();
-  return evaluateCheck(check, createContext(inventory, version, now));
+  // Read against the CIS view too, so examples show every per-result outcome.
+  return evaluateCheck(check, createContext(inventory, version, now, 'cis-1.12'));
 }
 
 export async function runCheckOnYaml(check: Check, yaml: string, k8sVersion?: string): Promise<CheckResult[]> {

@@ -26,6 +26,10 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
       const baseline = scan.evaluate(pod, 'baseline');
       if (!baseline?.allowed) continue; // exempt, or reported as a baseline violation (which carries 5.2.6)
       const result = scan.evaluate(pod, 'restricted')!;
+      if (!ctx.framework) {
+        yield verdictResult(scan, pod, 'restricted', result);
+        continue;
+      }
       const outcomes = cisPodOutcomes(pod, ctx.inventory.isSystemNamespace(pod.namespace));
       const notes = restrictedNotes(outcomes, new Set(result.violations.map((v) => v.check)));
       yield verdictResult(scan, pod, 'restricted', result, { cis: { '1.12': pick(outcomes, RESTRICTED_CONTROLS) }, ...(Object.keys(notes).length > 0 ? { cisNote: notes } : {}) });
