@@ -66,6 +66,22 @@ describe('live scan and snapshot', () => {
     }
   });
 
+  it('reads a live cluster against CIS 1.12: kubelets from /configz and the control plane\'s pods are judged, node files are not evaluated', async () => {
+    const common = ['--format', 'json', '--now', NOW, '--no-progress', '--framework', 'cis-1.12', '--fail-on', 'none'];
+    const live = await kubeward(['scan', '--cluster', '--kubeconfig', kubeconfig, ...common]);
+    assert.equal(live.code, 0, live.stderr);
+    const framework = (JSON.parse(live.stdout) as { framework: { controls: { id: string; verdict: string }[] } }).framework;
+    const verdict = (id: string) => framework.controls.find((c) => c.id === id)!.verdict;
+    for (const id of ['4.2.1', '4.2.4', '1.2.7', '1.2.14']) assert.ok(['pass', 'fail'].includes(verdict(id)), `${id}: ${verdict(id)}`);
+    // File modes and owners are on the nodes, which an API server does not show: never a pass.
+    for (const id of ['1.1.1', '1.1.13', '4.1.9']) assert.equal(verdict(id), 'not-evaluated', id);
+    // A snapshot of it is read the same way.
+    const snapshotDir = join(dir, 'snap-cis');
+    assert.equal((await kubeward(['snapshot', '--cluster', '--kubeconfig', kubeconfig, '-o', snapshotDir, '--no-progress'])).code, 0);
+    const offline = await kubeward(['scan', snapshotDir, ...common]);
+    assert.deepEqual((JSON.parse(offline.stdout) as { framework: unknown }).framework, framework);
+  });
+
   it('keeps gaps, errors and locations through the snapshot (library)', async () => {
     server.faults.push({ match: /^\/api\/v1\/nodes\/worker1\/proxy\/configz/, mode: 'server-error', status: 503 });
     try {
