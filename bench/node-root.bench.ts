@@ -6,25 +6,21 @@
 // Target (issue 6): scan < 1 s.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_CHECKS } from '../src/checks/registry.js';
 import { buildInventory, createContext, evaluateCheck, resolveVersion, runScan } from '../src/scan/run.js';
 import { parseDocuments } from '../src/sources/documents.js';
+import { writeFiles } from '../src/testing/cli.js';
 import { collapseMirrorPods, readNodeRoot } from '../src/sources/node-root.js';
 
 const CERTIFICATES = 200;
 const POLICY_BYTES = 2 * 1024 * 1024;
 const REPEATS = 5;
 
-function put(root: string, path: string, text: string, mode = 0o600): void {
-  const file = join(root, path);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  chmodSync(file, mode);
-}
+const put = (root: string, path: string, text: string, mode = 0o600) => writeFiles(root, { [path]: text }, mode);
 
 /** An audit policy of about `bytes` bytes: many specific rules, then a catch-all. */
 function auditPolicy(bytes: number): string {

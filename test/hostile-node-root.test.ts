@@ -7,13 +7,14 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Report } from '../src/report/types.js';
 import { CertFactory } from '../src/testing/certs.js';
 import { hostileRun, inEveryFormat, REPORT_FORMATS } from '../src/testing/hostile.js';
+import { writeFiles } from '../src/testing/cli.js';
 
 const MARKER = 'KW-OUTSIDE-MARKER';
 const TOKEN_MARKER = 'KW-TOKEN-MARKER-7f3a';
@@ -34,13 +35,6 @@ ${extraFlags.map((f) => `    - ${f}\n`).join('')}`;
 
 const KUBELET_CONFIG = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n';
 
-/** Writes files (path -> text) under a folder, creating folders. */
-function put(dir: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-}
 
 function link(target: string, dir: string, path: string): void {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -54,7 +48,7 @@ function fifo(dir: string, path: string): void {
 
 /** A sparse file of `bytes` NUL bytes: no disk used, but its size is what a reader meets. */
 function sparse(dir: string, path: string, bytes: number): void {
-  put(dir, { [path]: '' });
+  writeFiles(dir, { [path]: '' });
   truncateSync(join(dir, path), bytes);
 }
 
@@ -112,7 +106,7 @@ describe('hostile node roots', () => {
     const certs = await CertFactory.create();
     const cert = (await certs.ca(`${MARKER}-CERT`, { notBefore: new Date('2024-01-01T00:00:00Z'), days: 1 })).pem;
     await certs.remove();
-    put(outside, {
+    writeFiles(outside, {
       'etc/hostname': `${MARKER}-HOSTNAME\n`,
       'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER().replace('name: kube-apiserver,', `name: ${MARKER.toLowerCase()}-apiserver,`),
       'etc/kubernetes/admin.conf': `apiVersion: v1\nkind: Config\nclusters:\n- name: ${MARKER}-KUBECONFIG\n  cluster: {server: "https://10.0.0.1:6443", insecure-skip-tls-verify: true}\n`,
@@ -133,7 +127,7 @@ describe('hostile node roots', () => {
   it('reads paths with .. from flags and unit files inside the root (--config, --tls-cert-file, --kubeconfig, EnvironmentFile=)', () => {
     const root = tempDir('kubeward-hostile-');
     const up = '/..'.repeat(12);
-    put(root, {
+    writeFiles(root, {
       'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER([`--tls-cert-file=${up}${outside}/pki/ca.crt`, `--encryption-provider-config=${up}${outside}/etc/kubernetes/admin.conf`]),
       'var/lib/kubelet/config.yaml': KUBELET_CONFIG,
       'etc/systemd/system/kubelet.service': `[Service]\nEnvironmentFile=${up}${outside}/kubelet.env\nExecStart=/usr/bin/kubelet --config=${up}${outside}/kubelet/config.yaml --kubeconfig=${up}${outside}/etc/kubernetes/admin.conf --tls-cert-file=${up}${outside}/kubelet/pki/kubelet.crt $KUBELET_EXTRA_ARGS\n`,
@@ -145,7 +139,7 @@ describe('hostile node roots', () => {
 
   it('does not follow directory and file symlinks out of the root, absolute or relative', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, { 'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER() });
+    writeFiles(root, { 'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER() });
     link(`${outside}/pki`, root, 'etc/kubernetes/pki');
     link(`${'../'.repeat(12)}${outside.slice(1)}/kubelet`, root, 'var/lib/kubelet');
     link(`${outside}/etc/kubernetes/admin.conf`, root, 'etc/kubernetes/admin.conf');
@@ -161,14 +155,14 @@ describe('hostile node roots', () => {
 
   it('does not read the machine\'s own /etc through etc -> /elsewhere', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, { 'var/lib/kubelet/config.yaml': KUBELET_CONFIG });
+    writeFiles(root, { 'var/lib/kubelet/config.yaml': KUBELET_CONFIG });
     link(`${outside}/etc`, root, 'etc');
     scanHostileRoot(root, { errors: [{ path: 'etc', message: /symlink to .* not in the node root/ }], findings: [KUBELET_FINDING] });
   });
 
   it('never judges a process of the scanning machine through proc -> /proc', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, { 'var/lib/kubelet/config.yaml': KUBELET_CONFIG });
+    writeFiles(root, { 'var/lib/kubelet/config.yaml': KUBELET_CONFIG });
     mkdirSync(join(root, 'etc/kubernetes/manifests'), { recursive: true });
     link('/proc', root, 'proc');
     const report = scanHostileRoot(root, { errors: [{ path: 'proc', message: /symlink loop/ }], findings: [KUBELET_FINDING] });
@@ -177,7 +171,7 @@ describe('hostile node roots', () => {
 
   it('refuses FIFOs at every path it reads, without blocking', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, {
+    writeFiles(root, {
       'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER(['--encryption-provider-config=/etc/kubernetes/enc.yaml']),
       'etc/systemd/system/kubelet.service': '[Service]\nEnvironmentFile=-/etc/default/kubelet\nExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml $KUBELET_EXTRA_ARGS\n',
     });
@@ -191,7 +185,7 @@ describe('hostile node roots', () => {
     const dir = tempDir('kubeward-hostile-');
     fifo(dir, 'pipe.yaml');
     fifo(dir, 'folder/also-a-pipe.yaml');
-    put(dir, { 'folder/pod.yaml': API_SERVER() });
+    writeFiles(dir, { 'folder/pod.yaml': API_SERVER() });
     for (const format of REPORT_FORMATS) {
       const run = hostileRun(['scan', join(dir, 'pipe.yaml'), join(dir, 'folder'), '--format', format, '--fail-on', 'none'], MARKERS);
       assert.equal(run.status, 2);
@@ -222,7 +216,7 @@ describe('hostile node roots', () => {
 
   it('bounds every read: giant files, through a symlink or not, are refused by size', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, { 'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER() });
+    writeFiles(root, { 'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER() });
     sparse(root, 'big/kubelet.yaml', 200 * 1024 * 1024);
     link('/big/kubelet.yaml', root, 'var/lib/kubelet/config.yaml');
     const giants = ['etc/hostname', 'etc/passwd', 'proc/modules', '.kubeward-stat.tsv'];
@@ -235,10 +229,10 @@ describe('hostile node roots', () => {
 
   it('reads a 200,000-line stat sidecar of garbage and a 1,500-deep folder tree in time, with a few errors', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, { 'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER() });
+    writeFiles(root, { 'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER() });
     const lines = Array.from({ length: 200_000 }, (_, i) => (i === 0 ? '/etc/kubernetes/manifests\t0755\t0\t0' : `not a stat line ${i}`));
-    put(root, { '.kubeward-stat.tsv': `${lines.join('\n')}\n` });
-    put(root, { [`etc/kubernetes/${'d/'.repeat(1500)}deep.conf`]: 'x' });
+    writeFiles(root, { '.kubeward-stat.tsv': `${lines.join('\n')}\n` });
+    writeFiles(root, { [`etc/kubernetes/${'d/'.repeat(1500)}deep.conf`]: 'x' });
     const runs = inEveryFormat(['scan', '--node-root', root, '--fail-on', 'none', '--now', NOW], MARKERS);
     for (const format of REPORT_FORMATS) assert.equal(runs[format].status, 2, format);
     const report = JSON.parse(runs.json.stdout) as Report;
@@ -253,8 +247,8 @@ describe('hostile node roots', () => {
   it('scans a List of 200,000 objects and a 1,500-deep folder of manifests', () => {
     const dir = tempDir('kubeward-hostile-');
     const items = Array.from({ length: 200_000 }, (_, i) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-${i}","namespace":"shop"},"data":{"k":"v"}}`);
-    put(dir, { 'list.json': `{"apiVersion":"v1","kind":"List","items":[\n${items.join(',\n')}\n]}\n` });
-    put(dir, { [`deep/${'d/'.repeat(1500)}pod.yaml`]: API_SERVER() });
+    writeFiles(dir, { 'list.json': `{"apiVersion":"v1","kind":"List","items":[\n${items.join(',\n')}\n]}\n` });
+    writeFiles(dir, { [`deep/${'d/'.repeat(1500)}pod.yaml`]: API_SERVER() });
     for (const format of REPORT_FORMATS) {
       const run = hostileRun(['scan', join(dir, 'list.json'), join(dir, 'deep'), '--format', format, '--fail-on', 'none'], MARKERS);
       assert.equal(run.status, 0, run.stderr);
@@ -268,13 +262,13 @@ describe('hostile node roots', () => {
 
   it('reports a file where /etc/kubernetes/manifests should be a folder', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, { 'etc/kubernetes/manifests': API_SERVER(), 'var/lib/kubelet/config.yaml': KUBELET_CONFIG });
+    writeFiles(root, { 'etc/kubernetes/manifests': API_SERVER(), 'var/lib/kubelet/config.yaml': KUBELET_CONFIG });
     scanHostileRoot(root, { errors: [{ path: 'etc/kubernetes/manifests', message: /a file where the folder of static pod manifests should be/ }], findings: [KUBELET_FINDING] });
   });
 
   it('reports a kubeconfig whose fields have the wrong type by file and line, never its values', () => {
     const root = tempDir('kubeward-hostile-');
-    put(root, {
+    writeFiles(root, {
       'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER(),
       'etc/kubernetes/admin.conf': `apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user: "${TOKEN_MARKER}"\n`,
       'etc/kubernetes/kubelet.conf': `apiVersion: v1\nkind: Config\nclusters: "${TOKEN_MARKER}"\n`,
@@ -292,7 +286,7 @@ describe('hostile node roots', () => {
   it('reports an unparseable certificate once, as an input error at its line', () => {
     const root = tempDir('kubeward-hostile-');
     const bad = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
-    put(root, {
+    writeFiles(root, {
       'etc/kubernetes/manifests/kube-apiserver.yaml': API_SERVER(['--tls-cert-file=/etc/kubernetes/pki/apiserver.crt', '--client-ca-file=/etc/kubernetes/pki/../pki/apiserver.crt']),
       'etc/kubernetes/pki/apiserver.crt': `# serving certificate\n${bad}`,
       'etc/kubernetes/admin.conf': `apiVersion: v1\nkind: Config\nclusters:\n- name: k\n  cluster:\n    server: https://10.0.0.1:6443\n    certificate-authority-data: ${Buffer.from(bad).toString('base64')}\n`,

@@ -9,11 +9,13 @@
 //   the network checks of the namespace, before and after.
 
 import { findCheck } from '../checks/registry.js';
+import { valueAtPath } from '../fix/helpers.js';
+import { objectKey } from '../fix/plan.js';
 import type { SectionSlug, Severity } from '../checks/sections.js';
 import type { Check } from '../checks/types.js';
 import { LEVELS, policyToEvaluate, MODES } from '../engines/podsecurity/index.js';
 import { clusterFactsOf, EscalationGraph, membershipsOf, nodeIdOf, targetId, TARGETS, type Edge, type Target } from '../engines/rbac/escalation.js';
-import { aggregationSelectors, normaliseRule, RbacIndex, resolveSubject, roleKey, subjectKey } from '../engines/rbac/index.js';
+import { aggregationSelectors, bindingFieldsOf, grantsOf, RbacIndex, roleKey, rulesOf, subjectKey } from '../engines/rbac/index.js';
 import { ResourceScopes } from '../engines/rbac/resources.js';
 import type { RbacScan } from '../engines/rbac/scan.js';
 import { describePath } from '../engines/rbac/paths.js';
@@ -149,7 +151,7 @@ export class Decider {
     };
     if (ref.namespace) fromState('Namespace', undefined, ref.namespace);
     if (isPod) {
-      const spec = specAt(object, POD_TEMPLATE_PATHS[kind]!);
+      const spec = valueAtPath(object, POD_TEMPLATE_PATHS[kind]!) as { runtimeClassName?: unknown } | null | undefined;
       if (spec?.runtimeClassName && this.config.exemptions.runtimeClasses.includes(String(spec.runtimeClassName))) return [];
     }
     const isBinding = kind === 'RoleBinding' || kind === 'ClusterRoleBinding';
@@ -307,12 +309,6 @@ function withIdentity(object: K8sObject, request: AdmissionRequest, namespace: s
   return { ...object, metadata: { ...metadata, name, ...(ns ? { namespace: ns } : {}) } };
 }
 
-function specAt(object: K8sObject, path: string[]): Record<string, unknown> | undefined {
-  let node: unknown = object;
-  for (const key of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
-  return typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : undefined;
-}
-
 const findingKey = (f: Found) => `${f.id}\u0000${f.message}`;
 
 function sameRef(a: ResourceRef, b: ResourceRef): boolean {
@@ -362,46 +358,24 @@ interface RbacChange {
   subjects: SubjectId[];
 }
 
-const bindingKey = (kind: string, namespace: string | undefined, name: string) => `${kind}\u0000${namespace ?? ''}\u0000${name}`;
-
 function bindingRecordOf(object: K8sObject): BindingRecord {
-  const o = object as K8sObject & { roleRef?: Partial<{ apiGroup: string; kind: string; name: string }>; subjects?: unknown };
   const kind = object.kind === 'ClusterRoleBinding' ? 'ClusterRoleBinding' : 'RoleBinding';
   return {
     kind,
     name: object.metadata?.name ?? '',
     ...(kind === 'RoleBinding' ? { namespace: object.metadata?.namespace ?? 'default' } : {}),
-    roleRef: { kind: o.roleRef?.kind ?? '', name: o.roleRef?.name ?? '' },
-    subjects: Array.isArray(o.subjects) ? o.subjects.filter((s) => s && typeof s === 'object' && typeof s.name === 'string') : [],
+    ...bindingFieldsOf(object),
     builtin: false,
     order: Number.MAX_SAFE_INTEGER,
   };
 }
 
-/** The binding's grants of the role, added to out (a binding may name many subjects: no spread). */
-function grantsOf(binding: BindingRecord, role: RoleRecord | undefined, out: Grant[] = []): Grant[] {
-  if (!role) return out;
-  for (const s of binding.subjects) {
-    const subject = resolveSubject(s, binding.namespace);
-    if (subject) out.push({ binding, role, subject, ...(binding.namespace ? { scope: binding.namespace } : {}) });
-  }
-  return out;
-}
-
-/** The role a binding resolves to, as the authorizer looks it up. */
-function roleFor(index: Pick<RbacIndex, 'role'>, binding: BindingRecord): RoleRecord | undefined {
-  const { kind, name } = binding.roleRef;
-  if (kind === 'ClusterRole') return index.role('ClusterRole', undefined, name);
-  if (kind === 'Role' && binding.kind === 'RoleBinding') return index.role('Role', binding.namespace, name);
-  return undefined;
-}
-
 function bindingChange(index: RbacIndex, object: K8sObject, old: K8sObject | undefined): RbacChange {
   const binding = bindingRecordOf(object);
-  binding.role = roleFor(index, binding);
-  const grants = grantsOf(binding, binding.role);
-  const replaced = new Set([bindingKey(binding.kind, binding.namespace, binding.name)]);
-  if (old) replaced.add(bindingKey(old.kind ?? '', old.metadata?.namespace, old.metadata?.name ?? ''));
+  binding.role = index.referencedRole(binding);
+  const grants = binding.role ? grantsOf(binding, binding.role) : [];
+  const replaced = new Set([objectKey(binding.kind, binding.namespace, binding.name)]);
+  if (old) replaced.add(objectKey(old.kind ?? '', old.metadata?.namespace, old.metadata?.name ?? ''));
   return { replaced, grants, roles: new Map(), subjects: uniqueSubjects(grants) };
 }
 
@@ -415,9 +389,8 @@ function roleChange(index: RbacIndex, object: K8sObject): RbacChange {
   const kind = object.kind === 'ClusterRole' ? 'ClusterRole' : 'Role';
   const name = object.metadata?.name ?? '';
   const namespace = kind === 'Role' ? (object.metadata?.namespace ?? 'default') : undefined;
-  const rawRules = Array.isArray(object.rules) ? object.rules.filter((r) => typeof r === 'object' && r !== null) : [];
   const changed: RoleRecord = {
-    kind, name, ...(namespace ? { namespace } : {}), rules: rawRules.map((r) => normaliseRule(r as Parameters<typeof normaliseRule>[0])),
+    kind, name, ...(namespace ? { namespace } : {}), rules: rulesOf(object),
     labels: object.metadata?.labels ?? {}, aggregated: false, builtin: false,
     item: { object, ref: refOf(object), location: { file: 'admission request' } },
   };
@@ -444,7 +417,7 @@ function roleChange(index: RbacIndex, object: K8sObject): RbacChange {
   const grants: Grant[] = [];
   for (const role of newRoles.values()) {
     for (const binding of index.bindingsOf(role)) {
-      replaced.add(bindingKey(binding.kind, binding.namespace, binding.name));
+      replaced.add(objectKey(binding.kind, binding.namespace, binding.name));
       grantsOf(binding, role, grants);
     }
   }
@@ -487,7 +460,7 @@ function overlayIndex(base: RbacBaseline, change: RbacChange): RbacIndex {
         // rolebindings, escalate with write, CSR create with approve): the edges of the rest led
         // nowhere before (it had no path) and lead nowhere now.
         const kept = !pairs ? [] : base.index.directGrants(subject)
-          .filter((g) => combines(g) && !change.replaced.has(bindingKey(g.binding.kind, g.binding.namespace, g.binding.name)))
+          .filter((g) => combines(g) && !change.replaced.has(objectKey(g.binding.kind, g.binding.namespace, g.binding.name)))
           .map((g) => ({ ...g, role: { ...g.role, rules: g.role.rules.filter(combiningRule) } }));
         return [...kept, ...(added.get(subjectKey(subject)) ?? [])];
       }

@@ -6,6 +6,7 @@
 
 import { clusterFactsOf, EscalationGraph, TARGETS, type ClusterFacts, type Edge, type Target } from '../engines/rbac/escalation.js';
 import { RbacIndex } from '../engines/rbac/index.js';
+import { objectKey } from '../fix/plan.js';
 import { Inventory } from '../inventory/inventory.js';
 import { isNamespacedKind } from '../inventory/kinds.js';
 import { refOf, type Item, type K8sObject } from '../inventory/types.js';
@@ -62,8 +63,6 @@ function withoutLastApplied(annotations: Record<string, string>): Record<string,
   return rest;
 }
 
-const keyOf = (kind: string, namespace: string | undefined, name: string) => `${kind}\u0000${namespace ?? ''}\u0000${name}`;
-
 export class ClusterState {
   private readonly items = new Map<string, Item>();
   private synced = false;
@@ -103,7 +102,7 @@ export class ClusterState {
 
   remove(object: K8sObject): void {
     const ref = refOf(object);
-    this.items.delete(keyOf(ref.kind, ref.namespace, ref.name));
+    this.items.delete(objectKey(ref.kind, ref.namespace, ref.name));
     this.changed(ref.kind);
   }
 
@@ -123,7 +122,7 @@ export class ClusterState {
   }
 
   get(kind: string, namespace: string | undefined, name: string): Item | undefined {
-    return this.items.get(keyOf(kind, isNamespacedKind(kind) ? namespace : undefined, name));
+    return this.items.get(objectKey(kind, isNamespacedKind(kind) ? namespace : undefined, name));
   }
 
   all(): Item[] {
@@ -169,7 +168,7 @@ export class ClusterState {
     const trimmed = trimForState(object);
     const ref = refOf(trimmed);
     if (!ref.namespace && isNamespacedKind(ref.kind)) ref.namespace = 'default';
-    this.items.set(keyOf(ref.kind, ref.namespace, ref.name), { object: trimmed, ref, location: { file: location } });
+    this.items.set(objectKey(ref.kind, ref.namespace, ref.name), { object: trimmed, ref, location: { file: location } });
   }
 
   private changed(kind: string): void {

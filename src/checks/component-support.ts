@@ -11,7 +11,7 @@ import type { HostSnapshot } from '../inventory/host.js';
 import type { Item } from '../inventory/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { fail, notEvaluated, pass } from './define.js';
-import type { CheckContext, CheckResult, Subject } from './types.js';
+import type { CheckContext, CheckResult, CisOutcomes, Subject } from './types.js';
 
 /** The scope the cluster source names when it could not read kubelets' /configz. */
 const KUBELET_CONFIG_GAP = 'kubelet-config';
@@ -127,8 +127,12 @@ export function* forEachKubelet(ctx: CheckContext, judge: (s: KubeletSettings) =
   if (partial) yield notEvaluated(componentSubject('kubelet'), partial);
 }
 
+export function kubeProxiesOf(ctx: CheckContext): KubeProxySettings[] {
+  return ctx.shared('config:kube-proxy', () => kubeProxySettings(ctx.inventory, ctx.k8sVersion));
+}
+
 export function* forEachKubeProxy(ctx: CheckContext, judge: (s: KubeProxySettings) => Iterable<CheckResult>): Iterable<CheckResult> {
-  const proxies = ctx.shared('config:kube-proxy', () => kubeProxySettings(ctx.inventory, ctx.k8sVersion));
+  const proxies = kubeProxiesOf(ctx);
   if (proxies.length === 0) {
     yield notEvaluated(componentSubject('kube-proxy'), absentReason(ctx, 'kube-proxy'));
     return;
@@ -152,6 +156,11 @@ export function runSubject(run: ComponentRun, setting?: Setting): Subject {
 
 export function kubeletSubject(kubelet: KubeletSettings, setting?: Setting): Subject {
   return { ref: kubelet.ref, location: (setting && locationOf(setting.origin)) ?? kubelet.location };
+}
+
+/** The field a finding points at: the flag or config field that set the value; none for a default. */
+export function settingField(setting: Setting): { field?: string } {
+  return setting.origin.kind === 'default' ? {} : { field: setting.origin.field };
 }
 
 /** " (--flag at file:line)" or " (default (v1.30))": where a judged value came from. */
@@ -229,11 +238,16 @@ export function isWritten(setting: Setting): boolean {
 }
 
 /** A kubelet result with the CIS verdict attached when CIS judges the setting otherwise. */
-export function withCisView(result: CheckResult, setting: Setting, cis: KubeletCisView | undefined): CheckResult {
+function withCisView(result: CheckResult, setting: Setting, cis: KubeletCisView | undefined): CheckResult {
   if (!cis || result.status === 'not-evaluated') return result;
   const passes = cis.passes(setting);
   if (passes === (result.status === 'pass')) return result;
   return { ...result, cis: { '1.12': { [cis.control]: passes ? 'pass' : 'fail' } }, cisNote: cis.note(setting) };
+}
+
+/** A result's verdict on one CIS control, with `note` (why) when it differs from kubeward's verdict. */
+export function cisVerdict(control: Cis112ControlId, cisPasses: boolean, kubewardPasses: boolean, note: string): { cis: CisOutcomes; cisNote?: string } {
+  return { cis: { '1.12': { [control]: cisPasses ? 'pass' : 'fail' } }, ...(cisPasses === kubewardPasses ? {} : { cisNote: note }) };
 }
 
 /** Judges one KubeletConfiguration field of a kubelet: pass, fail with its origin, or not-evaluated. */

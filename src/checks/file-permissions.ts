@@ -148,13 +148,14 @@ export function hostFile(path: string, mode: number, uid = 0, type: HostFile['ty
   return { path, mode, uid, gid, size: 100, type };
 }
 
+/** The absolute paths among settings' values, as node paths (relative or unset values left out). */
+export function absoluteNodePaths(values: readonly (string | undefined)[]): string[] {
+  return values.filter((v): v is string => Boolean(v?.startsWith('/'))).map(cleanNodePath);
+}
+
 /** The node paths, on this node, of the files a setting of the runs names (each scheduler's --kubeconfig). */
 export function namedPathsOn(host: HostSnapshot, runs: readonly ComponentSettings[], flag: string): string[] {
-  return runs
-    .filter((s) => s.run.host === host)
-    .map((s) => s.get(flag).value)
-    .filter((v): v is string => Boolean(v?.startsWith('/')))
-    .map(cleanNodePath);
+  return absoluteNodePaths(runs.filter((s) => s.run.host === host).map((s) => s.get(flag).value));
 }
 
 /** The node paths of the static pod manifests the runs were read from, on this node. */

@@ -103,7 +103,7 @@ function remember(plans: Plans, facts: CertificateFacts, why: string): string {
 }
 
 /** Why a CA may not sign a re-issued certificate (expired, expiring, weak); undefined when it may. */
-export function caProblem(ca: CertificateFacts, now: Date): string | undefined {
+function caProblem(ca: CertificateFacts, now: Date): string | undefined {
   const name = `its CA (${ca.subject})`;
   if (now.getTime() < ca.notBefore.getTime()) return `${name} is not valid before ${day(ca.notBefore)}`;
   const left = daysLeft(ca, now);
@@ -241,7 +241,7 @@ function write(ctx: FixContext, target: Target, old: CertificateFacts, reissued:
 }
 
 /** The PEM text with the certificate block of this fingerprint replaced; undefined when it is not there (any more). */
-export function replaceCertificate(text: string, fingerprint256: string, pem: string): string | undefined {
+function replaceCertificate(text: string, fingerprint256: string, pem: string): string | undefined {
   for (const m of text.matchAll(PEM_BLOCK)) {
     let fingerprint: string;
     try {
@@ -290,7 +290,7 @@ function kubeconfigUser(text: string, user: number): { cert: ScalarAt; key: Scal
  * it) and client-key-data replaced, in their quoting; every other byte stays. Undefined when the
  * certificate is not there (any more).
  */
-export function replaceKubeconfigUser(text: string, user: number, fingerprint256: string, pem: string, keyB64: string): string | undefined {
+function replaceKubeconfigUser(text: string, user: number, fingerprint256: string, pem: string, keyB64: string): string | undefined {
   const found = kubeconfigUser(text, user);
   if (typeof found === 'string') return undefined;
   const certPem = replaceCertificate(Buffer.from(found.cert.value, 'base64').toString('utf8'), fingerprint256, pem);

@@ -11,7 +11,7 @@ import { mountHostFile, refKey, setFlag } from './helpers.js';
 import { staticApiServers } from './node-fixes.js';
 import type { FixContext } from './types.js';
 
-export const ADMISSION_CONFIG_FILE = '/etc/kubernetes/admission-config.yaml';
+const ADMISSION_CONFIG_FILE = '/etc/kubernetes/admission-config.yaml';
 
 /**
  * The limits of the Kubernetes documentation's example (admission controllers, EventRateLimit):
@@ -19,7 +19,7 @@ export const ADMISSION_CONFIG_FILE = '/etc/kubernetes/admission-config.yaml';
  * tracked), per user 10/s with bursts of 50. Far above what a healthy namespace or client
  * writes; a flood beyond them gets 429s instead of filling etcd.
  */
-export const EVENT_RATE_LIMITS = {
+const EVENT_RATE_LIMITS = {
   apiVersion: 'eventratelimit.admission.k8s.io/v1alpha1',
   kind: 'Configuration',
   limits: [

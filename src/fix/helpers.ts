@@ -7,7 +7,7 @@ import type { ComponentRun, KubeletSettings } from '../engines/config/index.js';
 import { effectivePolicyTypes } from '../engines/netpol/index.js';
 import type { NetworkPolicySpec } from '../engines/netpol/model.js';
 import { evaluatePod, type Level, type PolicyVersion } from '../engines/podsecurity/index.js';
-import type { HostSnapshot } from '../inventory/host.js';
+import { nodePathOf, type HostSnapshot } from '../inventory/host.js';
 import type { PodSpecRef } from '../inventory/inventory.js';
 import type { Container, PodSpec } from '../inventory/pod.js';
 import { POD_TEMPLATE_PATHS } from '../inventory/kinds.js';
@@ -317,8 +317,8 @@ function removeFlagOnLine(text: string, line: number | undefined, flag: string):
 /** The node root a file was read from, and the file's path on the node. */
 export function nodeFileOf(ctx: FixContext, file: string): { host: HostSnapshot; path: string } | undefined {
   for (const host of ctx.check.inventory.hosts) {
-    const root = host.root.replace(/\/+$/, '');
-    if (file.startsWith(`${root}/`)) return { host, path: file.slice(root.length) };
+    const path = nodePathOf(host, file);
+    if (path !== undefined) return { host, path };
   }
   return undefined;
 }

@@ -6,7 +6,8 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type { FailResult } from '../checks/types.js';
-import { kubeProxySettings, type KubeProxySettings } from '../engines/config/index.js';
+import { kubeProxiesOf } from '../checks/component-support.js';
+import type { KubeProxySettings } from '../engines/config/index.js';
 import { yamlLibrary } from '../yaml.js';
 import { failuresByRef, refKey, setFlag } from './helpers.js';
 import type { FixContext } from './types.js';
@@ -43,7 +44,7 @@ export function setEmbeddedYamlField(text: string, field: string, value: string)
 }
 
 /** Sets a kube-proxy field where the proxy reads it; false when the input holds nothing to edit. */
-export function setKubeProxyField(ctx: FixContext, proxy: KubeProxySettings, field: string, flag: string, value: string): boolean {
+function setKubeProxyField(ctx: FixContext, proxy: KubeProxySettings, field: string, flag: string, value: string): boolean {
   const config = proxy.config;
   if (!config) return setFlag(ctx, proxy.run, flag, value);
   if (config.key === undefined) {
@@ -61,8 +62,7 @@ export function setKubeProxyField(ctx: FixContext, proxy: KubeProxySettings, fie
 /** kube-proxy-metrics-exposed: metricsBindAddress on 127.0.0.1, with the port it had (10249 by default). */
 export function kubeProxyMetricsOnLoopback(ctx: FixContext, failures: readonly FailResult[]): void {
   const byRef = failuresByRef(failures);
-  const proxies = ctx.check.shared('config:kube-proxy', () => kubeProxySettings(ctx.check.inventory, ctx.check.k8sVersion));
-  for (const proxy of proxies) {
+  for (const proxy of kubeProxiesOf(ctx.check)) {
     const failure = byRef.get(refKey(proxy.run.ref));
     if (!failure) continue;
     const port = /:(\d+)$/.exec(proxy.get('metricsBindAddress').value ?? '')?.[1] ?? '10249';

@@ -48,13 +48,13 @@ function narrowPeer(peer: RawPeer): RawPeer {
 }
 
 /** Whether an ingress rule admits traffic from every namespace (no peers, or a peer of every namespace). */
-export function ruleOpensToEveryNamespace(rule: RawRule | undefined): boolean {
+function ruleOpensToEveryNamespace(rule: RawRule | undefined): boolean {
   if (!rule || typeof rule !== 'object') return false;
   return !Array.isArray(rule.from) || rule.from.length === 0 || rule.from.some(opensToEveryNamespace);
 }
 
 /** Narrows spec.ingress[index] of a policy (as planned so far) to its own namespace; false when it is not open. */
-export function narrowIngressRule(ctx: FixContext, item: Item, index: number): boolean {
+function narrowIngressRule(ctx: FixContext, item: Item, index: number): boolean {
   const edit = ctx.edit(item);
   const rule = (edit.object.spec as { ingress?: RawRule[] } | undefined)?.ingress?.[index];
   if (!ruleOpensToEveryNamespace(rule)) return false;

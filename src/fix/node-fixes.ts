@@ -89,9 +89,7 @@ export function kubeletClientCa(ctx: FixContext, failures: readonly FailResult[]
     if (host?.files.some((f) => f.path === CLUSTER_CA)) set();
     else if (host) ctx.manual(failure, `${CLUSTER_CA} is not on node ${host.name}: copy the cluster CA there, then set authentication.x509.clientCAFile`);
     else {
-      const risk = `the kubelet does not start unless ${CLUSTER_CA} (kubeadm's cluster CA) is on its node`;
-      if (!ctx.unsafe) ctx.manual(failure, `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
-      ctx.withSafety('unsafe', risk, set);
+      ctx.withSafety('unsafe', `the kubelet does not start unless ${CLUSTER_CA} (kubeadm's cluster CA) is on its node`, set, failure);
     }
   }
 }
@@ -147,6 +145,13 @@ export function blockModules(ctx: FixContext, modules: (host: HostSnapshot) => r
 interface Provider { [name: string]: unknown }
 interface ResourceEntry { resources?: string[]; providers?: Provider[] }
 
+/** A new secretbox key (32 bytes from node:crypto, registered as generated) named kubeward-YYYYMMDD. */
+function secretboxKey(ctx: FixContext): { name: string; secret: string } {
+  const secret = randomBytes(32).toString('base64');
+  ctx.generated(secret);
+  return { name: `kubeward-${ctx.check.now.toISOString().slice(0, 10).replace(/-/g, '')}`, secret };
+}
+
 /**
  * The EncryptionConfiguration's resources with a new secretbox key first for each resource given,
  * every existing provider kept after it (what is stored today stays readable) and identity last
@@ -156,9 +161,7 @@ interface ResourceEntry { resources?: string[]; providers?: Provider[] }
 function encryptWith(ctx: FixContext, item: Item, resources: readonly string[]): void {
   const edit = ctx.edit(item);
   const entries = structuredClone(((edit.object as { resources?: ResourceEntry[] }).resources) ?? []);
-  const secret = randomBytes(32).toString('base64');
-  ctx.generated(secret);
-  const name = `kubeward-${ctx.check.now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  const key = secretboxKey(ctx);
   for (const resource of resources) {
     let entry = entries.find((e) => e.resources?.includes(resource));
     if (!entry) entries.push((entry = { resources: [resource], providers: [{ identity: {} }] }));
@@ -167,7 +170,7 @@ function encryptWith(ctx: FixContext, item: Item, resources: readonly string[]):
     if (JSON.stringify(providers[0] ?? {}).includes('"kubeward-')) continue;
     const identity = providers.filter((p) => 'identity' in p);
     const others = providers.filter((p) => !('identity' in p));
-    entry.providers = [{ secretbox: { keys: [{ name, secret }] } }, ...others, ...(identity.length ? identity : [{ identity: {} }])];
+    entry.providers = [{ secretbox: { keys: [{ ...key }] } }, ...others, ...(identity.length ? identity : [{ identity: {} }])];
   }
   edit.set(['resources'], entries);
 }
@@ -231,6 +234,8 @@ export const AUDIT_POLICY_FIX: CheckFix = {
 // ---- API server authentication and authorization ----------------------------------------------
 
 const HEALTH_PATHS = ['/livez', '/readyz', '/healthz'];
+/** AuthenticationConfiguration's anonymous: allowed only to the health endpoints. */
+const HEALTH_ONLY = { enabled: true, conditions: HEALTH_PATHS.map((path) => ({ path })) };
 const AUTHN_CONFIG = '/etc/kubernetes/authentication-config.yaml';
 
 /**
@@ -244,7 +249,7 @@ export function anonymousOnlyToHealth(ctx: FixContext, failures: readonly FailRe
   // An AuthenticationConfiguration that lets anonymous requests reach more: its conditions narrowed.
   const configs = new Set(failures.filter((f) => f.subject.ref.kind === 'AuthenticationConfiguration').map((f) => refKey(f.subject.ref)));
   for (const item of ctx.check.inventory.ofKind('AuthenticationConfiguration')) {
-    if (configs.has(refKey(item.ref))) ctx.edit(item).set(['anonymous'], { enabled: true, conditions: HEALTH_PATHS.map((path) => ({ path })) });
+    if (configs.has(refKey(item.ref))) ctx.edit(item).set(['anonymous'], HEALTH_ONLY);
   }
   for (const { settings, failure } of failingRuns(ctx, failures, ['kube-apiserver'])) {
     if (!version) {
@@ -263,7 +268,7 @@ export function anonymousOnlyToHealth(ctx: FixContext, failures: readonly FailRe
         ctx.manual(failure, `its AuthenticationConfiguration ${configured} is not in the input: allow anonymous requests there only to ${HEALTH_PATHS.join(', ')}`);
         continue;
       }
-      ctx.edit(item).set(['anonymous'], { enabled: true, conditions: HEALTH_PATHS.map((path) => ({ path })) });
+      ctx.edit(item).set(['anonymous'], HEALTH_ONLY);
       continue;
     }
     if (!host || !settings.run.pod || !mountsAllowed(ctx, settings)) {
@@ -291,10 +296,7 @@ export function nodeAndRbac(ctx: FixContext, failures: readonly FailResult[]): v
     const next = [{ type: 'Node', name: 'node' }, { type: 'RBAC', name: 'rbac' }, ...authorizers.filter((a) => !['Node', 'RBAC', 'AlwaysAllow'].includes(a.type ?? ''))];
     const apply = () => ctx.edit(item).set(['authorizers'], next);
     if (!authorizers.some((a) => a.type === 'AlwaysAllow')) apply();
-    else {
-      if (!ctx.unsafe) ctx.manual(failure, `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
-      ctx.withSafety('unsafe', risk, apply);
-    }
+    else ctx.withSafety('unsafe', risk, apply, failure);
   }
   for (const { settings, failure } of failingRuns(ctx, failures, ['kube-apiserver'])) {
     if (settings.get('authorization-config').value) {
@@ -307,10 +309,7 @@ export function nodeAndRbac(ctx: FixContext, failures: readonly FailResult[]): v
       if (!setFlag(ctx, settings.run, 'authorization-mode', next)) ctx.manual(failure, `kube-apiserver does not run as a pod here: set --authorization-mode=${next} where it is started`);
     };
     if (!modes.includes('AlwaysAllow')) apply();
-    else {
-      if (!ctx.unsafe) ctx.manual(failure, `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
-      ctx.withSafety('unsafe', risk, apply);
-    }
+    else ctx.withSafety('unsafe', risk, apply, failure);
   }
 }
 
@@ -410,10 +409,7 @@ export function enableAuditLog(ctx: FixContext, failures: readonly FailResult[])
 /** An EncryptionConfiguration on the node (a generated secretbox key for Secrets and ConfigMaps), its flag and mount. */
 export function enableEncryption(ctx: FixContext, failures: readonly FailResult[]): void {
   for (const { settings, host } of staticApiServers(ctx, failures, 'add --encryption-provider-config')) {
-    const secret = randomBytes(32).toString('base64');
-    ctx.generated(secret);
-    const name = `kubeward-${ctx.check.now.toISOString().slice(0, 10).replace(/-/g, '')}`;
-    const providers = [{ secretbox: { keys: [{ name, secret }] } }, { identity: {} }];
+    const providers = [{ secretbox: { keys: [secretboxKey(ctx)] } }, { identity: {} }];
     ctx.writeNodeFile(host, ENCRYPTION_FILE, (current) => (current !== undefined ? undefined : {
       content: `# Written by kubeward fix: new writes are encrypted; identity reads what was stored before.\n${yamlLibrary().stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration', resources: [{ resources: ['secrets', 'configmaps'], providers }] })}`,
       mode: 0o600,

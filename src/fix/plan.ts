@@ -104,12 +104,13 @@ export class Planner {
       generated: (secret) => {
         planner.plan.generated.add(secret);
       },
-      withSafety(safety, risk, body) {
+      withSafety(safety, risk, body, failure) {
         const saved = planner.current;
         // A change can only be made less safe than the check's own fix, never safer.
         planner.current = { check: saved.check, safety: saved.safety === 'unsafe' ? 'unsafe' : safety, risk: safety === 'unsafe' ? risk : saved.risk };
         try {
           if (planner.current.safety === 'safe' || planner.unsafe) body();
+          else if (failure) planner.plan.manual.set(failureKey(checkId, failure), `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
         } finally {
           planner.current = saved;
         }

@@ -50,6 +50,9 @@ export interface FixContext {
   manual(failure: FailResult, why: string): void;
   /** A value this run generated (an encryption key): output shows `<generated 32-byte key>` instead. */
   generated(secret: string): void;
-  /** Changes planned from here on, until the callback returns, have this safety. */
-  withSafety(safety: FixSafety, risk: string, plan: () => void): void;
+  /**
+   * Changes planned from here on, until the callback returns, have this safety. An unsafe change
+   * skipped for want of --unsafe-fixes leaves `failure` (when given) to a person, with the risk.
+   */
+  withSafety(safety: FixSafety, risk: string, plan: () => void, failure?: FailResult): void;
 }

@@ -8,7 +8,7 @@ import { InputUnavailableError } from '../errors.js';
 import { tryJson } from '../sources/documents.js';
 import { readInputFile } from '../sources/files.js';
 import { TOOL_VERSION } from '../version.js';
-import { fingerprints, identityKey } from './fingerprint.js';
+import { fingerprinter, identityKey } from './fingerprint.js';
 import { REPORT_SCHEMA_VERSION } from './json.js';
 import type { ChangedFinding, Finding, Report } from './types.js';
 import { fileLine } from '../inventory/types.js';
@@ -101,10 +101,10 @@ function isObject(v: unknown): v is Record<string, any> {
  * findings with one identity pair up by message first.
  */
 export function applyBaseline(report: Report, baseline: Report, source: string): Report {
-  const prints = fingerprints(baseline.findings);
+  // Fingerprints are hashed only for the fixed findings, the only ones that carry them.
+  const { keys, print } = fingerprinter(baseline.findings);
   const pending = new Map<string, number[]>();
-  baseline.findings.forEach((f, i) => {
-    const key = identityKey(f);
+  keys.forEach((key, i) => {
     const list = pending.get(key);
     if (list) list.push(i);
     else pending.set(key, [i]);
@@ -134,7 +134,7 @@ export function applyBaseline(report: Report, baseline: Report, source: string):
   const fixed = baseline.findings.flatMap((f, i) => {
     if (!gone.has(i)) return [];
     const { baselineState: _state, ...rest } = f;
-    return [{ ...rest, fingerprint: prints[i]! }];
+    return [{ ...rest, fingerprint: print(i) }];
   });
   return {
     ...report,

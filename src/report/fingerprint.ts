@@ -22,10 +22,16 @@ export function identityKey(f: Identity): string {
  * every fingerprint of a report is distinct.
  */
 export function fingerprints(findings: readonly Finding[]): string[] {
+  const { print } = fingerprinter(findings);
+  return findings.map((_, i) => print(i));
+}
+
+/** The findings' identity keys, and the fingerprint of findings[i] computed when asked (only some may be wanted). */
+export function fingerprinter(findings: readonly Finding[]): { keys: string[]; print: (i: number) => string } {
   const counts = new Map<string, number>();
   const keys = findings.map(identityKey);
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return findings.map((f, i) => hash(counts.get(keys[i]!)! > 1 ? `${keys[i]}\u0000${f.message}` : keys[i]!));
+  return { keys, print: (i) => hash(counts.get(keys[i]!)! > 1 ? `${keys[i]}\u0000${findings[i]!.message}` : keys[i]!) };
 }
 
 function hash(text: string): string {

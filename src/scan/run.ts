@@ -78,11 +78,9 @@ export function createContext(inventory: Inventory, k8sVersion: KubeVersion | un
 
 /** Runs one check; a check that throws is recorded as not-evaluated and the scan goes on. */
 export function evaluateCheck(check: Check, ctx: CheckContext): CheckResult[] {
-  try {
-    return [...check.evaluate(ctx)];
-  } catch (e) {
-    return [internalError(check, e)];
-  }
+  const results: CheckResult[] = [];
+  for (const result of streamCheck(check, ctx, () => { results.length = 0; })) results.push(result);
+  return results;
 }
 
 function internalError(check: Check, e: unknown): CheckResult {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fieldLineOf } from '../inventory/field-lines.js';
 import { runScan } from '../scan/run.js';
+import { writeFiles } from '../testing/cli.js';
 import { describeWithCorpus } from '../testing/corpus.js';
 import { parseDocuments } from './documents.js';
 import { loadPaths } from './files.js';
@@ -14,12 +15,7 @@ import { collapseMirrorPods, readNodeRoot } from './node-root.js';
 import { emptyLoadResult } from './types.js';
 
 /** Writes a file under a root with a real mode. */
-async function put(root: string, path: string, text: string, mode = 0o644): Promise<void> {
-  const file = join(root, path);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
-  await chmod(file, mode);
-}
+const put = (root: string, path: string, text: string, mode = 0o644) => writeFiles(root, { [path]: text }, mode);
 
 function certificate(dir: string, name: string): { cert: string; key: string } {
   const key = join(dir, `${name}.key`);

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './index.js';
@@ -31,13 +31,20 @@ export function kubeward(args: string[], options: { cwd?: string; input?: string
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Writes files (path -> content) under a folder, creating folders; `mode` sets each file's permission bits. */
+export function writeFiles(dir: string, files: Record<string, string | Buffer>, mode?: number): void {
+  for (const [path, content] of Object.entries(files)) {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    if (mode !== undefined) chmodSync(file, mode);
+  }
+}
+
 /** A temporary directory with the given files (path -> content); removed by the returned cleanup. */
 export function tempTree(files: Record<string, string | Buffer>): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'kubeward-test-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
+  writeFiles(dir, files);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -1,19 +1,18 @@
-import { componentPodYaml, forEachHost, hostInventory } from '../component-support.js';
+import { componentPodYaml, forEachHost, hostInventory, kubeProxiesOf } from '../component-support.js';
 import { defineCheck, pass } from '../define.js';
-import { hostFile, judgeFile, type PermissionRule } from '../file-permissions.js';
+import { absoluteNodePaths, hostFile, judgeFile, type PermissionRule } from '../file-permissions.js';
 import { PERMISSIONS_FIX } from '../../fix/node-fixes.js';
-import { kubeProxySettings } from '../../engines/config/index.js';
-import { cleanNodePath, PROXY_KUBECONFIG_PATHS, type HostSnapshot } from '../../inventory/host.js';
+import { PROXY_KUBECONFIG_PATHS, type HostSnapshot } from '../../inventory/host.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { parseDocuments } from '../../sources/documents.js';
 import type { CheckContext } from '../types.js';
 
 /** The kube-proxy kubeconfigs on this node: those its kube-proxy names, and kube-bench's $proxykubeconfig. */
 function kubeconfigsOn(ctx: CheckContext, host: HostSnapshot): string[] {
-  const proxies = ctx.shared('config:kube-proxy', () => kubeProxySettings(ctx.inventory, ctx.k8sVersion)).filter((p) => p.run.host === host);
+  const proxies = kubeProxiesOf(ctx).filter((p) => p.run.host === host);
   const named = proxies.flatMap((p) => [p.run.flags.get('kubeconfig')?.value, p.get('clientConnection.kubeconfig').value]);
   const benchPath = PROXY_KUBECONFIG_PATHS.find((path) => host.files.some((f) => f.path === path));
-  return [...new Set([...named.filter((p): p is string => Boolean(p?.startsWith('/'))).map(cleanNodePath), ...(benchPath ? [benchPath] : [])])];
+  return [...new Set([...absoluteNodePaths(named), ...(benchPath ? [benchPath] : [])])];
 }
 
 const RULE: Omit<PermissionRule, 'path'> = { type: 'file', maxMode: 0o600, owner: 'root', what: 'kube-proxy kubeconfig', cis: { mode: '4.1.3', owner: '4.1.4' } };

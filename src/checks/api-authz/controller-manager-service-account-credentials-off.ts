@@ -1,4 +1,4 @@
-import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
+import { cisVerdict, componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { flag } from '../../fix/node-fixes.js';
 
@@ -22,10 +22,9 @@ export default defineCheck({
       const cisPasses = s.run.flags.has('use-service-account-credentials') && setting.value?.toLowerCase() !== 'false';
       // The component parses it as a Go bool.
       const on = ['true', 't', '1'].includes(setting.value?.toLowerCase() ?? '');
-      const cis = { '1.12': { '1.3.3': cisPasses ? 'pass' : 'fail' } } as const;
-      const note = cisPasses !== on ? { cisNote: `kube-bench passes any value but false (${setting.value})` } : {};
-      if (on) yield pass(subject, { cis, ...note });
-      else yield fail(subject, `kube-controller-manager runs all controllers with its own credential: --use-service-account-credentials is ${setting.value ?? 'unset'}${from(setting)}`, { ...(setting.origin.kind === 'flag' ? { field: setting.origin.field } : {}), cis, ...note });
+      const cis = cisVerdict('1.3.3', cisPasses, on, `kube-bench passes any value but false (${setting.value})`);
+      if (on) yield pass(subject, cis);
+      else yield fail(subject, `kube-controller-manager runs all controllers with its own credential: --use-service-account-credentials is ${setting.value ?? 'unset'}${from(setting)}`, { ...(setting.origin.kind === 'flag' ? { field: setting.origin.field } : {}), ...cis });
     });
   },
   examples: {

@@ -36,7 +36,7 @@ rules:
     const { index } = rbacScan(ctx);
     for (const role of index.roles) {
       if (!role.item) continue;
-      const subject = { ref: role.item.ref, location: role.item.location };
+      const subject = role.item;
       const cisFails = role.rules.some(kubeBenchWildcard);
       const cis = { '1.12': { '5.1.3': cisFails ? 'fail' : 'pass' } } as const;
       const ruleIndex = role.builtin ? -1 : role.rules.findIndex(hasWildcard);

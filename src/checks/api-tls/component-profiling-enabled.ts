@@ -1,9 +1,8 @@
 import { findReferencedFile } from '../../engines/config/index.js';
 import { valueAt } from '../../engines/config/settings.js';
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRunOf, from, runSubject } from '../component-support.js';
+import { KUBEADM_API_SERVER_FLAGS, cisVerdict, componentPodYaml, forEachRunOf, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass, subjectAtField } from '../define.js';
 import { flag } from '../../fix/node-fixes.js';
-import type { CisOutcomes } from '../types.js';
 
 const CONTROL = { 'kube-apiserver': '1.2.15', 'kube-controller-manager': '1.3.2', 'kube-scheduler': '1.4.1' } as const;
 type ProfiledComponent = keyof typeof CONTROL;
@@ -39,10 +38,7 @@ enableProfiling: false`,
       const profiling = s.get('profiling');
       // kube-bench: `--profiling` on the command line, eq false.
       const cisPasses = s.run.flags.has('profiling') && isFalse(profiling.value);
-      const cis = (kubewardPasses: boolean): { cis: CisOutcomes; cisNote?: string } => ({
-        cis: { '1.12': { [control]: cisPasses ? 'pass' : 'fail' } },
-        ...(cisPasses !== kubewardPasses ? { cisNote: CONFIG_NOTE } : {}),
-      });
+      const cis = (kubewardPasses: boolean) => cisVerdict(control, cisPasses, kubewardPasses, CONFIG_NOTE);
       const config = component === 'kube-scheduler' ? s.get('config') : undefined;
       if (config?.value) {
         const found = findReferencedFile(ctx.inventory, 'KubeSchedulerConfiguration', config.value);

@@ -1,4 +1,4 @@
-import { componentPodYaml, forEachRunOf, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
+import { cisVerdict, componentPodYaml, forEachRunOf, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { flag } from '../../fix/node-fixes.js';
 
@@ -29,15 +29,13 @@ export default defineCheck({
       const bind = s.get('bind-address');
       // kube-bench: --bind-address unset, or eq 127.0.0.1.
       const cisPasses = !s.run.flags.has('bind-address') || bind.value === '127.0.0.1';
-      const cis = { '1.12': { [control]: cisPasses ? 'pass' : 'fail' } } as const;
-      if (bind.unresolved) return yield notEvaluated(runSubject(s.run, bind), bind.unresolved, { cis });
+      if (bind.unresolved) return yield notEvaluated(runSubject(s.run, bind), bind.unresolved, { cis: { '1.12': { [control]: cisPasses ? 'pass' : 'fail' } } });
       if (bind.value && isLoopbackHost(hostOfAddress(bind.value))) {
-        yield pass(runSubject(s.run, bind), { cis, ...(cisPasses ? {} : { cisNote: `kube-bench passes exactly 127.0.0.1; kubeward accepts any loopback address (${bind.value})` }) });
+        yield pass(runSubject(s.run, bind), cisVerdict(control, cisPasses, true, `kube-bench passes exactly 127.0.0.1; kubeward accepts any loopback address (${bind.value})`));
       } else {
         yield fail(runSubject(s.run, bind), `${component} listens on ${bind.value ?? 'all interfaces'}${from(bind)}`, {
           ...(bind.origin.kind === 'flag' ? { field: bind.origin.field } : {}),
-          cis,
-          ...(cisPasses ? { cisNote: 'CIS passes an unset --bind-address; kubeward does not (the default is 0.0.0.0)' } : {}),
+          ...cisVerdict(control, cisPasses, false, 'CIS passes an unset --bind-address; kubeward does not (the default is 0.0.0.0)'),
         });
       }
     });

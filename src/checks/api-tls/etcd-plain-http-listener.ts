@@ -1,4 +1,4 @@
-import { componentPodYaml, forEachRun, from, isLoopbackHost, listOf, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRun, from, isLoopbackHost, listOf, runSubject, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 
 export default defineCheck({
@@ -30,7 +30,7 @@ export default defineCheck({
           return m !== null && !isLoopbackHost(m[1]!);
         });
         if (plain.length === 0) yield pass(runSubject(s.run, urls));
-        else yield fail(runSubject(s.run, urls), `etcd --${flag} serves plain HTTP on ${plain.join(', ')}${from(urls)}`, urls.origin.kind === 'default' ? {} : { field: urls.origin.field });
+        else yield fail(runSubject(s.run, urls), `etcd --${flag} serves plain HTTP on ${plain.join(', ')}${from(urls)}`, settingField(urls));
       }
     });
   },

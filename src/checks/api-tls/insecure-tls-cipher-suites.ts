@@ -1,5 +1,5 @@
 import { INSECURE_CIPHER_SUITES, type Setting } from '../../engines/config/index.js';
-import { componentPodYaml, forEachRunOf, from, kubeletSubject, listOf, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRunOf, from, kubeletSubject, listOf, runSubject, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
 import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
@@ -15,7 +15,7 @@ function judge(component: string, setting: Setting, subject: Subject, control?: 
   const insecure = listOf(setting).filter((c) => INSECURE_CIPHER_SUITES.has(c));
   if (insecure.length === 0) return pass(subject, none);
   const cis = control ? { cis: { '1.12': { [control]: 'fail' as const } } } : none;
-  return fail(subject, `${component} allows insecure cipher suites ${insecure.join(', ')}${from(setting)}`, { ...(setting.origin.kind === 'default' ? {} : { field: setting.origin.field }), ...cis });
+  return fail(subject, `${component} allows insecure cipher suites ${insecure.join(', ')}${from(setting)}`, { ...settingField(setting), ...cis });
 }
 
 export default defineCheck({

@@ -1,4 +1,4 @@
-import { forEachKubeProxy, from, hostOfAddress, isLoopbackHost, runSubject } from '../component-support.js';
+import { cisVerdict, forEachKubeProxy, from, hostOfAddress, isLoopbackHost, runSubject, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { kubeProxyMetricsOnLoopback } from '../../fix/kube-proxy.js';
 
@@ -24,14 +24,12 @@ metricsBindAddress: 127.0.0.1:10249`,
       if (address.unresolved) return yield notEvaluated(runSubject(p.run, address), address.unresolved);
       // kube-bench: unset, or a value that contains 127.0.0.1 ("has").
       const cisPasses = address.origin.kind === 'default' || (address.value ?? '').includes('127.0.0.1');
-      const cis = { '1.12': { '4.3.1': cisPasses ? 'pass' : 'fail' } } as const;
       if (address.value && isLoopbackHost(hostOfAddress(address.value))) {
-        yield pass(runSubject(p.run, address), { cis, ...(cisPasses ? {} : { cisNote: `kube-bench passes only an address containing 127.0.0.1; kubeward accepts any loopback address (${address.value})` }) });
+        yield pass(runSubject(p.run, address), cisVerdict('4.3.1', cisPasses, true, `kube-bench passes only an address containing 127.0.0.1; kubeward accepts any loopback address (${address.value})`));
       } else {
         yield fail(runSubject(p.run, address), `kube-proxy serves metrics on ${address.value ?? 'all interfaces'}${from(address)}`, {
-          ...(address.origin.kind === 'default' ? {} : { field: address.origin.field }),
-          cis,
-          ...(cisPasses ? { cisNote: `kube-bench passes any address containing 127.0.0.1 (${address.value ?? 'unset'}); kubeward wants a loopback host` } : {}),
+          ...settingField(address),
+          ...cisVerdict('4.3.1', cisPasses, false, `kube-bench passes any address containing 127.0.0.1 (${address.value ?? 'unset'}); kubeward wants a loopback host`),
         });
       }
     });

@@ -1,4 +1,4 @@
-import { forEachKubelet, from, kubeletConfigYaml, kubeletSubject } from '../component-support.js';
+import { forEachKubelet, from, kubeletConfigYaml, kubeletSubject, settingField } from '../component-support.js';
 import { serverCertificateGateOff } from '../credential-rotation/kubelet-server-certificate-gate.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 
@@ -39,7 +39,7 @@ serverTLSBootstrap: true`,
       if (one) {
         const missing = cert.value ? 'tlsPrivateKeyFile' : 'tlsCertFile';
         yield fail(kubeletSubject(k, one), `kubelet on ${k.node}: ${one === cert ? 'tlsCertFile' : 'tlsPrivateKeyFile'} is set${from(one)} but ${missing} is not, so it cannot load its serving key pair`, {
-          ...(one.origin.kind === 'default' ? {} : { field: one.origin.field }),
+          ...settingField(one),
         });
         return;
       }

@@ -1,7 +1,7 @@
 import type { Setting } from '../../engines/config/index.js';
 import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
 import { flag, kubeletField } from '../../fix/node-fixes.js';
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRunOf, from, kubeletConfigYaml, kubeletSubject, listOf, runSubject } from '../component-support.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRunOf, from, kubeletConfigYaml, kubeletSubject, listOf, runSubject, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, CisOutcome, CisOutcomes, Subject } from '../types.js';
 
@@ -31,7 +31,7 @@ function judge(component: string, setting: Setting, subject: Subject, allowed: r
   }
   const outside = suites.filter((c) => !allowed.includes(c));
   if (outside.length === 0) return pass(subject, outcome('pass'));
-  return fail(subject, `${component} allows cipher suites outside CIS's strong list: ${outside.join(', ')}${from(setting)}`, { ...(setting.origin.kind === 'default' ? {} : { field: setting.origin.field }), ...outcome('fail') });
+  return fail(subject, `${component} allows cipher suites outside CIS's strong list: ${outside.join(', ')}${from(setting)}`, { ...settingField(setting), ...outcome('fail') });
 }
 
 export default defineCheck({

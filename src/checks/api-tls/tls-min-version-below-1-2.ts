@@ -1,5 +1,5 @@
 import type { Setting } from '../../engines/config/index.js';
-import { componentPodYaml, forEachRunOf, from, kubeletSubject, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRunOf, from, kubeletSubject, runSubject, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
 import { flag, kubeletField } from '../../fix/node-fixes.js';
@@ -10,7 +10,7 @@ function judge(component: string, setting: Setting, subject: Subject): CheckResu
   if (setting.unresolved) return notEvaluated(subject, setting.unresolved);
   // An unset kubelet tlsMinVersion is Go's default, which the API server's default follows.
   if (setting.value === undefined || !WEAK.has(setting.value)) return pass(subject);
-  return fail(subject, `${component} accepts ${setting.value.replace('Version', '')}${from(setting)}`, setting.origin.kind === 'default' ? {} : { field: setting.origin.field });
+  return fail(subject, `${component} accepts ${setting.value.replace('Version', '')}${from(setting)}`, settingField(setting));
 }
 
 export default defineCheck({

@@ -1,4 +1,4 @@
-import { componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
+import { componentPodYaml, forEachRun, from, runSubject, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { dropFeatureGates } from '../../fix/node-fixes.js';
 import { SERVER_CERTIFICATE_GATE, serverCertificateGateOff } from './kubelet-server-certificate-gate.js';
@@ -23,7 +23,7 @@ export default defineCheck({
       if (gates.unresolved) yield notEvaluated(runSubject(s.run, gates), gates.unresolved);
       else if (serverCertificateGateOff(gates)) {
         yield fail(runSubject(s.run, gates), `${s.run.ref.name}: --feature-gates turns ${SERVER_CERTIFICATE_GATE} off${from(gates)}, so kubelet serving certificates are not rotated`, {
-          ...(gates.origin.kind === 'default' ? {} : { field: gates.origin.field }),
+          ...settingField(gates),
         });
       } else yield pass(runSubject(s.run, gates));
     });

@@ -1,4 +1,4 @@
-import { forEachKubelet, judgeKubeletField, kubeletConfigYaml, kubeletSubject, from } from '../component-support.js';
+import { forEachKubelet, from, judgeKubeletField, kubeletConfigYaml, kubeletSubject, settingField } from '../component-support.js';
 import { defineCheck, fail } from '../define.js';
 import { dropFeatureGates, kubeletField } from '../../fix/node-fixes.js';
 import type { FailResult } from '../types.js';
@@ -37,7 +37,7 @@ Serving-certificate CSRs (signer kubernetes.io/kubelet-serving) are not approved
       if (!gates.unresolved && serverCertificateGateOff(gates)) {
         // CIS fails this too: the result's status is its verdict.
         yield fail(kubeletSubject(k, gates), `kubelet on ${k.node}: ${GATE_OFF}${from(gates)}, so it never requests or renews a serving certificate`, {
-          ...(gates.origin.kind === 'default' ? {} : { field: gates.origin.field }),
+          ...settingField(gates),
         });
         return;
       }

@@ -1,5 +1,6 @@
 import { apiServerSettings, describeOrigin, locationOf } from '../../engines/config/index.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import { settingField } from '../component-support.js';
 import { flag } from '../../fix/node-fixes.js';
 
 /** Longest token lifetime accepted without a finding. */
@@ -27,7 +28,7 @@ Projected tokens of pods are refreshed by the kubelet and are not affected.`,
     for (const settings of apiServerSettings(ctx.inventory, ctx.k8sVersion)) {
       const setting = settings.get('service-account-max-token-expiration');
       const subject = { ref: settings.run.ref, location: locationOf(setting.origin) ?? settings.run.location };
-      const field = setting.origin.kind === 'default' ? {} : { field: setting.origin.field };
+      const field = settingField(setting);
       if (setting.value === undefined || setting.value === '' || setting.value === '0s' || setting.value === '0') {
         yield fail(subject, 'kube-apiserver sets no --service-account-max-token-expiration: ServiceAccount tokens can be requested for any lifetime');
         continue;

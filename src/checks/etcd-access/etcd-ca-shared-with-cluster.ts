@@ -1,11 +1,12 @@
 import { cleanNodePath, type HostSnapshot } from '../../inventory/host.js';
-import { parsePemBundle, type CertificateFacts } from '../../engines/certs/index.js';
+import type { CertificateFacts } from '../../engines/certs/index.js';
 import type { ComponentRun } from '../../engines/config/index.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { parseDocuments } from '../../sources/documents.js';
 import { componentPodYaml, forEachRun, from, KUBEADM_API_SERVER_FLAGS, runSubject, runsOf } from '../component-support.js';
-import { pkiInventory } from '../credential-rotation/certificates.js';
+import { certificatesOf, pkiInventory } from '../credential-rotation/certificates.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
+import type { CheckContext } from '../types.js';
 
 /** The files that hold the cluster CA: [component, flag]. */
 const CLUSTER_CA_FLAGS = [
@@ -21,10 +22,11 @@ interface ClusterCa {
   run: ComponentRun;
 }
 
-/** The certificates of a PEM file the node root read; undefined when it was not read or holds none. */
-function certificatesAt(host: HostSnapshot | undefined, path: string): CertificateFacts[] | undefined {
-  const file = host?.certificates.find((c) => c.path === cleanNodePath(path));
-  const facts = file ? parsePemBundle(file.pem).flatMap((e) => ('facts' in e ? [e.facts] : [])) : [];
+/** The certificates of a PEM file the node root read (the scan's, parsed once); undefined when it was not read or holds none. */
+function certificatesAt(ctx: CheckContext, host: HostSnapshot | undefined, path: string): CertificateFacts[] | undefined {
+  if (!host) return undefined;
+  const file = `${host.root.replace(/\/+$/, '')}${cleanNodePath(path)}`;
+  const facts = certificatesOf(ctx).filter((c) => c.ref.kind === 'Certificate' && c.location.file === file).map((c) => c.facts);
   return facts.length > 0 ? facts : undefined;
 }
 
@@ -68,11 +70,11 @@ export default defineCheck({
       if (clusterCas.length === 0) return yield notEvaluated(subject, 'no cluster CA to compare etcd\'s trusted-ca-file with: no kube-apiserver --client-ca-file nor kube-controller-manager --root-ca-file or --cluster-signing-cert-file in the input');
       const samePath = clusterCas.find((c) => cleanNodePath(c.path) === cleanNodePath(ca.value!) && (!c.run.host || !s.run.host || c.run.host === s.run.host));
       if (samePath) return yield fail(subject, `etcd trusts the cluster CA: its trusted-ca-file ${ca.value} is also ${samePath.label}${from(ca)}`);
-      const etcdCerts = certificatesAt(s.run.host, ca.value);
+      const etcdCerts = certificatesAt(ctx, s.run.host, ca.value);
       if (!etcdCerts) return yield notEvaluated(subject, `etcd's trusted-ca-file ${ca.value} is not in the input (scan the etcd node with --node-root) to compare with the cluster CA`);
       const unread: string[] = [];
       for (const c of clusterCas) {
-        const certs = certificatesAt(c.run.host, c.path);
+        const certs = certificatesAt(ctx, c.run.host, c.path);
         if (!certs) {
           unread.push(`${c.label} ${c.path}`);
           continue;

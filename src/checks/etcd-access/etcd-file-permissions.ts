@@ -1,9 +1,9 @@
 import { hostInventory, runsOf } from '../component-support.js';
 import { defineCheck } from '../define.js';
-import { hostFile, judgePermissions, manifestPathsOn, type PermissionRule } from '../file-permissions.js';
+import { absoluteNodePaths, hostFile, judgePermissions, manifestPathsOn, type PermissionRule } from '../file-permissions.js';
 import { pkiRules } from '../api-authn/credential-file-permissions.js';
 import { PERMISSIONS_FIX } from '../../fix/node-fixes.js';
-import { cleanNodePath, type HostSnapshot } from '../../inventory/host.js';
+import type { HostSnapshot } from '../../inventory/host.js';
 import type { CheckContext } from '../types.js';
 
 /** kubeadm's data directory, judged when no etcd run names one. */
@@ -11,7 +11,7 @@ const DEFAULT_DATA_DIR = '/var/lib/etcd';
 
 function rules(ctx: CheckContext, host: HostSnapshot): PermissionRule[] {
   const etcd = runsOf(ctx, 'etcd');
-  const named = etcd.map((s) => s.get('data-dir').value).filter((d): d is string => Boolean(d?.startsWith('/'))).map(cleanNodePath);
+  const named = absoluteNodePaths(etcd.map((s) => s.get('data-dir').value));
   const dataDirs = named.length > 0 ? named : [DEFAULT_DATA_DIR];
   return [
     {

@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import {
-  apiServerSettings, controllerManagerSettings, kubeletSettings, kubeProxySettings, schedulerSettings, type Setting,
+  apiServerSettings, controllerManagerSettings, schedulerSettings, type Setting,
 } from '../../engines/config/index.js';
 import type { KubeVersion } from '../../inventory/version.js';
-import { kubeletSubject, runSubject } from '../component-support.js';
+import { kubeProxiesOf, kubeletSubject, kubeletsOf, runSubject, settingField } from '../component-support.js';
 import { notEvaluated } from '../define.js';
 import type { CheckContext, CheckResult, Subject } from '../types.js';
 
@@ -90,10 +90,6 @@ export interface GateHolder {
   field?: string;
 }
 
-function fieldOf(setting: Setting): string | undefined {
-  return setting.origin.kind === 'default' ? undefined : setting.origin.field;
-}
-
 /**
  * The feature gates of every Kubernetes component the input shows (kube-apiserver,
  * kube-controller-manager, kube-scheduler, kubelet, kube-proxy), or one not-evaluated result
@@ -109,15 +105,15 @@ export function* forEachGateHolder(ctx: CheckContext, judge: (holder: GateHolder
   ].flat();
   for (const s of flagRuns) {
     const setting = s.get('feature-gates');
-    holders.push({ component: s.run.component, name: s.run.ref.name, setting, gates: parseGates(setting.value ?? '').gates, subject: runSubject(s.run, setting), ...optionalField(setting) });
+    holders.push({ component: s.run.component, name: s.run.ref.name, setting, gates: parseGates(setting.value ?? '').gates, subject: runSubject(s.run, setting), ...settingField(setting) });
   }
-  for (const k of ctx.shared('config:kubelet', () => kubeletSettings(inventory, k8sVersion))) {
+  for (const k of kubeletsOf(ctx)) {
     const setting = k.get('featureGates');
-    holders.push({ component: 'kubelet', name: k.node, setting, gates: parseGates(setting.value ?? '').gates, subject: kubeletSubject(k, setting), ...optionalField(setting) });
+    holders.push({ component: 'kubelet', name: k.node, setting, gates: parseGates(setting.value ?? '').gates, subject: kubeletSubject(k, setting), ...settingField(setting) });
   }
-  for (const p of ctx.shared('config:kube-proxy', () => kubeProxySettings(inventory, k8sVersion))) {
+  for (const p of kubeProxiesOf(ctx)) {
     const setting = p.get('featureGates');
-    holders.push({ component: 'kube-proxy', name: p.run.ref.name, setting, gates: parseGates(setting.value ?? '').gates, subject: runSubject(p.run, setting), ...optionalField(setting) });
+    holders.push({ component: 'kube-proxy', name: p.run.ref.name, setting, gates: parseGates(setting.value ?? '').gates, subject: runSubject(p.run, setting), ...settingField(setting) });
   }
   if (holders.length === 0) {
     const reason = inventory.gap('kube-apiserver') ?? 'no kube-apiserver, kube-controller-manager, kube-scheduler, kubelet or kube-proxy in the input, so no feature gates to judge; scan with --node-root or --cluster';
@@ -125,11 +121,6 @@ export function* forEachGateHolder(ctx: CheckContext, judge: (holder: GateHolder
     return;
   }
   for (const holder of holders) yield* judge(holder);
-}
-
-function optionalField(setting: Setting): { field?: string } {
-  const field = fieldOf(setting);
-  return field ? { field } : {};
 }
 
 /** "kube-apiserver kube-apiserver-cp-1": how a message names a holder. */

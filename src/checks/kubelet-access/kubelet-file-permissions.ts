@@ -1,8 +1,8 @@
 import { forEachHost, hostInventory, kubeletConfigYaml, kubeletsOf } from '../component-support.js';
 import { defineCheck, notEvaluated } from '../define.js';
-import { fileSubject, hostFile, judgeHostFiles, type PermissionRule } from '../file-permissions.js';
+import { absoluteNodePaths, fileSubject, hostFile, judgeHostFiles, type PermissionRule } from '../file-permissions.js';
 import { PERMISSIONS_FIX } from '../../fix/node-fixes.js';
-import { cleanNodePath, nodePathOf, type HostSnapshot } from '../../inventory/host.js';
+import { nodePathOf, type HostSnapshot } from '../../inventory/host.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { parseDocuments } from '../../sources/documents.js';
 import type { CheckContext } from '../types.js';
@@ -12,16 +12,15 @@ const DEFAULT_CA_FILES = ['/etc/kubernetes/pki/ca.crt', '/etc/kubernetes/certs/c
 const KUBELET_CONF = '/etc/kubernetes/kubelet.conf';
 const KUBELET_CONFIG = '/var/lib/kubelet/config.yaml';
 
-const absolute = (paths: (string | undefined)[]): string[] => paths.filter((p): p is string => Boolean(p?.startsWith('/'))).map(cleanNodePath);
 
 /** The files of this node's kubelets that CIS 4.1.5-4.1.10 name: kubeconfig, client CA file, config file. */
 function kubeletFilesOn(ctx: CheckContext, host: HostSnapshot) {
   const kubelets = kubeletsOf(ctx).filter((k) => (k.run ? k.run.host === host : nodePathOf(host, k.location.file) !== undefined));
   const has = (path: string) => host.files.some((f) => f.path === path);
-  const named = absolute(kubelets.map((k) => k.get('authentication.x509.clientCAFile').value));
-  const configs = absolute(kubelets.map((k) => (k.run ? k.run.flags.get('config')?.value : nodePathOf(host, k.location.file))));
+  const named = absoluteNodePaths(kubelets.map((k) => k.get('authentication.x509.clientCAFile').value));
+  const configs = absoluteNodePaths(kubelets.map((k) => (k.run ? k.run.flags.get('config')?.value : nodePathOf(host, k.location.file))));
   return {
-    kubeconfigs: [KUBELET_CONF, ...absolute(kubelets.map((k) => k.run?.flags.get('kubeconfig')?.value))],
+    kubeconfigs: [KUBELET_CONF, ...absoluteNodePaths(kubelets.map((k) => k.run?.flags.get('kubeconfig')?.value))],
     caFiles: named.length > 0 ? named : DEFAULT_CA_FILES.filter(has).slice(0, 1),
     // Without a kubelet naming its config file, kubeadm's (kube-bench's $kubeletconf).
     configs: configs.length > 0 ? configs : [KUBELET_CONFIG],

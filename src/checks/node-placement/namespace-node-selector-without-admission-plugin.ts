@@ -6,7 +6,7 @@ import { admissionPluginFix } from '../api-authz/admission-plugins.js';
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, hostInventory, runsOf } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { hostFile } from '../file-permissions.js';
-import type { FailResult } from '../types.js';
+import type { CheckContext, FailResult } from '../types.js';
 import { NODE_SELECTOR_ANNOTATION } from './node-selector.js';
 
 const MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
@@ -27,12 +27,20 @@ function controlPlaneNode(flags: string[]): Inventory {
 const runName = (run: ComponentRun) => `${run.ref.namespace ? `${run.ref.namespace}/` : ''}${run.ref.name}`;
 
 /**
+ * The kube-apiserver runs whose effective plugin set (the version's defaults,
+ * --enable/--disable-admission-plugins, or the legacy --admission-control) lacks PodNodeSelector.
+ */
+function runsWithoutPodNodeSelector(ctx: CheckContext): ComponentRun[] {
+  return runsOf(ctx, 'kube-apiserver').filter((s) => !enabledAdmissionPlugins(s, ctx.k8sVersion).enabled.has('PodNodeSelector')).map((s) => s.run);
+}
+
+/**
  * PodNodeSelector on every kube-apiserver without it that is a static pod of a node root (the
  * admission plugins' own fix edits its flags); an API server seen any other way (a pod of a
  * cluster dump, a process) leaves the namespaces' findings to a person.
  */
 function enablePodNodeSelector(ctx: FixContext, failures: readonly FailResult[]): void {
-  const without = runsOf(ctx.check, 'kube-apiserver').filter((s) => !enabledAdmissionPlugins(s, ctx.check.k8sVersion).enabled.has('PodNodeSelector')).map((s) => s.run);
+  const without = runsWithoutPodNodeSelector(ctx.check);
   const editable = without.filter((run) => run.host && run.pod);
   const elsewhere = without.filter((run) => !editable.includes(run));
   if (elsewhere.length > 0) {
@@ -68,15 +76,13 @@ export default defineCheck({
       for (const ns of annotated) yield notEvaluated(ns, `no kube-apiserver command line in the input${gap ? ` (${gap})` : ''}, so whether PodNodeSelector is enabled is unknown`);
       return;
     }
-    // The effective plugin set: the version's defaults, --enable/--disable-admission-plugins, or
-    // the legacy --admission-control.
-    const without = servers.filter((s) => !enabledAdmissionPlugins(s, ctx.k8sVersion).enabled.has('PodNodeSelector')).map((s) => s.run);
+    const without = runsWithoutPodNodeSelector(ctx);
+    const where = without.map(runName).join(', ');
     for (const ns of annotated) {
       if (without.length === 0) {
         yield pass(ns);
         continue;
       }
-      const where = without.map((run) => `${run.ref.namespace ? `${run.ref.namespace}/` : ''}${run.ref.name}`).join(', ');
       yield fail(ns, `namespace "${ns.ref.name}" is annotated ${NODE_SELECTOR_ANNOTATION}="${ns.object.metadata!.annotations![NODE_SELECTOR_ANNOTATION]}" but kube-apiserver (${where}) does not enable the PodNodeSelector admission plugin, so the annotation has no effect`, {
         field: `metadata.annotations["${NODE_SELECTOR_ANNOTATION}"]`,
       });

@@ -100,8 +100,7 @@ metadata: {name: web, namespace: shop}`,
           continue;
         }
         const risk = `pods of namespace ${namespace} that name no ServiceAccount (and do not set automountServiceAccountToken: true) lose the API access ${describeGrants(grants)} gives ServiceAccount ${namespace}/default; give them their own account first`;
-        if (!ctx.unsafe) ctx.manual(failure, `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
-        ctx.withSafety('unsafe', risk, apply);
+        ctx.withSafety('unsafe', risk, apply, failure);
       }
     },
   },

@@ -36,7 +36,7 @@ export function boundServiceAccounts(inventory: Inventory): { accounts: Set<stri
  * sets true and the pod false. An account that leaves the field unset fails every pod, even one
  * that opts out. A missing account stops kube-bench's audit (not evaluated).
  */
-export function kubeBenchTokenOutcome(accountFound: boolean, account: boolean | undefined, pod: boolean | undefined): CisOutcome {
+function kubeBenchTokenOutcome(accountFound: boolean, account: boolean | undefined, pod: boolean | undefined): CisOutcome {
   if (!accountFound) return 'not-evaluated';
   return (account === false && pod !== true) || (account === true && pod === false) ? 'pass' : 'fail';
 }

@@ -106,22 +106,22 @@ export async function run(argv: string[]): Promise<number> {
   if (loads.length === 0) throw new UsageError('nothing to scan: give a PATH (or "-" for stdin), --cluster, or --etcd-endpoints');
 
   const load = mergeLoadResults(loads);
-  const scanned = runScan(load, {
+  // What both the scan and the HTML report's views evaluate with.
+  const evaluation = {
     now,
     ...(kubeVersionFlag(values['k8s-version']) ? { k8sVersion: values['k8s-version']! } : {}),
-    ...(exceptions ? { exceptions } : {}),
     ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
+  };
+  const scanned = runScan(load, {
+    ...evaluation,
+    ...(exceptions ? { exceptions } : {}),
     allowAnnotationExceptions: values['allow-annotation-exceptions'] ?? false,
     keepPasses: format === 'policyreport' || toCluster,
     ...(framework ? { framework } : {}),
   });
   process.stderr.write(terminalLines((baseline?.notes ?? []).map((note) => `kubeward scan: note: ${note}`)));
   const report = baseline ? applyBaseline(scanned, baseline.report, values.baseline!) : scanned;
-  const views = format === 'html' ? (await import('../../report/html/views.js')).reportViews(load, {
-    now,
-    ...(kubeVersionFlag(values['k8s-version']) ? { k8sVersion: values['k8s-version']! } : {}),
-    ...(values.namespace ? { defaultNamespace: values.namespace } : {}),
-  }) : undefined;
+  const views = format === 'html' ? (await import('../../report/html/views.js')).reportViews(load, evaluation) : undefined;
   const color = !values.output && colorWanted(process.stdout);
   const node = values['node-name'] ? { node: values['node-name'] } : {};
   if (!toCluster || values.format || values.output) {

@@ -79,7 +79,7 @@ export function newKeySpecFor(old: X509Certificate): NewKeySpec | undefined {
   }
 }
 
-export function generateKeyPair(spec: NewKeySpec): { privateKey: KeyObject; publicKey: KeyObject } {
+function generateKeyPair(spec: NewKeySpec): { privateKey: KeyObject; publicKey: KeyObject } {
   if (spec.type === 'rsa') return generateKeyPairSync('rsa', { modulusLength: spec.bits ?? MIN_RSA_BITS, publicExponent: 0x10001 });
   if (spec.type === 'ec') return generateKeyPairSync('ec', { namedCurve: spec.curve ?? 'prime256v1' });
   return generateKeyPairSync('ed25519');
@@ -109,7 +109,7 @@ export interface Reissued {
 }
 
 /** A positive serial of 16 random bytes (RFC 5280: at most 20 octets; CA/B: at least 64 random bits). */
-export function randomSerial(): Buffer {
+function randomSerial(): Buffer {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) || 0x01;
   return bytes;

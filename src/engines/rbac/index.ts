@@ -51,13 +51,44 @@ export function normaliseRule(raw: RawRule): PolicyRule {
   };
 }
 
-function rulesOf(object: K8sObject): PolicyRule[] {
+/** The rules of a Role or ClusterRole object, normalised (entries that are not objects dropped). */
+export function rulesOf(object: K8sObject): PolicyRule[] {
   const rules = object.rules;
   return Array.isArray(rules) ? rules.filter((r) => typeof r === 'object' && r !== null).map((r) => normaliseRule(r as RawRule)) : [];
 }
 
 export function roleKey(kind: string, namespace: string | undefined, name: string): string {
   return kind === 'ClusterRole' ? `ClusterRole\u0000${name}` : `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+/** The roleRef and subjects of a RoleBinding or ClusterRoleBinding object (subjects without a name dropped). */
+export function bindingFieldsOf(object: K8sObject): Pick<BindingRecord, 'roleRef' | 'subjects'> {
+  const o = object as K8sObject & { roleRef?: Partial<{ apiGroup: string; kind: string; name: string }>; subjects?: unknown };
+  return {
+    roleRef: { kind: o.roleRef?.kind ?? '', name: o.roleRef?.name ?? '', ...(o.roleRef?.apiGroup !== undefined ? { apiGroup: o.roleRef.apiGroup } : {}) },
+    subjects: Array.isArray(o.subjects) ? (o.subjects as BindingSubject[]).filter((s) => s && typeof s === 'object' && typeof s.name === 'string') : [],
+  };
+}
+
+/**
+ * The key of the role a binding references, as GetRoleReferenceRules looks it up: a Role in the
+ * binding's namespace (a ClusterRoleBinding can reference none), or a ClusterRole; any other
+ * kind is unsupported (undefined).
+ */
+export function referencedRoleKey(binding: BindingRecord): string | undefined {
+  const { kind, name } = binding.roleRef;
+  if (kind === 'ClusterRole') return roleKey('ClusterRole', undefined, name);
+  if (kind === 'Role' && binding.kind === 'RoleBinding') return roleKey('Role', binding.namespace, name);
+  return undefined;
+}
+
+/** The binding's grants of the role, one per subject that resolves, added to out (a binding may name many subjects: no spread). */
+export function grantsOf(binding: BindingRecord, role: RoleRecord, out: Grant[] = []): Grant[] {
+  for (const s of binding.subjects) {
+    const subject = resolveSubject(s, binding.namespace);
+    if (subject) out.push({ binding, role, subject, ...(binding.namespace ? { scope: binding.namespace } : {}) });
+  }
+  return out;
 }
 
 /** The key a subject is indexed under: its user name, or its group name. */
@@ -174,14 +205,11 @@ export class RbacIndex {
     const bindingNames = new Set<string>();
     for (const item of items) {
       if (item.ref.kind !== 'RoleBinding' && item.ref.kind !== 'ClusterRoleBinding') continue;
-      const o = item.object as K8sObject & { roleRef?: Partial<{ apiGroup: string; kind: string; name: string }>; subjects?: unknown };
-      const subjects = Array.isArray(o.subjects) ? (o.subjects as BindingSubject[]).filter((s) => s && typeof s === 'object' && typeof s.name === 'string') : [];
       const record: BindingRecord = {
         kind: item.ref.kind,
         name: item.ref.name,
         ...(item.ref.kind === 'RoleBinding' ? { namespace: item.ref.namespace ?? 'default' } : {}),
-        roleRef: { kind: o.roleRef?.kind ?? '', name: o.roleRef?.name ?? '', ...(o.roleRef?.apiGroup !== undefined ? { apiGroup: o.roleRef.apiGroup } : {}) },
-        subjects,
+        ...bindingFieldsOf(item.object),
         builtin: item.ref.kind === 'ClusterRoleBinding' && isBootstrapObject(item.object),
         item,
         order: order++,
@@ -213,26 +241,17 @@ export class RbacIndex {
   private addBinding(binding: BindingRecord): void {
     this.bindings.push(binding);
     const { kind, name } = binding.roleRef;
-    // GetRoleReferenceRules: a Role is looked up in the binding's namespace ("" for a
-    // ClusterRoleBinding, where no Role can be found); any other kind is unsupported.
-    let key: string | undefined;
-    if (kind === 'ClusterRole') key = roleKey('ClusterRole', undefined, name);
-    else if (kind === 'Role') {
-      if (binding.kind === 'RoleBinding') key = roleKey('Role', binding.namespace, name);
-      else binding.roleError = `a ClusterRoleBinding cannot reference Role "${name}"`;
-    } else binding.roleError = `unsupported role reference kind "${kind}"`;
+    const key = referencedRoleKey(binding);
     if (key) {
       push(this.bindingsByRole, key, binding);
       push(this.bindingsByRoleAndNamespace, `${key}\u0000${binding.namespace ?? ''}`, binding);
       const role = this.roleByKey.get(key);
       if (role) binding.role = role;
       else binding.roleError = `${kind} "${name}"${kind === 'Role' ? ` in namespace "${binding.namespace}"` : ''} does not exist`;
-    }
+    } else binding.roleError = kind === 'Role' ? `a ClusterRoleBinding cannot reference Role "${name}"` : `unsupported role reference kind "${kind}"`;
     if (!binding.role) return;
-    for (const s of binding.subjects) {
-      const subject = resolveSubject(s, binding.namespace);
-      if (!subject) continue;
-      const grant: Grant = { binding, role: binding.role, subject, ...(binding.namespace ? { scope: binding.namespace } : {}) };
+    for (const grant of grantsOf(binding, binding.role)) {
+      const { subject } = grant;
       const key = subject.kind === 'Group' ? groupKey(subject.name) : userKey(subject.kind === 'ServiceAccount' ? serviceAccountUsername(subject.namespace!, subject.name) : subject.name);
       push(this.grantsBySubject, key, grant);
     }
@@ -240,6 +259,12 @@ export class RbacIndex {
 
   role(kind: string, namespace: string | undefined, name: string): RoleRecord | undefined {
     return this.roleByKey.get(roleKey(kind, namespace, name));
+  }
+
+  /** The role a binding references, as the authorizer looks it up (referencedRoleKey). */
+  referencedRole(binding: BindingRecord): RoleRecord | undefined {
+    const key = referencedRoleKey(binding);
+    return key ? this.roleByKey.get(key) : undefined;
   }
 
   /** Bindings whose roleRef names this role. */
@@ -335,12 +360,7 @@ export class RbacIndex {
     for (const role of this.rolesAllowing(attrs).keys()) {
       const key = roleKey(role.kind, role.namespace, role.name);
       const bindings = [...(this.bindingsByRoleAndNamespace.get(`${key}\u0000`) ?? []), ...(namespace ? (this.bindingsByRoleAndNamespace.get(`${key}\u0000${namespace}`) ?? []) : [])];
-      for (const binding of bindings) {
-        for (const s of binding.subjects) {
-          const subject = resolveSubject(s, binding.namespace);
-          if (subject) grants.push({ binding, role, subject, ...(binding.namespace ? { scope: binding.namespace } : {}) });
-        }
-      }
+      for (const binding of bindings) grantsOf(binding, role, grants);
     }
     grants.sort(visitOrder);
     for (const grant of grants) {
