@@ -1,7 +1,8 @@
 // `--format html` in a real headless browser (Debian's chromium, driven by playwright-core):
 // the DOM agrees with the JSON report, every filter shows the rows it should, the page requests
-// nothing and logs no error, a 10,000-finding report opens and filters in time, no Secret value
-// is in the file. Screenshots (desktop, narrow) go to test-artifacts/html-report/.
+// nothing and logs no error, a 10,000-finding report opens and filters exactly (its speed is
+// `npm run bench -- html`), no Secret value is in the file. Screenshots (desktop, narrow) go to
+// test-artifacts/html-report/.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,8 +29,6 @@ interface Opened {
   /** URLs the page asked for besides its own file. */
   requests: string[];
   errors: string[];
-  /** Milliseconds from navigation to the script's end (the table drawn and filterable). */
-  openMs: number;
 }
 
 /** The text the page's free-text filter searches, as the report's data gives it. */
@@ -78,8 +77,7 @@ describe('kubeward scan --format html, in chromium', { skip: SKIP }, () => {
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     await page.goto(own, { waitUntil: 'load' });
     await page.waitForSelector('body[data-ready]');
-    const openMs = Number(await page.evaluate(() => document.body.dataset.ready));
-    return { page, requests, errors, openMs };
+    return { page, requests, errors };
   }
 
   /** Rows drawn (the table draws 200 at a time) and rows the filters match. */
@@ -219,51 +217,28 @@ spec:
     }
   });
 
-  it('opens a 10,000-finding report in under 2 s and filters it in under 200 ms', async () => {
+  // How fast it opens and filters is measured by `npm run bench -- html`, not asserted here.
+  it('opens a 10,000-finding report: every finding counted, 200 rows drawn at a time, filters exact', async () => {
     const input = join(work, 'large.json');
     writeFileSync(input, toJsonList(generateCluster({ objects: 40_000 })));
     const { json, path } = scan('large', [input]);
     assert.ok(json.findings.length >= 10_000, `${json.findings.length} findings`);
-    const started = Date.now();
     const opened = await open(path);
-    const wall = Date.now() - started;
     try {
-      assert.ok(opened.openMs < 2000 && wall < 2000, `opened in ${opened.openMs} ms (wall ${wall} ms)`);
       assert.equal(await matched(opened.page), json.findings.length);
       assert.equal(await opened.page.locator('#shown').textContent(), `${json.findings.length} of ${json.findings.length} findings shown`);
       // The table draws the first 200 rows; "show more" adds the next 200.
       assert.equal(await visibleRows(opened.page), 200);
       await opened.page.click('#show-more');
       assert.equal(await visibleRows(opened.page), 400);
-      const timings = await opened.page.evaluate(() => {
-        const time = (act: () => void) => {
-          const t = performance.now();
-          act();
-          void document.body.offsetHeight; // the layout the change causes, inside the measure
-          return performance.now() - t;
-        };
-        const severity = document.getElementById('filter-v') as HTMLSelectElement;
-        const text = document.getElementById('filter-text') as HTMLInputElement;
-        const choose = (value: string) => time(() => {
-          severity.value = value;
-          severity.dispatchEvent(new Event('change'));
-        });
-        // Three applications each; the median, since the CPU is shared with other tests.
-        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-        const severities = [choose('high'), choose('low'), choose('medium')];
-        const texts = ['team-2', 'team-3', 'team-1'].map((value) => time(() => {
-          text.value = value;
-          text.dispatchEvent(new Event('input'));
-        }));
-        return { severity: median(severities), text: median(texts), all: [...severities, ...texts].map(Math.round) };
-      });
-      assert.ok(timings.severity < 200 && timings.text < 200, JSON.stringify(timings));
+      await opened.page.selectOption('#filter-v', 'medium');
+      await opened.page.fill('#filter-text', 'team-1');
       const expected = json.findings.filter((f) => f.severity === 'medium' && hay(f).includes('team-1')).length;
+      assert.ok(expected > 0 && expected < json.findings.length, `${expected} findings match the filters`);
       assert.equal(await matched(opened.page), expected);
       assert.equal(await visibleRows(opened.page), Math.min(200, expected));
       assert.deepEqual(opened.requests, []);
       assert.deepEqual(opened.errors, []);
-      process.stdout.write(`# 10k report: ${json.findings.length} findings, opened in ${opened.openMs} ms (wall ${wall} ms), filters (ms) ${timings.all.join(' ')}\n`);
     } finally {
       await opened.page.close();
     }

@@ -169,6 +169,25 @@ export function from(setting: Setting): string {
 }
 
 /** A comma-separated flag value as a list. */
+/**
+ * The authorizers a kube-apiserver runs: those of the AuthorizationConfiguration that
+ * --authorization-config names (undefined `modes` when that file is not in the input, with the
+ * reason), else --authorization-mode's list.
+ */
+export function authorizerChain(inventory: Inventory, s: ComponentSettings):
+  | { modes: string[]; config: Item; setting: Setting }
+  | { modes: string[]; config?: undefined; setting: Setting }
+  | { modes?: undefined; missing: string; setting: Setting } {
+  const configPath = s.get('authorization-config');
+  if (!configPath.value) {
+    const mode = s.get('authorization-mode');
+    return { modes: listOf(mode), setting: mode };
+  }
+  const file = findReferencedFile(inventory, 'AuthorizationConfiguration', configPath.value);
+  if (!file.found) return { missing: file.reason, setting: configPath };
+  return { modes: ((file.item.object as { authorizers?: { type?: string }[] }).authorizers ?? []).map((a) => a.type ?? ''), config: file.item, setting: configPath };
+}
+
 export function listOf(setting: Setting): string[] {
   return (setting.value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -31,7 +31,9 @@ export function checkMarkdown(check: Check): string {
   out.push(`**Remediation.** ${check.remediation}`, '');
   if (check.fix) {
     const fix = check.fix;
-    out.push(`**Fix** (\`kubeward fix\`${fix.safety === 'unsafe' ? ' --unsafe-fixes' : ''}): ${fix.safety}. ${capitalise(fix.summary)}.${fix.risk ? ` Could break: ${fix.risk}.` : ''}${fix.followUp ? ` Then ${fix.followUp}.` : ''}`, '');
+    // A safe fix with a risk is unsafe for the failures where the input shows that risk.
+    const safety = fix.safety === 'safe' && fix.risk ? 'safe, or unsafe where the input shows what it could break (decided per finding)' : fix.safety;
+    out.push(`**Fix** (\`kubeward fix\`${fix.safety === 'unsafe' ? ' --unsafe-fixes' : ''}): ${safety}. ${capitalise(fix.summary)}.${fix.risk ? ` Could break: ${fix.risk}.` : ''}${fix.followUp ? ` Then ${fix.followUp}.` : ''}`, '');
   } else out.push('**Fix:** manual (`kubeward fix` leaves it to a person).', '');
   const cis = check.cis?.['1.12'] ?? [];
   if (cis.length > 0) {

@@ -129,7 +129,7 @@ export interface CheckFix {
   safety: FixSafety;
   /** What the fix changes, one sentence (explain, docs/checks.md, the fix summary). */
   summary: string;
-  /** For unsafe fixes: what could break. */
+  /** What could break: for unsafe fixes, and for safe ones that are unsafe where the input shows it. */
   risk?: string;
   /** What to do once the change is applied (restart, rewrite stored data), printed when it is planned. */
   followUp?: string;

@@ -2,6 +2,7 @@
 // bounded look-ahead that re-synchronises on runs of equal lines: fixes change a few short
 // stretches of a file, and this stays linear on a 150 MB cluster dump where a full LCS could not.
 
+import { kubectlDelete } from './bundle.js';
 import type { FileChange } from './run.js';
 
 const GENERATED_KEY = '<generated 32-byte key>';
@@ -17,10 +18,12 @@ export function unifiedDiff(change: FileChange): string {
   if (change.action === 'chmod') {
     return `diff --git a/${name} b/${name}\nold mode 100${octal(change.mode!.from)}\nnew mode 100${octal(change.mode!.to)}\n`;
   }
+  // An object of a live cluster: the command the bundle runs, not a text.
+  if (change.action === 'delete') return change.removed!.map((ref) => `# ${kubectlDelete(ref)}\n`).join('');
   // A file whose new text holds a generated secret shows `display` (the key replaced) instead;
-  // private keys, as PEM or base64 of PEM, never reach a diff.
-  const after = redactPrivateKeys(change.display ?? change.after ?? '');
-  const before = redactPrivateKeys(change.before ?? '');
+  // private keys, as PEM or base64 of PEM, and the values of Secrets never reach a diff.
+  const after = redactSecretData(redactPrivateKeys(change.display ?? change.after ?? ''));
+  const before = redactSecretData(redactPrivateKeys(change.before ?? ''));
   const header = change.action === 'add'
     ? `diff --git a/${name} b/${name}\nnew file mode 100644\n--- /dev/null\n+++ b/${name}\n`
     : `diff --git a/${name} b/${name}\n--- a/${name}\n+++ b/${name}\n`;
@@ -146,4 +149,82 @@ export function redactSecrets(diff: string, generated: readonly string[] = []): 
   let out = diff;
   for (const secret of generated) out = out.split(secret).join(GENERATED_KEY);
   return out.replace(SECRET_LINE, '$1<redacted>');
+}
+
+const DATA_KEY = /^([ \t]*(?:- +)*)("?)(?:data|stringData)\2[ \t]*:[ \t]*(.*)$/;
+const SECRET_KIND = /^[ \t]*(?:- +)*"?kind"?[ \t]*:[ \t]*"?Secret"?[ \t]*,?[ \t]*(?:#.*)?$/;
+
+/**
+ * The values of every Secret's `data` and `stringData` shown as `<redacted>` (their keys kept), in
+ * YAML (documents and List items) and pretty-printed JSON: a line's key column says which object
+ * it belongs to, so a `data` key is a Secret's when a `kind: Secret` sits at the same column in the
+ * same object (before or after it, as kubectl orders keys).
+ */
+export function redactSecretData(text: string): string {
+  if (!/Secret/.test(text)) return text;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = DATA_KEY.exec(lines[i]!);
+    if (!m) continue;
+    const column = m[1]!.length;
+    if (!isSecretAt(lines, i, column)) continue;
+    const value = m[3]!.replace(/[ \t]*#.*$/, '');
+    const block = value === '' || value === '{' || /^[|>]/.test(value);
+    if (!block || value.endsWith('}')) {
+      // A flow map or a scalar on the key's own line.
+      if (value !== '' && value !== '{}' && value !== 'null') lines[i] = `${lines[i]!.slice(0, lines[i]!.length - m[3]!.length)}<redacted>`;
+      continue;
+    }
+    // The block: every line deeper than the key (JSON: up to the brace at the key's column).
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const line = lines[j]!;
+      const indent = /^[ \t]*/.exec(line)![0].length;
+      if (line.trim() === '') continue;
+      if (indent <= column) break;
+      const pair = /^([ \t]*"?[^":#]+"?[ \t]*:)[ \t]*\S/.exec(line);
+      lines[j] = pair ? `${pair[1]} <redacted>` : `${' '.repeat(indent)}<redacted>`;
+    }
+    i = j - 1;
+  }
+  return lines.map(redactFlowSecretData).join('\n');
+}
+
+const FLOW_SECRET = /"?kind"?[ \t]*:[ \t]*"?Secret\b/;
+const FLOW_DATA = /((?:^|[{,\s])"?(?:data|stringData)"?[ \t]*:[ \t]*)\{([^{}]*)\}/g;
+
+/**
+ * A line that holds a whole Secret (compact JSON, a YAML flow map): the values of every data map
+ * on it as `<redacted>`. The line may hold other objects too (a one-line List); their data maps are
+ * redacted as well, since the line cannot tell whose they are.
+ */
+function redactFlowSecretData(line: string): string {
+  if (!FLOW_SECRET.test(line)) return line;
+  return line.replace(FLOW_DATA, (_all, key: string, body: string) =>
+    `${key}{${body.replace(/("[^"]*"|[^,:\s][^,:]*?)([ \t]*:[ \t]*)("(?:[^"\\]|\\.)*"|[^,}]*)/g, (_p, k: string, colon: string) => `${k}${colon}"<redacted>"`)}}`);
+}
+
+/** Whether the object whose key at `column` is on line `at` has `kind: Secret` at that column. */
+function isSecretAt(lines: readonly string[], at: number, column: number): boolean {
+  const keyColumn = (line: string) => /^[ \t]*(?:- +)*/.exec(line)![0].length;
+  const indent = (line: string) => /^[ \t]*/.exec(line)![0].length;
+  const sibling = (line: string) => keyColumn(line) === column && SECRET_KIND.test(line);
+  for (let j = at - 1; j >= 0; j--) {
+    const line = lines[j]!;
+    if (line.trim() === '' || /^[ \t]*#/.test(line)) continue;
+    if (/^(---|\.\.\.)/.test(line)) break;
+    if (indent(line) < column) {
+      // The first line of a List item (`- kind: ...`) is in the object; the line before it is not.
+      if (sibling(line)) return true;
+      break;
+    }
+    if (sibling(line)) return true;
+  }
+  for (let j = at + 1; j < lines.length; j++) {
+    const line = lines[j]!;
+    if (line.trim() === '' || /^[ \t]*#/.test(line)) continue;
+    if (indent(line) < column) break;
+    if (sibling(line)) return true;
+  }
+  return false;
 }

@@ -1,22 +1,26 @@
-// Applies planned object edits to the text of the file that holds the objects, changing only what
-// the edits touch: YAML through the `yaml` library's Document API (comments, key order and
-// quoting kept; documents that no edit touches stay byte for byte), JSON by re-serialising only
-// the edited items of a pretty-printed List with the file's own indentation (an item is found at
-// the line it was read from, and must parse to the same object, else the file is written whole).
+// Applies planned object edits and removals to the text of the file that holds the objects,
+// changing only what they touch: YAML through the `yaml` library's Document API (comments, key
+// order and quoting kept; documents that no edit touches stay byte for byte; the lines of a removed
+// document or List item are cut out), JSON by re-serialising only the edited items of a pretty-printed List with the
+// file's own indentation and cutting removed ones out (an item is found at the line it was read
+// from, and must parse to the same object, else the file is written whole).
 
-import type { Document, LineCounter } from 'yaml';
+import type { Document, LineCounter, Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { Item, K8sObject } from '../inventory/types.js';
+import { appendAll } from '../sources/types.js';
 import { yamlLibrary } from '../yaml.js';
 import type { FieldPath, ObjectOp } from './types.js';
 
 export interface ObjectEdits {
   item: Item;
   ops: readonly ObjectOp[];
+  /** The object is removed (its ops are then ignored). */
+  remove?: boolean;
 }
 
 export interface EditedText {
   text: string;
-  /** The edited objects as the new text holds them (parsed back), by item. */
+  /** The edited objects as the new text holds them (parsed back), by item; removed ones are absent. */
   objects: Map<Item, K8sObject>;
 }
 
@@ -68,8 +72,15 @@ function editYaml(text: string, file: string, edits: readonly ObjectEdits[]): Ed
   const touched = new Map<number, Document.Parsed>();
   // Located once, before any edit: the parsed-back objects are read from the same places.
   const located = edits.map((edit) => locateYaml(docs, bounds, lineCounter, edit.item, file));
+  const removedDocs = new Set<number>();
+  const removedItems = new Map<number, number[]>();
   for (const [n, edit] of edits.entries()) {
     const { index, prefix } = located[n]!;
+    if (edit.remove) {
+      if (prefix.length === 0) removedDocs.add(index);
+      else removedItems.set(index, [...(removedItems.get(index) ?? []), prefix[1] as number]);
+      continue;
+    }
     const doc = docs[index]!;
     touched.set(index, doc);
     for (const op of edit.ops) {
@@ -78,15 +89,36 @@ function editYaml(text: string, file: string, edits: readonly ObjectEdits[]): Ed
       else if (doc.hasIn(path)) doc.deleteIn(path);
     }
   }
+  // A removed document goes from its `---` (or its first node) to its end; comments before it stay.
+  const cuts: { start: number; end: number }[] = [...removedDocs].map((index) => ({ start: docs[index]!.range[0], end: docs[index]!.range[2] }));
+  for (const [index, ats] of removedItems) {
+    // locateYaml found these items in this List's `items` sequence.
+    const items = ((docs[index]!.contents as YAMLMap).get('items') as YAMLSeq<Node>).items;
+    const lines = ats.map((at) => itemLines(text, items[at]!.range ?? undefined));
+    // Items of a document no edit rewrites are cut from the text, unless none would be left (`items: []`).
+    if (!touched.has(index) && ats.length < items.length && lines.every((l) => l !== undefined)) {
+      appendAll(cuts, lines as { start: number; end: number }[]);
+      continue;
+    }
+    // Otherwise through the document, last to first, so that each index still names its item.
+    touched.set(index, docs[index]!);
+    for (const at of [...ats].sort((a, b) => b - a)) docs[index]!.deleteIn(['items', at]);
+  }
+  const spans = [
+    ...[...touched.keys()].filter((i) => !removedDocs.has(i)).map((index) => ({ index, ...bounds[index]! })),
+    ...cuts.map((cut) => ({ index: -1, ...cut })),
+  ].sort((a, b) => a.start - b.start);
   let out = '';
   let last = 0;
-  for (const index of [...touched.keys()].sort((a, b) => a - b)) {
-    const { start, end } = bounds[index]!;
-    const before = text.slice(start, end);
-    let after = docs[index]!.toString({ indentSeq: indentsSequences(before), lineWidth: 0, flowCollectionPadding: false });
-    // toString ends a document with one newline; keep the separator the file had.
-    if (!before.endsWith('\n')) after = after.replace(/\n$/, '');
-    if (index > 0 && !after.startsWith('---') && /^\s*---/.test(before)) after = `---\n${after}`;
+  for (const { index, start, end } of spans) {
+    let after = '';
+    if (index >= 0) {
+      const before = text.slice(start, end);
+      after = docs[index]!.toString({ indentSeq: indentsSequences(before), lineWidth: 0, flowCollectionPadding: false });
+      // toString ends a document with one newline; keep the separator the file had.
+      if (!before.endsWith('\n')) after = after.replace(/\n$/, '');
+      if (index > 0 && !after.startsWith('---') && /^\s*---/.test(before)) after = `---\n${after}`;
+    }
     out += text.slice(last, start) + after;
     last = end;
   }
@@ -94,15 +126,38 @@ function editYaml(text: string, file: string, edits: readonly ObjectEdits[]): Ed
   const objects = new Map<Item, K8sObject>();
   const reparsed = parseAllDocuments(out);
   const again = Array.isArray(reparsed) ? reparsed : [];
-  if (again.length !== docs.length || again.some((d) => d.errors.length > 0)) throw new EditError(`${file}: the edited YAML does not parse back; not changed`);
+  // Only comments may be left where every document was removed: the parser then sees one empty document.
+  const expected = docs.length - removedDocs.size;
+  if ((again.length !== expected && !(expected === 0 && again.every((d) => d.contents === null))) || again.some((d) => d.errors.length > 0)) {
+    throw new EditError(`${file}: the edited YAML does not parse back; not changed`);
+  }
   // Each touched document converted once, however many of its List's items were edited.
   const js = new Map<number, unknown>();
   for (const [n, edit] of edits.entries()) {
+    if (edit.remove) continue;
     const { index, prefix } = located[n]!;
-    if (!js.has(index)) js.set(index, again[index]!.toJS({ maxAliasCount: 1000 }));
-    objects.set(edit.item, prefix.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], js.get(index)) as K8sObject);
+    const newIndex = index - [...removedDocs].filter((i) => i < index).length;
+    // Items removed before this one in its List moved it up.
+    const path = prefix.length === 0 ? prefix : ['items', (prefix[1] as number) - (removedItems.get(index) ?? []).filter((at) => at < (prefix[1] as number)).length];
+    if (!js.has(newIndex)) js.set(newIndex, again[newIndex]!.toJS({ maxAliasCount: 1000 }));
+    objects.set(edit.item, path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], js.get(newIndex)) as K8sObject);
   }
   return { text: out, objects };
+}
+
+/** The whole lines of a block sequence's item (`- ` through the line its node ends on); undefined for a flow or inline item. */
+function itemLines(text: string, range: [number, number, number] | undefined): { start: number; end: number } | undefined {
+  if (!range) return undefined;
+  const start = text.lastIndexOf('\n', range[0] - 1) + 1;
+  if (!/^[ \t]*-[ \t]+$/.test(text.slice(start, range[0]))) return undefined;
+  let end = range[2];
+  if (text[end - 1] !== '\n') {
+    // Only a comment may follow the node on its last line.
+    const newline = text.indexOf('\n', end);
+    if (!/^[ \t]*(?:#.*)?$/.test(text.slice(end, newline < 0 ? text.length : newline))) return undefined;
+    end = newline < 0 ? text.length : newline + 1;
+  }
+  return { start, end };
 }
 
 /** Sequences under a key indented ("  - a") or not ("- a", kubectl's style), as the document has them. */
@@ -158,7 +213,13 @@ function editJson(text: string, file: string, edits: readonly ObjectEdits[]): Ed
   for (const edit of edits) {
     const list = (value as { items?: unknown[] }).items;
     const target = Array.isArray(list) ? list.find((o) => sameObject(o as K8sObject, edit.item.object)) : value;
-    if (!target) throw new EditError(`${file}: ${edit.item.ref.kind} ${edit.item.ref.name} was not found; not changed`);
+    if (!target || (edit.remove && !sameObject(target as K8sObject, edit.item.object))) throw new EditError(`${file}: ${edit.item.ref.kind} ${edit.item.ref.name} was not found; not changed`);
+    if (edit.remove) {
+      // A file whose only object goes stays a manifest (an empty List), so JSON stays JSON.
+      if (Array.isArray(list)) list.splice(list.indexOf(target), 1);
+      else value = { apiVersion: 'v1', kind: 'List', items: [] };
+      continue;
+    }
     applyOps(target, edit.ops);
     objects.set(edit.item, target as K8sObject);
   }
@@ -201,6 +262,24 @@ function spliceJsonList(text: string, edits: readonly ObjectEdits[]): EditedText
       return undefined;
     }
     if (!sameObject(object, edit.item.object)) return undefined;
+    if (edit.remove) {
+      const lineStart = starts.get(itemLine)!;
+      const comma = /^,[ \t]*\r?\n/.exec(text.slice(end, end + 8));
+      out += text.slice(last, lineStart);
+      if (comma) {
+        last = end + comma[0].length;
+        continue;
+      }
+      last = end + (/^\r?\n/.exec(text.slice(end, end + 2))?.[0].length ?? 0);
+      // The last item of the List: the comma of the item before it goes, or, none being left, the List is `[]`.
+      const kept = out.length - trailingSpace(out, out.length);
+      if (out[kept - 1] === ',') out = out.slice(0, kept - 1) + out.slice(kept);
+      else if (out[kept - 1] === '[') {
+        out = out.slice(0, kept);
+        while (/\s/.test(text[last] ?? '')) last++;
+      }
+      continue;
+    }
     applyOps(object, edit.ops);
     const after = JSON.stringify(object, null, unit).replace(/\n/g, `\n${indent}`);
     objects.set(edit.item, JSON.parse(after) as K8sObject);
@@ -209,6 +288,13 @@ function spliceJsonList(text: string, edits: readonly ObjectEdits[]): EditedText
   }
   out += text.slice(last);
   return { text: out, objects };
+}
+
+/** How many whitespace characters end `text` before `at`. */
+function trailingSpace(text: string, at: number): number {
+  let n = 0;
+  while (at - n > 0 && /\s/.test(text[at - n - 1]!)) n++;
+  return n;
 }
 
 /** Offset just past the object that starts at `start` (strings and escapes skipped). */

@@ -3,6 +3,7 @@
 // is judged by the Pod Security engine before it is planned; the framework re-scans the rest.
 
 import type { FailResult } from '../checks/types.js';
+import { leftAsNodeComponent, nodeComponent } from '../checks/pod-privileges/host-paths.js';
 import type { ComponentRun, KubeletSettings } from '../engines/config/index.js';
 import { effectivePolicyTypes } from '../engines/netpol/index.js';
 import type { NetworkPolicySpec } from '../engines/netpol/model.js';
@@ -348,7 +349,9 @@ export const OPEN_OFF_HOST_NETWORK = 'no NetworkPolicy of its namespace selects 
 
 /**
  * Brings each failing pod to a Pod Security level: applied only when the engine then admits it;
- * otherwise (a hostPath volume, a volume type restricted forbids) the finding stays with why.
+ * otherwise (a node component's hostPath volumes, a volume type restricted forbids) the finding
+ * stays with why. At baseline the hostPath volumes of pods that are not node components become
+ * emptyDirs.
  */
 export function hardenPods(ctx: FixContext, failures: readonly FailResult[], level: 'baseline' | 'restricted', version: PolicyVersion): void {
   for (const { pod, failure } of failingPods(ctx, failures)) {
@@ -356,14 +359,50 @@ export function hardenPods(ctx: FixContext, failures: readonly FailResult[], lev
       ctx.manual(failure, OPEN_OFF_HOST_NETWORK);
       continue;
     }
+    const component = nodeComponent(ctx.check.inventory, pod);
+    // A node component that uses the node (the control plane's static pods, kube-proxy, a CNI
+    // agent) stops working without it, and etcd or kube-apiserver down is the cluster down: even
+    // --unsafe-fixes leaves them to a person.
+    if (component && usesTheNode(plannedSpec(ctx, pod))) {
+      ctx.manual(failure, leftAsNodeComponent(component));
+      continue;
+    }
     const change = new PodChange(ctx, pod);
     if (level === 'restricted') toRestricted(change);
     else toBaseline(change);
+    if (level === 'baseline' && !component) replaceHostPathVolumes(change);
     const verdict = change.judge(level, version);
     if (!verdict.allowed) {
       ctx.manual(failure, `after the securityContext changes the pod still violates ${level} (${verdict.reasons}): a person has to replace what it needs`);
       continue;
     }
     change.commit();
+  }
+}
+
+/** The pod shares the node's namespaces, mounts its files or runs privileged. */
+function usesTheNode(spec: PodSpec): boolean {
+  return Boolean(spec.hostNetwork || spec.hostPID || spec.hostIPC || (spec.volumes ?? []).some((v) => v?.hostPath) ||
+    [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])].some((c) => c?.securityContext?.privileged));
+}
+
+/**
+ * Replaces hostPath volumes (all, or those named) with an emptyDir of the same name, so every
+ * volumeMount stays valid and the container sees an empty directory instead of the node's files.
+ */
+export function replaceHostPathVolumes(change: PodChange, names?: ReadonlySet<string>): void {
+  const replaced = new Set<string>();
+  (change.spec.volumes ?? []).forEach((volume, i) => {
+    if (!volume?.hostPath || (names && !names.has(volume.name ?? ''))) return;
+    change.remove(['volumes', i, 'hostPath']);
+    change.set(['volumes', i, 'emptyDir'], {});
+    replaced.add(volume.name ?? '');
+  });
+  // Propagation is of mounts the node makes under its directory, which an emptyDir does not have;
+  // Bidirectional would also be refused once the container is no longer privileged.
+  for (const { container, path } of change.containers()) {
+    (container.volumeMounts ?? []).forEach((mount, m) => {
+      if (mount && replaced.has(mount.name ?? '') && 'mountPropagation' in mount) change.remove([...path, 'volumeMounts', m, 'mountPropagation']);
+    });
   }
 }

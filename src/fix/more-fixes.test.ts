@@ -16,20 +16,11 @@ import { Inventory } from '../inventory/inventory.js';
 import { loadPaths } from '../sources/files.js';
 import { mergeLoadResults } from '../sources/types.js';
 import { setEmbeddedYamlField } from './kube-proxy.js';
+import { withInputFile } from '../testing/cli.js';
 import { planFixes, writeFixes, type FixOutcome } from './run.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
-async function withFile<T>(yaml: string, body: (file: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'kubeward-more-fixes-'));
-  try {
-    const file = join(dir, 'input.yaml');
-    await writeFile(file, yaml);
-    return await body(file);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 function example(check: string, description: string): CheckExample {
   const found = ALL_CHECKS.find((c) => c.id === check)!.examples.fail.find((e) => typeof e !== 'string' && e.description.startsWith(description));
@@ -43,7 +34,7 @@ const fixed = (outcome: FixOutcome, check: string) => outcome.fixed.filter((f) =
 
 describe('default-serviceaccount-automounts-token: safe only when the RBAC engine finds no grant beyond system:authenticated', () => {
   it('an account bound only to a discovery role is fixed by the safe fixes', async () => {
-    await withFile(yamlOf(example('default-serviceaccount-automounts-token', 'bound only to')), async (file) => {
+    await withInputFile(yamlOf(example('default-serviceaccount-automounts-token', 'bound only to')), async (file) => {
       const outcome = await planFixes({ paths: [file], unsafe: false, now: NOW, only: ['default-serviceaccount-automounts-token'] });
       assert.equal(fixed(outcome, 'default-serviceaccount-automounts-token').length, 1);
       assert.deepEqual(outcome.changes.map((c) => c.safety), ['safe']);
@@ -54,7 +45,7 @@ describe('default-serviceaccount-automounts-token: safe only when the RBAC engin
   });
 
   it('an account a RoleBinding grants more is left by the safe fixes, with the grant and what breaks, and changed with --unsafe-fixes', async () => {
-    await withFile(yamlOf(example('default-serviceaccount-automounts-token', 'a RoleBinding grants')), async (file) => {
+    await withInputFile(yamlOf(example('default-serviceaccount-automounts-token', 'a RoleBinding grants')), async (file) => {
       const safe = await planFixes({ paths: [file], unsafe: false, now: NOW, only: ['default-serviceaccount-automounts-token'] });
       assert.deepEqual(safe.changes, []);
       const [why] = left(safe, 'default-serviceaccount-automounts-token');
@@ -89,7 +80,7 @@ metadata: {name: web, namespace: shop}
 spec:
   serviceAccountName: web
   containers: [{name: web, image: nginx:1.27}]`;
-    await withFile(yaml, async (file) => {
+    await withInputFile(yaml, async (file) => {
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['service-account-token-automounted'] });
       assert.deepEqual(outcome.changes, []);
       assert.match(left(outcome, 'service-account-token-automounted')[0]!.why, /ServiceAccount shop\/web has RBAC grants \(Role read-config in shop \(RoleBinding web-read-config\)\)/);
@@ -111,7 +102,7 @@ describe('kube-proxy-metrics-exposed: the YAML inside the ConfigMap string', () 
 
   it('on the failing example: one line of the embedded text changes, the rest of the file is as it was', async () => {
     const yaml = yamlOf(ALL_CHECKS.find((c) => c.id === 'kube-proxy-metrics-exposed')!.examples.fail[0]!);
-    await withFile(yaml, async (file) => {
+    await withInputFile(yaml, async (file) => {
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['kube-proxy-metrics-exposed'] });
       assert.equal(fixed(outcome, 'kube-proxy-metrics-exposed').length, 1);
       assert.deepEqual(await writeFixes(outcome.changes), []);
@@ -157,7 +148,7 @@ describe('apiserver-event-rate-limit-disabled: the plugin only with its configur
   }
 
   it('a pod outside a node root: the plugin is not enabled without its configuration', async () => {
-    await withFile(yamlOf(ALL_CHECKS.find((c) => c.id === 'apiserver-event-rate-limit-disabled')!.examples.fail[0]!), async (file) => {
+    await withInputFile(yamlOf(ALL_CHECKS.find((c) => c.id === 'apiserver-event-rate-limit-disabled')!.examples.fail[0]!), async (file) => {
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['apiserver-event-rate-limit-disabled'] });
       assert.deepEqual(outcome.changes, []);
       assert.match(left(outcome, 'apiserver-event-rate-limit-disabled')[0]!.why, /not a static pod of a node root/);
@@ -219,7 +210,7 @@ spec:
 
   for (const only of ['allow-all-rule-undoes-default-deny', 'namespace-reachable-from-every-namespace']) {
     it(`${only}: the default deny holds again for other namespaces, traffic inside the namespace stays`, async () => {
-      await withFile(cluster, async (file) => {
+      await withInputFile(cluster, async (file) => {
         assert.deepEqual(await reach(file), { withinShop: true, fromOther: true, fromOtherToWeb: true });
         const safe = await planFixes({ paths: [file], unsafe: false, now: NOW, only: [only] });
         assert.deepEqual(safe.changes, [], 'unsafe: nothing without --unsafe-fixes');
@@ -236,7 +227,7 @@ spec:
   }
 
   it('an allow-all egress rule is left to a person, with why', async () => {
-    await withFile(yamlOf(example('allow-all-rule-undoes-default-deny', 'egress to 0.0.0.0/0')), async (file) => {
+    await withInputFile(yamlOf(example('allow-all-rule-undoes-default-deny', 'egress to 0.0.0.0/0')), async (file) => {
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['allow-all-rule-undoes-default-deny'] });
       assert.deepEqual(outcome.changes, []);
       assert.match(left(outcome, 'allow-all-rule-undoes-default-deny')[0]!.why, /allow-all egress rule/);
@@ -257,7 +248,7 @@ spec:
   healthCheckNodePort: 32000
   ports: [{name: https, port: 443, targetPort: 8443, nodePort: 31443}]
 `;
-    await withFile(yaml, async (file) => {
+    await withInputFile(yaml, async (file) => {
       const safe = await planFixes({ paths: [file], unsafe: false, now: NOW, only: ['service-exposed-outside-cluster'] });
       assert.deepEqual(safe.changes, []);
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['service-exposed-outside-cluster'] });
@@ -270,7 +261,7 @@ spec:
 
 describe('pod-sets-node-name: the same node, through the scheduler', () => {
   it('nodeName becomes a nodeSelector on the Node\'s own kubernetes.io/hostname label; the selector it had stays', async () => {
-    await withFile(yamlOf(example('pod-sets-node-name', 'a CronJob pinned')), async (file) => {
+    await withInputFile(yamlOf(example('pod-sets-node-name', 'a CronJob pinned')), async (file) => {
       const safe = await planFixes({ paths: [file], unsafe: false, now: NOW, only: ['pod-sets-node-name'] });
       assert.deepEqual(safe.changes, []);
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['pod-sets-node-name'] });

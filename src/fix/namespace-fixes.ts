@@ -16,7 +16,7 @@ const QUOTA = 'kubeward-quota';
 const LIMIT_RANGE = 'kubeward-container-defaults';
 
 /** The pod specs of each namespace, grouped once per scan. */
-function podsByNamespace(ctx: FixContext): Map<string, PodSpecRef[]> {
+export function podsByNamespace(ctx: FixContext): Map<string, PodSpecRef[]> {
   return ctx.check.shared('fix:pods-by-namespace', () => {
     const out = new Map<string, PodSpecRef[]>();
     for (const pod of ctx.check.inventory.podSpecs()) {
@@ -70,48 +70,78 @@ const ALL_BUT_METADATA = [
 interface EgressRule { to?: { ipBlock?: { cidr?: string; except?: string[] } }[]; ports?: unknown[] }
 
 /**
+ * Denies the cloud metadata addresses to the pods of each failing namespace (below); unsafe where
+ * the input shows pods that take their credentials from there.
+ */
+export function denyMetadataEgress(ctx: FixContext, failures: readonly FailResult[]): void {
+  for (const { namespace, failure } of failingNamespaces(failures)) {
+    const identity = metadataIdentity(ctx, namespace);
+    if (identity) {
+      ctx.withSafety('unsafe', `${identity} takes its cloud credentials from the metadata address: those pods lose them (allow that address in a policy of their own first)`, () => denyMetadataEgressIn(ctx, namespace, failure), failure);
+    } else {
+      denyMetadataEgressIn(ctx, namespace, failure);
+    }
+  }
+}
+
+/**
+ * Evidence in the input that pods of the namespace get credentials at the metadata address: GKE
+ * Workload Identity (its metadata server answers pods there), AAD Pod Identity (NMI intercepts
+ * it), kube2iam and kiam (proxies of it). IRSA and Azure Workload Identity use projected tokens
+ * instead. Pods that use the node's own instance role leave no trace in the input.
+ */
+function metadataIdentity(ctx: FixContext, namespace: string): string | undefined {
+  const gke = ctx.check.inventory.inNamespace(namespace, 'ServiceAccount').find((sa) => sa.object.metadata?.annotations?.['iam.gke.io/gcp-service-account']);
+  if (gke) return `ServiceAccount ${namespace}/${gke.ref.name} (GKE Workload Identity, annotation iam.gke.io/gcp-service-account)`;
+  for (const pod of podsByNamespace(ctx).get(namespace) ?? []) {
+    const what = `${pod.item.ref.kind.toLowerCase()}/${pod.item.ref.name}`;
+    if (pod.podMetadata?.labels?.['aadpodidbinding']) return `${what} (AAD Pod Identity, label aadpodidbinding)`;
+    if (pod.podMetadata?.annotations?.['iam.amazonaws.com/role']) return `${what} (kube2iam or kiam, annotation iam.amazonaws.com/role)`;
+  }
+  return undefined;
+}
+
+/**
  * Takes the metadata service out of every egress rule of the namespace's policies (an ipBlock that
  * covers it gets an except; a rule open to every destination gets ALL_BUT_METADATA), and adds a
  * policy that isolates every pod for egress with ALL_BUT_METADATA. Policies add up, so both are
  * needed: only metadata reach is lost.
  */
-export function denyMetadataEgress(ctx: FixContext, failures: readonly FailResult[]): void {
-  for (const { namespace, failure } of failingNamespaces(failures)) {
-    const policies = ctx.check.inventory.inNamespace(namespace, 'NetworkPolicy');
-    // Pods some policy already isolates for egress would get all egress back from a policy for every pod.
-    const isolating = policies.filter((p) => p.ref.name !== METADATA_POLICY && effectivePolicyTypes((p.object.spec ?? {}) as NetworkPolicySpec).egress);
-    for (const item of policies) {
-      const edit = ctx.edit(item);
-      const rules = (edit.object.spec as { egress?: EgressRule[] } | undefined)?.egress;
-      if (!Array.isArray(rules)) continue;
-      rules.forEach((rule, r) => {
-        if (!rule || typeof rule !== 'object') return;
-        if (!Array.isArray(rule.to) || rule.to.length === 0) {
-          edit.set(['spec', 'egress', r, 'to'], ALL_BUT_METADATA);
-          return;
-        }
-        rule.to.forEach((peer, p) => {
-          const cidr = peer?.ipBlock?.cidr ? parseCidr(peer.ipBlock.cidr) : undefined;
-          if (!cidr) return;
-          const except = Array.isArray(peer.ipBlock!.except) ? peer.ipBlock!.except : [];
-          const missing = METADATA.filter((m) => cidrContains(cidr, m.ip) && !except.some((e) => { const c = parseCidr(e); return c !== undefined && cidrContains(c, m.ip); }));
-          if (missing.length > 0) edit.set(['spec', 'egress', r, 'to', p, 'ipBlock', 'except'], [...except, ...missing.map((m) => m.cidr)]);
-        });
+function denyMetadataEgressIn(ctx: FixContext, namespace: string, failure: FailResult): void {
+  const policies = ctx.check.inventory.inNamespace(namespace, 'NetworkPolicy');
+  // Pods some policy already isolates for egress would get all egress back from a policy for every pod.
+  const isolating = policies.filter((p) => p.ref.name !== METADATA_POLICY && effectivePolicyTypes((p.object.spec ?? {}) as NetworkPolicySpec).egress);
+  for (const item of policies) {
+    const edit = ctx.edit(item);
+    const rules = (edit.object.spec as { egress?: EgressRule[] } | undefined)?.egress;
+    if (!Array.isArray(rules)) continue;
+    rules.forEach((rule, r) => {
+      if (!rule || typeof rule !== 'object') return;
+      if (!Array.isArray(rule.to) || rule.to.length === 0) {
+        edit.set(['spec', 'egress', r, 'to'], ALL_BUT_METADATA);
+        return;
+      }
+      rule.to.forEach((peer, p) => {
+        const cidr = peer?.ipBlock?.cidr ? parseCidr(peer.ipBlock.cidr) : undefined;
+        if (!cidr) return;
+        const except = Array.isArray(peer.ipBlock!.except) ? peer.ipBlock!.except : [];
+        const missing = METADATA.filter((m) => cidrContains(cidr, m.ip) && !except.some((e) => { const c = parseCidr(e); return c !== undefined && cidrContains(c, m.ip); }));
+        if (missing.length > 0) edit.set(['spec', 'egress', r, 'to', p, 'ipBlock', 'except'], [...except, ...missing.map((m) => m.cidr)]);
       });
-    }
-    if (ctx.check.inventory.get('NetworkPolicy', namespace, METADATA_POLICY)) continue;
-    if ((podsByNamespace(ctx).get(namespace) ?? []).every((p) => p.spec.hostNetwork === true)) {
-      ctx.manual(failure, `every pod of "${namespace}" runs on the host network, where NetworkPolicies do not apply: a firewall on the node has to block the metadata service`);
-      continue;
-    }
-    if (isolating.length > 0) {
-      ctx.manual(failure, `NetworkPolicies (${isolating.map((p) => p.ref.name).join(', ')}) already isolate pods of "${namespace}" for egress: a policy for every pod would give them all egress back, so the pods they do not select need a policy a person writes`);
-      continue;
-    }
-    ctx.add(namespacedObject('networking.k8s.io/v1', 'NetworkPolicy', namespace, METADATA_POLICY, {
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: ALL_BUT_METADATA }] },
-    }));
+    });
   }
+  if (ctx.check.inventory.get('NetworkPolicy', namespace, METADATA_POLICY)) return;
+  if ((podsByNamespace(ctx).get(namespace) ?? []).every((p) => p.spec.hostNetwork === true)) {
+    ctx.manual(failure, `every pod of "${namespace}" runs on the host network, where NetworkPolicies do not apply: a firewall on the node has to block the metadata service`);
+    return;
+  }
+  if (isolating.length > 0) {
+    ctx.manual(failure, `NetworkPolicies (${isolating.map((p) => p.ref.name).join(', ')}) already isolate pods of "${namespace}" for egress: a policy for every pod would give them all egress back, so the pods they do not select need a policy a person writes`);
+    return;
+  }
+  ctx.add(namespacedObject('networking.k8s.io/v1', 'NetworkPolicy', namespace, METADATA_POLICY, {
+    spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: ALL_BUT_METADATA }] },
+  }));
 }
 
 /** Ingress only from pods of the same namespace; everything else is refused until a policy allows it. */

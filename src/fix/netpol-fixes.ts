@@ -4,11 +4,13 @@
 // one) or of every address (an ipBlock /0 without except) becomes `podSelector: {}`. Every other
 // peer and the rule's ports stay, so what the namespace's own pods could reach they still reach;
 // the re-scan (the NetworkPolicy engine) decides whether the namespace is isolated again.
+// A namespace with no policy at all gets one that takes nothing from the pods that run there.
 
 import type { FailResult } from '../checks/types.js';
 import { parseCidr } from '../engines/netpol/index.js';
 import type { Item } from '../inventory/types.js';
-import { failingNamespaces, fieldPath } from './helpers.js';
+import { failingNamespaces, fieldPath, namespacedObject, plannedSpec } from './helpers.js';
+import { denyMetadataEgress, podsByNamespace } from './namespace-fixes.js';
 import type { FixContext } from './types.js';
 
 interface RawPeer {
@@ -98,6 +100,31 @@ export function narrowNamespaceIngress(ctx: FixContext, failures: readonly FailR
     // Nothing open now nor in the input: what lets every namespace in is not a rule this can narrow.
     if (open.length === 0 && openIngressRules(ctx, namespace, false).length === 0) {
       ctx.manual(failure, `no ingress rule of namespace "${namespace}" admits every namespace outright: pods no policy isolates, or selectors that happen to match every namespace, let them in; a person narrows those (namespace-pods-not-isolated-for-ingress covers the unisolated pods)`);
+    }
+  }
+}
+
+const DEFAULT_DENY_INGRESS = 'kubeward-default-deny-ingress';
+
+/**
+ * namespace-without-network-policy. A namespace with a pod the input holds that NetworkPolicies
+ * apply to (not on the host network as planned so far; a workload scaled to zero counts, its pods
+ * run when it scales up) gets the cloud-metadata egress policy: no policy isolates its pods yet,
+ * so they lose the metadata addresses and nothing else. In a system namespace, where the cloud's
+ * own controllers read the metadata service, only with --unsafe-fixes. A namespace without such a
+ * pod gets a default-deny ingress policy: it selects no pod that runs. Egress stays open there:
+ * denying it would cut DNS for the pods created later, and their egress is judged when they run.
+ */
+export function addFirstNetworkPolicy(ctx: FixContext, failures: readonly FailResult[]): void {
+  for (const { namespace, failure } of failingNamespaces(failures)) {
+    const governed = (podsByNamespace(ctx).get(namespace) ?? []).some((pod) => plannedSpec(ctx, pod).hostNetwork !== true);
+    if (!governed) {
+      ctx.add(namespacedObject('networking.k8s.io/v1', 'NetworkPolicy', namespace, DEFAULT_DENY_INGRESS, { spec: { podSelector: {}, policyTypes: ['Ingress'] } }));
+    } else if (!ctx.check.inventory.isSystemNamespace(namespace)) {
+      denyMetadataEgress(ctx, [failure]);
+    } else {
+      const risk = `pods of namespace "${namespace}" that read the cloud metadata service lose it (a cloud-controller-manager, CSI driver, load-balancer controller or cluster-autoscaler that takes its region, instance identity or node credentials from there)`;
+      ctx.withSafety('unsafe', risk, () => denyMetadataEgress(ctx, [failure]), failure);
     }
   }
 }

@@ -24,6 +24,10 @@ export interface PlannedObjectEdit extends Attribution {
   object: K8sObject;
 }
 
+export interface PlannedRemoval extends Attribution {
+  item: Item;
+}
+
 export interface PlannedAdd extends Attribution {
   object: K8sObject;
 }
@@ -44,6 +48,8 @@ export interface PlannedNodeWrite extends Attribution, NodeFileWrite {
 
 export interface Plan {
   edits: Map<Item, PlannedObjectEdit>;
+  /** Objects of the input to remove; edits planned for them are dropped. */
+  removals: Map<Item, PlannedRemoval>;
   adds: Map<string, PlannedAdd>;
   chmods: Map<string, PlannedChmod>;
   writes: Map<string, PlannedNodeWrite>;
@@ -54,11 +60,11 @@ export interface Plan {
 }
 
 export function emptyPlan(): Plan {
-  return { edits: new Map(), adds: new Map(), chmods: new Map(), writes: new Map(), manual: new Map(), generated: new Set() };
+  return { edits: new Map(), removals: new Map(), adds: new Map(), chmods: new Map(), writes: new Map(), manual: new Map(), generated: new Set() };
 }
 
 export function planSize(plan: Plan): number {
-  return plan.edits.size + plan.adds.size + plan.chmods.size + plan.writes.size;
+  return plan.edits.size + plan.removals.size + plan.adds.size + plan.chmods.size + plan.writes.size;
 }
 
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {
@@ -94,6 +100,7 @@ export class Planner {
       unsafe: this.unsafe,
       edit: (item) => planner.edit(item),
       planned: (item) => planner.plan.edits.get(item)?.object ?? item.object,
+      remove: (item) => planner.remove(item),
       add: (object) => planner.add(object),
       added: (kind, namespace, name) => planner.plan.adds.get(objectKey(kind, namespace, name))?.object,
       chmod: (host, path, mode, owner) => planner.chmod(host, path, mode, owner),
@@ -171,6 +178,12 @@ export class Planner {
         if (has(path).found) record({ op: 'remove', path });
       },
     };
+  }
+
+  remove(item: Item): void {
+    let planned = this.plan.removals.get(item);
+    if (!planned) this.plan.removals.set(item, (planned = { item, ...this.fresh() }));
+    this.attribute(planned);
   }
 
   add(object: K8sObject): void {

@@ -12,7 +12,7 @@ import { ALL_CHECKS } from '../checks/registry.js';
 import { severityRank } from '../checks/sections.js';
 import type { Check, CheckContext, FailResult, FixSafety } from '../checks/types.js';
 import type { HostSnapshot } from '../inventory/host.js';
-import type { InputError, Item, K8sObject } from '../inventory/types.js';
+import type { InputError, Item, K8sObject, ResourceRef } from '../inventory/types.js';
 import { identityKey } from '../report/fingerprint.js';
 import type { Finding, Report } from '../report/types.js';
 import { runScan, type FailOn } from '../scan/run.js';
@@ -49,8 +49,10 @@ export interface FixOptions {
 }
 
 export interface FileChange {
+  /** The file; for `delete`, where the object was read (a live cluster's API). */
   file: string;
-  action: 'edit' | 'add' | 'chmod';
+  /** `delete`: an object of a live cluster, for the bundle to delete (files from which objects are removed are edited). */
+  action: 'edit' | 'add' | 'chmod' | 'delete';
   checks: string[];
   safety: FixSafety;
   /** What could break (unsafe changes). */
@@ -65,6 +67,8 @@ export interface FileChange {
   owner?: { uid: number; gid: number };
   /** Where a node file is on the node (for a live cluster bundle and messages). */
   nodePath?: string;
+  /** Objects removed from the file (edit), or the object to delete (delete). */
+  removed?: ResourceRef[];
 }
 
 export interface Remaining {
@@ -101,11 +105,15 @@ interface FileState extends Attribution {
   owner?: { uid: number; gid: number };
   host?: HostSnapshot;
   nodePath?: string;
+  /** Objects removed from the file. */
+  removed?: ResourceRef[];
+  /** An object of a live cluster to delete (the state is then not a file's). */
+  deletes?: ResourceRef;
   /**
    * A large JSON file (a cluster dump): its edits, by the line of the item, are applied to its
    * text only when the text is wanted (a diff, --write); re-scans read the edited objects.
    */
-  deferred?: Map<number, { item: Item; ops: ObjectOp[] }>;
+  deferred?: Map<number, { item: Item; ops: ObjectOp[]; remove?: boolean }>;
 }
 
 /** The planned state of every file fixes touch; node roots are mirrored in a temporary folder. */
@@ -256,20 +264,34 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
   const changedManifests = new Set<string>();
   const changedHosts = new Set<HostSnapshot>();
   const edited = new Map<Item, K8sObject>();
+  const removed = new Set<Item>();
   const hostOf = (file: string) => ws.hosts.find((h) => file.startsWith(`${h.root.replace(/\/+$/, '')}/`));
 
-  // Object edits, by file.
-  const byFile = new Map<string, { item: Item; ops: ObjectOp[]; attribution: Attribution }[]>();
+  // Object edits and removals, by file; an object removed needs no edit.
+  const byFile = new Map<string, { item: Item; ops: ObjectOp[]; remove?: boolean; attribution: Attribution }[]>();
+  const byFileOf = (file: string) => {
+    let list = byFile.get(file);
+    if (!list) byFile.set(file, (list = []));
+    return list;
+  };
   for (const e of plan.edits.values()) {
-    if (e.ops.length === 0) continue;
-    let list = byFile.get(e.item.location.file);
-    if (!list) byFile.set(e.item.location.file, (list = []));
-    list.push({ item: e.item, ops: e.ops, attribution: e });
+    if (e.ops.length === 0 || plan.removals.has(e.item)) continue;
+    byFileOf(e.item.location.file).push({ item: e.item, ops: e.ops, attribution: e });
   }
+  for (const r of plan.removals.values()) byFileOf(r.item.location.file).push({ item: r.item, ops: [], remove: true, attribution: r });
   if (bundleDir) {
-    // Objects read from the API: each edited object becomes a manifest of the bundle.
+    // Objects read from the API: each edited object becomes a manifest of the bundle, each removed one a `kubectl delete`.
     for (const edits of byFile.values()) {
       for (const e of edits) {
+        if (e.remove) {
+          const r = e.item.ref;
+          // One state per object, named after where it was read (changeOf drops the #suffix).
+          const state = ws.state(`${e.item.location.file}#${r.kind}/${r.namespace ?? ''}/${r.name}`, () => undefined);
+          state.deletes = r;
+          removed.add(e.item);
+          merge(state, e.attribution);
+          continue;
+        }
         const object = plan.edits.get(e.item)!.object;
         const r = e.item.ref;
         const state = ws.state(join(bundleDir, 'patches', `${r.kind.toLowerCase()}-${r.namespace ? `${r.namespace}-` : ''}${r.name}.yaml`), () => undefined);
@@ -293,7 +315,11 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
         const entry = state.deferred.get(e.item.location.line!);
         if (entry) entry.ops.push(...e.ops);
         else state.deferred.set(e.item.location.line!, { item: e.item, ops: [...e.ops] });
-        edited.set(e.item, plan.edits.get(e.item)!.object);
+        if (e.remove) {
+          state.deferred.get(e.item.location.line!)!.remove = true;
+          (state.removed ??= []).push(e.item.ref);
+          removed.add(e.item);
+        } else edited.set(e.item, plan.edits.get(e.item)!.object);
         merge(state, e.attribution);
       }
       changedManifests.add(file);
@@ -312,7 +338,10 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
       const result = applyObjectEdits(state.text, file, edits);
       state.text = result.text;
       for (const [item, object] of result.objects) edited.set(item, object);
-      for (const e of edits) merge(state, e.attribution);
+      for (const e of edits) {
+        merge(state, e.attribution);
+        if (e.remove) (state.removed ??= []).push(e.item.ref);
+      }
       const host = hostOf(file);
       if (host) changedHosts.add(host);
       else changedManifests.add(file);
@@ -363,7 +392,7 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
     merge(state, w);
     changedHosts.add(w.host);
   }
-  if (changedManifests.size === 0 && changedHosts.size === 0 && edited.size === 0) return undefined;
+  if (changedManifests.size === 0 && changedHosts.size === 0 && edited.size === 0 && removed.size === 0) return undefined;
 
   // The load a re-scan reads: edited manifests re-read from their new text, node roots from their copies.
   const next: LoadResult = { ...load, items: [], errors: [...load.errors], hosts: [...load.hosts] };
@@ -385,7 +414,7 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
   for (const item of load.items) {
     const file = item.location.file;
     if (inChangedHost(file)) continue;
-    if (reparsed.has(file)) continue;
+    if (reparsed.has(file) || removed.has(item)) continue;
     const object = edited.get(item);
     next.items.push(object ? { ...item, object } : item);
   }
@@ -497,8 +526,10 @@ function isLargeJson(file: string): boolean {
 }
 
 function changeOf(state: FileState): FileChange[] {
-  const base = { file: state.file, checks: [...state.checks].sort(), safety: state.safety, ...(state.risks.size ? { risks: [...state.risks] } : {}), ...(state.nodePath ? { nodePath: state.nodePath } : {}) };
+  const base = { file: state.file, checks: [...state.checks].sort(), safety: state.safety, ...(state.risks.size ? { risks: [...state.risks] } : {}), ...(state.nodePath ? { nodePath: state.nodePath } : {}), ...(state.removed ? { removed: state.removed } : {}) };
   const out: FileChange[] = [];
+  // An object of a live cluster to delete: no file of its own.
+  if (state.deletes) return [{ ...base, file: state.file.replace(/#[^#]*$/, ''), action: 'delete', removed: [state.deletes] }];
   if (state.deferred) {
     const deferred = state.deferred;
     let texts: { before: string; after: string } | undefined;
@@ -603,6 +634,8 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
     else sidecars.set(root, [row]);
   };
   for (const change of changes) {
+    // Objects of a live cluster are deleted by the bundle's README, never here.
+    if (change.action === 'delete') continue;
     if (change.action === 'chmod') {
       const root = change.nodePath ? change.file.slice(0, change.file.length - change.nodePath.length) : undefined;
       const recorded = root !== undefined && existsSync(join(root, STAT_SIDECAR));

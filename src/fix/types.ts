@@ -1,6 +1,7 @@
 // What a check's fix is given and what it produces: edits to objects in the input, new objects,
-// and node files (mode changes, new or rewritten files). The framework (plan.ts) records each
-// change with the check it fixes and its safety; nothing touches the disk while planning.
+// objects of the input removed, and node files (mode changes, new or rewritten files). The
+// framework (plan.ts) records each change with the check it fixes and its safety; nothing
+// touches the disk while planning.
 
 import type { CheckContext, FailResult, FixSafety } from '../checks/types.js';
 import type { HostSnapshot } from '../inventory/host.js';
@@ -40,6 +41,11 @@ export interface FixContext {
   planned(item: Item): K8sObject;
   /** A new object for kubeward-fixes.yaml; an object with the same kind, namespace and name replaces it. */
   add(object: K8sObject): void;
+  /**
+   * Removes an object of the input: its YAML document, or its entry of a List's items, leaving the
+   * rest of its file as it is (a live cluster's bundle says `kubectl delete` instead).
+   */
+  remove(item: Item): void;
   /** A new object planned in this run (by add), to extend instead of adding a second one. */
   added(kind: string, namespace: string | undefined, name: string): K8sObject | undefined;
   /** Sets the permission bits of a node file (and its owner to root when `owner` is given). */

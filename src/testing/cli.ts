@@ -48,6 +48,21 @@ export function tempTree(files: Record<string, string | Buffer>): { dir: string;
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `body` on a temporary directory holding the files; removed afterwards. */
+export async function withTempTree<T>(files: Record<string, string | Buffer>, body: (dir: string) => Promise<T>): Promise<T> {
+  const { dir, cleanup } = tempTree(files);
+  try {
+    return await body(dir);
+  } finally {
+    cleanup();
+  }
+}
+
+/** Runs `body` on input.yaml, holding `yaml`, in a temporary directory; removed afterwards. */
+export function withInputFile<T>(yaml: string, body: (file: string, dir: string) => Promise<T>): Promise<T> {
+  return withTempTree({ 'input.yaml': yaml }, (dir) => body(join(dir, 'input.yaml'), dir));
+}
+
 /** A namespace with a workload and no ResourceQuota: a medium failure of a known check. */
 export const SHOP_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

@@ -1,6 +1,13 @@
 import { ANONYMOUS_USER, UNAUTHENTICATED_GROUP } from '../../engines/rbac/bootstrap.js';
+import { bindingFieldsOf } from '../../engines/rbac/index.js';
 import { bindingSubject, rbacScan, userBindings } from '../../engines/rbac/scan.js';
+import type { BindingSubject } from '../../engines/rbac/types.js';
 import { defineCheck, fail, pass } from '../define.js';
+
+/** A subject every caller without credentials matches. */
+function isAnonymous(s: BindingSubject): boolean {
+  return (s.kind === 'User' && s.name === ANONYMOUS_USER) || (s.kind === 'Group' && s.name === UNAUTHENTICATED_GROUP);
+}
 
 export default defineCheck({
   id: 'anonymous-or-unauthenticated-granted',
@@ -19,7 +26,7 @@ export default defineCheck({
       if (!binding.role) continue;
       let failed = false;
       for (const [i, s] of binding.subjects.entries()) {
-        if ((s.kind === 'User' && s.name === ANONYMOUS_USER) || (s.kind === 'Group' && s.name === UNAUTHENTICATED_GROUP)) {
+        if (isAnonymous(s)) {
           failed = true;
           yield fail(bindingSubject(binding), `${s.kind} ${s.name} (any caller without credentials) is granted ${binding.role.kind} ${binding.role.name}${binding.namespace ? ` in namespace ${binding.namespace}` : ' cluster-wide'}`, { field: `subjects[${i}]` });
         }
@@ -39,6 +46,17 @@ kind: RoleBinding
 metadata: {name: anon-config, namespace: shop}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects: [{kind: User, name: system:anonymous}]`,
+      {
+        description: 'anonymous callers beside a team: the team keeps the grant',
+        yaml: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: status-readers}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects:
+- {kind: Group, name: sre}
+- {kind: Group, name: system:unauthenticated}
+- {kind: User, name: system:anonymous}`,
+      },
     ],
     pass: [
       `apiVersion: rbac.authorization.k8s.io/v1
@@ -47,5 +65,29 @@ metadata: {name: team-view}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects: [{kind: Group, name: team}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'removes the user system:anonymous and the group system:unauthenticated from the binding\'s subjects; a binding left with none loses its subjects and grants nothing (it stays, with its role, for a person to delete or bind to a real identity)',
+    risk: 'clients that call what the role allows without credentials (a status page, a health check) get 403 Forbidden (401 once anonymous auth is off)',
+    plan(ctx, failures) {
+      const done = new Set<string>();
+      for (const failure of failures) {
+        const { kind, namespace, name } = failure.subject.ref;
+        const item = ctx.check.inventory.get(kind, namespace, name);
+        if (!item || done.has(`${kind}/${namespace ?? ''}/${name}`)) continue;
+        done.add(`${kind}/${namespace ?? ''}/${name}`);
+        const { roleRef } = bindingFieldsOf(ctx.planned(item));
+        const subjects = (ctx.planned(item) as { subjects?: unknown }).subjects;
+        // Entries as written, each kept unless it is anonymous (even one the engine would skip).
+        const kept = (Array.isArray(subjects) ? subjects : []).filter((s) => !(s && typeof s === 'object' && isAnonymous(s as BindingSubject)));
+        const risk = `clients that call what ${roleRef.kind} ${roleRef.name} allows${namespace ? ` in namespace ${namespace}` : ''} without credentials (a status page, a health check) get 403 Forbidden (401 once anonymous auth is off)${kept.length === 0 ? `; ${kind} ${name} is left without subjects and grants nothing` : ''}`;
+        ctx.withSafety('unsafe', risk, () => {
+          const edit = ctx.edit(item);
+          if (kept.length === 0) edit.remove(['subjects']);
+          else edit.set(['subjects'], kept);
+        }, failure);
+      }
+    },
   },
 });

@@ -52,7 +52,7 @@ function describe(origin: Origin | undefined): string {
  * A flag's value as planned so far in this fix round: several plugins' fixes edit the same lists,
  * so each builds on the others' edits rather than on the value the scan read.
  */
-function plannedFlag(ctx: FixContext, run: ComponentRun, name: string): string | undefined {
+export function plannedFlag(ctx: FixContext, run: ComponentRun, name: string): string | undefined {
   if (!run.pod) return run.flags.get(name)?.value;
   const container = valueAtPath(ctx.planned(run.pod.item), fieldPath(run.pod.containerPath)) as { command?: unknown[]; args?: unknown[] } | undefined;
   const argv = [...(container?.command ?? []), ...(container?.args ?? [])].map(String);

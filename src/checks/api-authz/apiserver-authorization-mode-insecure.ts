@@ -1,5 +1,4 @@
-import { findReferencedFile } from '../../engines/config/index.js';
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRun, from, listOf, runSubject } from '../component-support.js';
+import { KUBEADM_API_SERVER_FLAGS, authorizerChain, componentPodYaml, forEachRun, from, runSubject } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { nodeAndRbac } from '../../fix/node-fixes.js';
 
@@ -19,26 +18,15 @@ export default defineCheck({
   cis: { '1.12': ['1.2.6', '1.2.7', '1.2.8'] },
   *evaluate(ctx) {
     yield* forEachRun(ctx, 'kube-apiserver', function* (s) {
-      let modes: string[];
-      let subject = runSubject(s.run);
-      let source: string;
-      const configPath = s.get('authorization-config');
-      if (configPath.value) {
-        const file = findReferencedFile(ctx.inventory, 'AuthorizationConfiguration', configPath.value);
-        if (!file.found) return yield notEvaluated(runSubject(s.run, configPath), file.reason);
-        modes = ((file.item.object as { authorizers?: { type?: string }[] }).authorizers ?? []).map((a) => a.type ?? '');
-        subject = { ref: file.item.ref, location: file.item.location };
-        source = ` (AuthorizationConfiguration ${file.item.location.file})`;
-      } else {
-        const mode = s.get('authorization-mode');
-        modes = listOf(mode);
-        subject = runSubject(s.run, mode);
-        source = from(mode);
-      }
+      const chain = authorizerChain(ctx.inventory, s);
+      if (!chain.modes) return yield notEvaluated(runSubject(s.run, chain.setting), chain.missing);
+      const modes = chain.modes;
+      const subject = chain.config ? { ref: chain.config.ref, location: chain.config.location } : runSubject(s.run, chain.setting);
+      const source = chain.config ? ` (AuthorizationConfiguration ${chain.config.location.file})` : from(chain.setting);
       const verdict = (ok: boolean) => (ok ? 'pass' : 'fail');
       const cis = {
         cis: { '1.12': { '1.2.6': verdict(!modes.includes('AlwaysAllow')), '1.2.7': verdict(modes.includes('Node')), '1.2.8': verdict(modes.includes('RBAC')) } },
-        ...(configPath.value ? { cisNote: 'kube-bench reads only --authorization-mode, absent when --authorization-config is used, and reports FAIL; this verdict judges the AuthorizationConfiguration\'s authorizers' } : {}),
+        ...(chain.config ? { cisNote: 'kube-bench reads only --authorization-mode, absent when --authorization-config is used, and reports FAIL; this verdict judges the AuthorizationConfiguration\'s authorizers' } : {}),
       } as const;
       if (modes.includes('AlwaysAllow')) {
         return yield fail(subject, `kube-apiserver authorizes every request: its authorizers are ${modes.join(',')}${source}`, { severity: 'critical', ...cis });

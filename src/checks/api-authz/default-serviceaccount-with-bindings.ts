@@ -1,4 +1,5 @@
 import { bindingSubject, rbacScan, userBindings } from '../../engines/rbac/scan.js';
+import { moveDefaultAccountGrants } from '../../fix/service-accounts.js';
 import { defineCheck, fail, pass } from '../define.js';
 
 export default defineCheck({
@@ -43,6 +44,50 @@ kind: ClusterRoleBinding
 metadata: {name: all-accounts-view}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects: [{kind: Group, name: system:serviceaccounts}]`,
+      {
+        description: 'a CronJob runs as the default account a RoleBinding grants; the Deployment beside it names its own',
+        yaml: `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: batch}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: job-runner, namespace: batch}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: job-runner, namespace: batch}
+rules: [{apiGroups: [batch], resources: [jobs], verbs: [get, list, create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: job-runner, namespace: batch}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: job-runner}
+subjects: [{kind: ServiceAccount, name: default, namespace: batch}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: batch}
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: run, image: registry.example/jobs:1.4}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dashboard, namespace: batch}
+spec:
+  selector: {matchLabels: {app: dashboard}}
+  template:
+    metadata: {labels: {app: dashboard}}
+    spec:
+      serviceAccountName: viewer
+      containers: [{name: web, image: registry.example/dashboard:2.0}]`,
+      },
     ],
     pass: [
       `apiVersion: rbac.authorization.k8s.io/v1
@@ -51,5 +96,11 @@ metadata: {name: web-edit, namespace: shop}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
 subjects: [{kind: ServiceAccount, name: web, namespace: shop}]`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'creates a ServiceAccount named from the binding (one per namespace, "workloads" when several bindings move; never an existing name), binds the role to it instead of the default account, and sets serviceAccountName to it in every pod template of the input in that namespace that runs as default, planned only when the RBAC engine gives the new account exactly the grants default had; a group of accounts stays with a person',
+    risk: 'pods outside the input that run as the default ServiceAccount lose the binding\'s permissions; changed pod templates roll out',
+    plan: moveDefaultAccountGrants,
   },
 });

@@ -1,9 +1,26 @@
-import { INSECURE_CIPHER_SUITES, type Setting } from '../../engines/config/index.js';
+import { INSECURE_CIPHER_SUITES, cipherSuiteKey, type Setting } from '../../engines/config/index.js';
 import { componentPodYaml, forEachRunOf, from, kubeletSubject, listOf, runSubject, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, Subject } from '../types.js';
 import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
 import { flag, kubeletField } from '../../fix/node-fixes.js';
+
+const STRANDED_KEY = 'removing the insecure suites leaves a kind of serving key (RSA or ECDSA) the list served with no TLS 1.2 suite, so TLS 1.2 clients of that key would find none: choose the suites by hand (tls-cipher-suites-outside-cis-list has CIS\'s list)';
+
+/**
+ * The list without its insecure suites (empty: Go's defaults, which are secure), or null when a
+ * kind of serving key the list served would be left with no suite at all.
+ */
+function secureSuites(setting: Setting): string[] | null {
+  const current = listOf(setting);
+  const next = current.filter((s) => !INSECURE_CIPHER_SUITES.has(s));
+  if (next.length === 0) return next;
+  const stranded = current.some((s) => {
+    const key = cipherSuiteKey(s);
+    return key !== undefined && !next.some((n) => cipherSuiteKey(n) === key);
+  });
+  return stranded ? null : next;
+}
 
 /**
  * Only a failure bears on CIS (an insecure suite is outside CIS's list too); a pass or an unset
@@ -59,9 +76,11 @@ tlsCipherSuites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]`,
     safety: 'safe',
     summary: 'removes the insecure suites from --tls-cipher-suites (the flag goes when none is left: Go\'s defaults are secure) and from the kubelet\'s tlsCipherSuites',
     plan: (ctx, failures) => {
-      const secure = (list: string | undefined) => (list ?? '').split(',').map((s) => s.trim()).filter((s) => s && !INSECURE_CIPHER_SUITES.has(s));
-      flag(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], 'tls-cipher-suites', (s) => secure(s.get('tls-cipher-suites').value).join(',') || undefined)(ctx, failures);
-      kubeletField('tlsCipherSuites', (k) => secure(k.get('tlsCipherSuites').value))(ctx, failures);
+      flag(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'], 'tls-cipher-suites', (s) => {
+        const next = secureSuites(s.get('tls-cipher-suites'));
+        return next === null ? null : next.join(',') || undefined;
+      }, STRANDED_KEY)(ctx, failures);
+      kubeletField('tlsCipherSuites', (k) => secureSuites(k.get('tlsCipherSuites')) ?? undefined)(ctx, failures);
     },
   },
 });

@@ -1,9 +1,14 @@
-import type { Setting } from '../../engines/config/index.js';
+import { cipherSuiteKey, type ComponentSettings, type KubeletSettings, type Setting } from '../../engines/config/index.js';
+import { FLAG_DEFAULTS, defaultFor } from '../../engines/config/defaults.js';
 import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
+import { failuresByRef, kubeletConfigItem, refKey, valueAtPath } from '../../fix/helpers.js';
 import { flag, kubeletField } from '../../fix/node-fixes.js';
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRunOf, from, kubeletConfigYaml, kubeletSubject, listOf, runSubject, settingField } from '../component-support.js';
+import type { FixContext } from '../../fix/types.js';
+import { plannedFlag } from '../api-authz/admission-plugins.js';
+import { kubeletVersions } from '../security-updates/versions.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRunOf, from, kubeletConfigYaml, kubeletSubject, kubeletsOf, listOf, runSubject, runsOf, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import type { CheckResult, CisOutcome, CisOutcomes, Subject } from '../types.js';
+import type { CheckResult, CisOutcome, CisOutcomes, FailResult, Subject } from '../types.js';
 
 /** CIS 1.2.29's strong suites for kube-apiserver (kube-bench cfg/cis-1.12, valid_elements). */
 const CIS_API_SERVER_SUITES = [
@@ -20,6 +25,63 @@ const CIS_KUBELET_SUITES = [
   'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
   'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
 ];
+
+/**
+ * ECDHE with AES-128-GCM for each kind of serving key: HTTP/2 requires the RSA one of every TLS 1.2
+ * client (RFC 7540 9.2.2), and every TLS 1.2 stack of the last decade has both.
+ */
+const UNIVERSAL_SUITES = { RSA: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', ECDSA: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' } as const;
+
+/** The configured suites CIS allows, or CIS's whole list when none is left. */
+function strongSuites(list: string | undefined, allowed: readonly string[]): string[] {
+  const kept = (list ?? '').split(',').map((s) => s.trim()).filter((s) => allowed.includes(s));
+  return kept.length > 0 ? kept : [...allowed];
+}
+
+/**
+ * Why replacing a component's suites may refuse a client that connects today, or undefined.
+ * Cipher suites configure TLS 1.2 only. With a minimum of TLS 1.2, a client that connects with a
+ * removed suite also offers the universal suite for the server's key, so the change refuses no
+ * one as long as, for every kind of key the old list served (Go's defaults, when unset, serve
+ * both), the new list keeps that suite or every suite the old list had for that key.
+ */
+function whyClientsMayBeRefused(current: string[], next: readonly string[], minimum: string | undefined): string | undefined {
+  if (minimum !== 'VersionTLS12' && minimum !== 'VersionTLS13') {
+    return `its minimum TLS version is ${minimum?.replace(/^VersionTLS1(\d)$/, 'TLS 1.$1') ?? 'not known'} after the planned fixes: TLS 1.0 and 1.1 clients, which cannot use AES-GCM or ChaCha20-Poly1305, lose the CBC suites they connect with`;
+  }
+  const served = current.length === 0 ? (['RSA', 'ECDSA'] as const) : [...new Set(current.flatMap((c) => cipherSuiteKey(c) ?? []))];
+  // Unset, Go's defaults serve both kinds of key with suites beyond CIS's.
+  const removes = (key: string) => current.length === 0 || current.some((c) => cipherSuiteKey(c) === key && !next.includes(c));
+  const lost = served.filter((key) => removes(key) && !next.includes(UNIVERSAL_SUITES[key]));
+  if (lost.length === 0) return undefined;
+  return `the new list lacks ${lost.map((key) => UNIVERSAL_SUITES[key]).join(' and ')}: with ${lost.join(' or ')} serving keys, TLS 1.2 clients that connect with the removed suites may find no suite in common`;
+}
+
+/** kube-apiserver's minimum TLS version with the flag edits planned so far (Go's default by version when unset). */
+function apiServerMinimum(ctx: FixContext, s: ComponentSettings): string | undefined {
+  const planned = plannedFlag(ctx, s.run, 'tls-min-version');
+  if (planned !== undefined) return planned;
+  const setting = s.get('tls-min-version');
+  return setting.origin.kind === 'default' ? setting.value : undefined;
+}
+
+/** A kubelet's minimum TLS version with the planned config edits; unset, Go's default for its version (from its Node). */
+function kubeletMinimum(ctx: FixContext, k: KubeletSettings): string | undefined {
+  const setting = k.get('tlsMinVersion');
+  // A flag overrides the file; the TLS minimum fix moves it to the file, which the next round reads.
+  if (setting.origin.kind === 'flag') return setting.value;
+  const item = kubeletConfigItem(ctx, k);
+  const planned = item ? valueAtPath(ctx.planned(item), ['tlsMinVersion']) : setting.value;
+  if (planned !== undefined) return String(planned);
+  const version = kubeletVersions(ctx.check).known.find((v) => v.subject.ref.name === k.node)?.version;
+  return version ? defaultFor(FLAG_DEFAULTS['kube-apiserver'], 'tls-min-version', version) : undefined;
+}
+
+/** Sets the strong suites on one failing run or kubelet: safe when no client is refused, else unsafe with why. */
+function planStrongSuites(ctx: FixContext, failure: FailResult, component: string, why: string | undefined, set: () => void): void {
+  if (why === undefined) return set();
+  ctx.withSafety('unsafe', `${component}: ${why}`, set, failure);
+}
 
 function judge(component: string, setting: Setting, subject: Subject, allowed: readonly string[], control: Cis112ControlId): CheckResult {
   // Each result judges its own component's control only.
@@ -65,6 +127,8 @@ tlsCipherSuites: [${CIS_KUBELET_SUITES.join(', ')}]   # KubeletConfiguration`,
       componentPodYaml('kube-apiserver', ['--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA']),
       { description: 'RSA key exchange (no forward secrecy) in the kubelet\'s list', yaml: kubeletConfigYaml('tlsCipherSuites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_128_GCM_SHA256]') },
       { description: 'a TLS 1.3 name CIS allows for the API server but not for the kubelet', yaml: kubeletConfigYaml('tlsCipherSuites: [TLS_AES_128_GCM_SHA256]') },
+      { description: 'a kubelet on Go\'s defaults with a TLS 1.2 minimum (safe: every suite it loses has a kept ECDHE AES-GCM one for the same key)', yaml: kubeletConfigYaml('tlsMinVersion: VersionTLS12') },
+      { description: 'a list whose only strong suite needs an ECDSA key beside an RSA one (unsafe: with an RSA key no TLS 1.2 suite would be left)', yaml: kubeletConfigYaml('tlsMinVersion: VersionTLS12\ntlsCipherSuites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_AES_128_GCM_SHA256]') },
     ],
     pass: [
       `${componentPodYaml('kube-apiserver', [...KUBEADM_API_SERVER_FLAGS, '--tls-cipher-suites=TLS_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'])}
@@ -73,16 +137,25 @@ ${kubeletConfigYaml('tlsCipherSuites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, 
     ],
   },
   fix: {
-    safety: 'unsafe',
-    summary: 'keeps only the listed suites CIS allows in kube-apiserver\'s --tls-cipher-suites and the kubelet\'s tlsCipherSuites, or sets CIS\'s whole list when none is left',
-    risk: 'clients that offer only the removed suites (RSA key exchange, CBC; very old TLS stacks and some appliances) can no longer connect',
-    plan: (ctx, failures) => {
-      const strong = (list: string | undefined, allowed: readonly string[]) => {
-        const kept = (list ?? '').split(',').map((s) => s.trim()).filter((s) => allowed.includes(s));
-        return kept.length > 0 ? kept : [...allowed];
-      };
-      flag(['kube-apiserver'], 'tls-cipher-suites', (s) => strong(s.get('tls-cipher-suites').value, CIS_API_SERVER_SUITES).join(','))(ctx, failures);
-      kubeletField('tlsCipherSuites', (k) => strong(k.get('tlsCipherSuites').value, CIS_KUBELET_SUITES))(ctx, failures);
+    safety: 'safe',
+    summary: 'keeps only the listed suites CIS allows in kube-apiserver\'s --tls-cipher-suites and the kubelet\'s tlsCipherSuites, or sets CIS\'s whole list when none is left. Cipher suites configure TLS 1.2 only, and every TLS 1.2 client of the last decade offers ECDHE with AES-128-GCM: safe when the component\'s minimum is TLS 1.2 after the planned fixes and, for each kind of serving key (RSA, ECDSA) the old list served (an unset list serves both), the new list keeps that suite or removes none for that key, so a client that used a removed suite negotiates a kept one; otherwise unsafe',
+    risk: 'clients that offer only the removed suites (RSA key exchange, CBC; TLS 1.0 and 1.1 stacks, very old appliances) can no longer connect',
+    plan(ctx, failures) {
+      const byRef = failuresByRef(failures);
+      for (const s of runsOf(ctx.check, 'kube-apiserver')) {
+        const failure = byRef.get(refKey(s.run.ref));
+        if (!failure) continue;
+        const current = listOf(s.get('tls-cipher-suites'));
+        const next = strongSuites(s.get('tls-cipher-suites').value, CIS_API_SERVER_SUITES);
+        planStrongSuites(ctx, failure, 'kube-apiserver', whyClientsMayBeRefused(current, next, apiServerMinimum(ctx, s)), () => flag(['kube-apiserver'], 'tls-cipher-suites', next.join(','))(ctx, [failure]));
+      }
+      for (const k of kubeletsOf(ctx.check)) {
+        const failure = byRef.get(refKey(k.ref));
+        if (!failure) continue;
+        const current = listOf(k.get('tlsCipherSuites'));
+        const next = strongSuites(k.get('tlsCipherSuites').value, CIS_KUBELET_SUITES);
+        planStrongSuites(ctx, failure, `kubelet on ${k.node}`, whyClientsMayBeRefused(current, next, kubeletMinimum(ctx, k)), () => kubeletField('tlsCipherSuites', () => next)(ctx, [failure]));
+      }
     },
   },
 });

@@ -81,7 +81,8 @@ ${denyCloudMetadata('shop')}`,
   },
   fix: {
     safety: 'safe',
-    summary: 'adds a NetworkPolicy per namespace that isolates its pods for egress and allows every destination except 169.254.169.254 and fd00:ec2::254 (other pods by selector, everything else by ipBlock), so only metadata reach is lost; hostNetwork pods stay (policies do not apply to them)',
+    summary: 'adds a NetworkPolicy per namespace that isolates its pods for egress and allows every destination except 169.254.169.254 and fd00:ec2::254 (other pods by selector, everything else by ipBlock), so only metadata reach is lost; hostNetwork pods stay (policies do not apply to them). Unsafe in a namespace where the input shows pods that take cloud credentials from the metadata address (GKE Workload Identity, AAD Pod Identity, kube2iam or kiam); pods that use the node\'s instance role there leave no trace in the input',
+    risk: 'pods that take cloud credentials from the metadata address (GKE Workload Identity, AAD Pod Identity, kube2iam or kiam, or the node\'s instance role) lose them',
     plan: denyMetadataEgress,
   },
 });

@@ -1,8 +1,10 @@
+import { failingSecret } from '../../fix/token-secrets.js';
 import type { Item } from '../../inventory/types.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { FailResult } from '../types.js';
 
 const BOOTSTRAP_TOKEN_TYPE = 'bootstrap.kubernetes.io/token';
+const DELETE_RISK = 'a node that joins (or a kubelet that bootstraps its client certificate) with this token is refused; create a short-lived one when joining nodes (kubeadm token create --ttl 1h --print-join-command)';
 
 export default defineCheck({
   id: 'bootstrap-token-secret-present',
@@ -62,6 +64,18 @@ metadata: {name: bootstrap-token-abcdef, namespace: kube-system}
 data:
   expiration: ${Buffer.from('2026-01-02T03:04:05Z').toString('base64')}`,
       },
+      {
+        description: 'a token valid for another day',
+        now: '2026-06-01T00:00:00Z',
+        yaml: `apiVersion: v1
+kind: Secret
+type: bootstrap.kubernetes.io/token
+metadata: {name: bootstrap-token-9a8b7c, namespace: kube-system}
+stringData:
+  expiration: "2026-06-02T00:00:00Z"
+  token-id: 9a8b7c
+  token-secret: 0123456789abcdef`,
+      },
     ],
     pass: [
       `apiVersion: v1
@@ -69,6 +83,20 @@ kind: Secret
 type: kubernetes.io/tls
 metadata: {name: webhook-tls, namespace: kube-system}`,
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'deletes the bootstrap token Secret (as kubeadm token delete does). Safe when its expiration has passed: the API server no longer accepts it and the tokencleaner would delete it; a token without expiration, or still valid, is deleted only as an unsafe fix',
+    risk: DELETE_RISK,
+    plan(ctx, failures) {
+      for (const failure of failures) {
+        const secret = failingSecret(ctx, failure);
+        if (!secret) continue;
+        const expiration = new Date(expirationOf(secret) ?? Number.NaN);
+        if (expiration <= ctx.check.now) ctx.remove(secret);
+        else ctx.withSafety('unsafe', DELETE_RISK, () => ctx.remove(secret), failure);
+      }
+    },
   },
 });
 

@@ -1,10 +1,9 @@
+import { INVALID_SINCE_LABEL, LEGACY_TOKEN_SECRET_FIX } from '../../fix/token-secrets.js';
 import type { Item } from '../../inventory/types.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 
 const SA_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 const SA_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
-/** Set by the LegacyServiceAccountTokenCleanUp controller (v1.29+) when it invalidates an unused token. */
-const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
 
 export default defineCheck({
   id: 'legacy-service-account-token-secret',
@@ -51,6 +50,19 @@ metadata:
   name: ci-deployer-token
   namespace: ci
   annotations: {kubernetes.io/service-account.name: ci-deployer}`,
+      {
+        description: 'a token the token cleaner has invalidated (deleted by a safe fix)',
+        yaml: `apiVersion: v1
+kind: Secret
+type: kubernetes.io/service-account-token
+metadata:
+  name: old-reporting-token
+  namespace: shop
+  labels: {kubernetes.io/legacy-token-invalid-since: "2026-01-10"}
+  annotations: {kubernetes.io/service-account.name: reporting}
+data:
+  token: ZXlKaGJHY2lPaUpTVXpJMU5pSjkuc2VjcmV0LXZhbHVl`,
+      },
     ],
     pass: [
       `apiVersion: v1
@@ -63,6 +75,7 @@ type: Opaque
 metadata: {name: ci-settings, namespace: ci}`,
     ],
   },
+  fix: LEGACY_TOKEN_SECRET_FIX,
 });
 
 function judge(secret: Item, serviceAccount: string | undefined) {

@@ -1,5 +1,6 @@
 import { describeSubject } from '../../engines/rbac/index.js';
 import { rbacScan } from '../../engines/rbac/scan.js';
+import { LEGACY_TOKEN_SECRET_FIX } from '../../fix/token-secrets.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 
 export default defineCheck({
@@ -70,4 +71,6 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects: [{kind: Group, name: devs}]`,
     ],
   },
+  // Deleting the Secret is what ends its readers' access: the finding goes with it.
+  fix: LEGACY_TOKEN_SECRET_FIX,
 });

@@ -20,13 +20,38 @@ export default defineCheck({
     yield* judgeAdmissionPlugin(ctx, 'DenyServiceExternalIPs', 'on', '1.2.3', 'whoever may write a Service can make nodes route any external IP to its pods (CVE-2020-8554)');
   },
   examples: {
-    fail: [componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)],
+    fail: [
+      componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS),
+      {
+        description: 'a Service of the input claims an external IP (the fix is unsafe: recreating it would be refused)',
+        yaml: `${componentPodYaml('kube-apiserver', KUBEADM_API_SERVER_FLAGS)}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: legacy-lb, namespace: shop}
+spec:
+  selector: {app: legacy}
+  ports: [{port: 80}]
+  externalIPs: [203.0.113.10]`,
+      },
+    ],
     pass: [componentPodYaml('kube-apiserver', [...KUBEADM_API_SERVER_FLAGS.filter((f) => !f.startsWith('--enable-admission-plugins=')), '--enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs'])],
   },
   fix: {
-    safety: 'unsafe',
-    summary: 'adds DenyServiceExternalIPs to --enable-admission-plugins (and takes it out of --disable-admission-plugins)',
-    risk: 'creating a Service with spec.externalIPs, or adding one to an existing Service, is refused; tools that rely on externalIPs stop working',
-    plan: admissionPluginFix('DenyServiceExternalIPs', 'on'),
+    safety: 'safe',
+    summary: 'adds DenyServiceExternalIPs to --enable-admission-plugins (and takes it out of --disable-admission-plugins); safe when no Service of the input sets spec.externalIPs, since the plugin then refuses nothing that exists (it refuses only externalIPs a Service did not already have), otherwise unsafe, naming those Services',
+    risk: 'creating a Service with spec.externalIPs, or adding an address to an existing one, is refused; tools that rely on externalIPs stop working',
+    plan(ctx, failures) {
+      const enable = admissionPluginFix('DenyServiceExternalIPs', 'on');
+      const claiming = ctx.check.inventory.ofKind('Service').filter((s) => {
+        const ips = (ctx.planned(s).spec as { externalIPs?: unknown } | undefined)?.externalIPs;
+        return Array.isArray(ips) && ips.length > 0;
+      });
+      if (claiming.length === 0) return enable(ctx, failures);
+      const names = claiming.slice(0, 3).map((s) => `${s.ref.namespace ?? 'default'}/${s.ref.name}`).join(', ') + (claiming.length > 3 ? ` and ${claiming.length - 3} more` : '');
+      // The plugin admits updates that keep a subset of the old addresses, so these keep working until they are recreated.
+      const risk = `Service ${names} sets spec.externalIPs: updates that keep its addresses are still admitted, but recreating it (delete and apply, a Helm reinstall, a restore or a new cluster) or adding an address is refused; creating any Service with externalIPs is refused`;
+      for (const failure of failures) ctx.withSafety('unsafe', risk, () => enable(ctx, [failure]), failure);
+    },
   },
 });

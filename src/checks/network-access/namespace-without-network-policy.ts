@@ -1,5 +1,6 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { namespaceSubject, unseen } from './netpol-graph.js';
+import { addFirstNetworkPolicy } from '../../fix/netpol-fixes.js';
 
 export default defineCheck({
   id: 'namespace-without-network-policy',
@@ -56,6 +57,38 @@ kind: NetworkPolicy
 metadata: {name: default-deny, namespace: shop}
 spec: {podSelector: {}, policyTypes: [Ingress]}`,
       },
+      {
+        description: 'every pod of the namespace runs on the host network, where policies do not apply',
+        yaml: `apiVersion: v1
+kind: Namespace
+metadata: {name: monitoring}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-exporter, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: node-exporter}}
+  template:
+    metadata: {labels: {app: node-exporter}}
+    spec:
+      hostNetwork: true
+      containers: [{name: node-exporter, image: quay.io/prometheus/node-exporter:v1.8.2, ports: [{containerPort: 9100}]}]`,
+      },
+      {
+        description: 'a system namespace whose pods NetworkPolicies apply to',
+        yaml: `apiVersion: v1
+kind: Namespace
+metadata: {name: kube-system}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: kube-dns}}
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec: {containers: [{name: coredns, image: registry.k8s.io/coredns/coredns:v1.11.1}]}`,
+      },
     ],
     pass: [
       {
@@ -85,5 +118,11 @@ metadata: {name: only-db, namespace: shop}
 spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress]}`,
       },
     ],
+  },
+  fix: {
+    safety: 'safe',
+    summary: 'adds one NetworkPolicy per namespace that takes nothing from the pods running there: where the input has pods that policies apply to (not on the host network), the cloud-metadata egress policy of pod-can-reach-cloud-metadata (they lose only 169.254.169.254 and fd00:ec2::254; in the system namespaces only with --unsafe-fixes, as the cloud\'s controllers there read that service); where it has none, a default-deny ingress policy (podSelector {}, policyTypes [Ingress]) that selects no running pod, so pods created there later need a policy that admits their traffic',
+    risk: 'pods that read the cloud metadata service lose it: in a system namespace the cloud\'s controllers (cloud-controller-manager, CSI drivers, a load-balancer controller, cluster-autoscaler), elsewhere pods that take cloud credentials from it (GKE Workload Identity, AAD Pod Identity, kube2iam or kiam, or the node\'s instance role)',
+    plan: addFirstNetworkPolicy,
   },
 });

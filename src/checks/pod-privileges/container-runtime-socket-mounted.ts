@@ -1,4 +1,5 @@
 import { defineCheck, fail, pass } from '../define.js';
+import { replaceFailingHostPaths } from '../../fix/host-path-fixes.js';
 import { describeMounts, hostPathVolumes, isWithin } from './host-paths.js';
 
 /** Container runtime API sockets and the runtime they belong to. */
@@ -83,6 +84,24 @@ spec:
   volumes:
   - name: run
     hostPath: {path: /run/containerd/}`,
+      {
+        description: 'a node agent of kube-system keeps its socket: it is left to a person',
+        yaml: `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: log-agent, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: log-agent}}
+  template:
+    metadata: {labels: {app: log-agent}}
+    spec:
+      containers:
+      - name: agent
+        image: example/log-agent:1.0
+        volumeMounts: [{name: containerd, mountPath: /run/containerd/containerd.sock, readOnly: true}]
+      volumes:
+      - name: containerd
+        hostPath: {path: /run/containerd/containerd.sock, type: Socket}`,
+      },
     ],
     pass: [
       `apiVersion: v1
@@ -97,5 +116,13 @@ spec:
   - name: logs
     hostPath: {path: /var/log/app}`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'replaces the hostPath volume that exposes the runtime socket with an emptyDir of the same name, so its volumeMounts stay valid and the container sees an empty directory; node components (the pods of the system namespaces: control-plane static pods, kube-proxy, CNI and other node agents; CNI agents elsewhere) keep it and are left to a person',
+    risk: 'the container can no longer talk to the container runtime: image cleanup, log collection or builds through it stop (and a directory volume such as / or /run no longer shows the node\'s other files there)',
+    plan(ctx, failures) {
+      replaceFailingHostPaths(ctx, failures);
+    },
   },
 });

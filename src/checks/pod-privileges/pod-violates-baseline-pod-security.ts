@@ -72,6 +72,27 @@ spec:
     image: nginx:1.27
     livenessProbe: {httpGet: {host: 169.254.169.254, path: /, port: 80}}`,
       },
+      {
+        description: 'a hostPath volume (the Docker socket of an image-cleanup job) is its only violation',
+        yaml: `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: image-cleanup, namespace: batch}
+spec:
+  schedule: 0 4 * * 0
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: prune
+            image: docker:27.0-cli
+            command: [docker, image, prune, --all, --force]
+            volumeMounts: [{name: docker-sock, mountPath: /var/run/docker.sock}]
+          volumes:
+          - name: docker-sock
+            hostPath: {path: /var/run/docker.sock, type: Socket}`,
+      },
     ],
     pass: [
       `apiVersion: apps/v1
@@ -102,8 +123,8 @@ spec:
   },
   fix: {
     safety: 'unsafe',
-    summary: 'removes privileged, host namespaces, host ports, capabilities beyond the default set, unsafe sysctls and Unconfined profiles, only where the Pod Security engine then admits the pod at baseline; hostPath volumes are left to a person',
-    risk: 'a workload that needs the node (a privileged agent, host networking, a host port) stops working',
+    summary: 'removes privileged, host namespaces, host ports, capabilities beyond the default set, unsafe sysctls and Unconfined profiles, and replaces hostPath volumes with emptyDirs of the same name (every volumeMount stays valid), only where the Pod Security engine then admits the pod at baseline; node components (the pods of the system namespaces: control-plane static pods, kube-proxy, CNI and other node agents; CNI agents elsewhere) keep their hostPath volumes and are left to a person, with their namespace to exempt instead',
+    risk: 'a workload that needs the node (a privileged agent, host networking, a host port, the node\'s files or the container runtime socket through a hostPath, which it then sees as an empty directory) stops working',
     plan(ctx, failures) {
       hardenPods(ctx, failures, 'baseline', podSecurityScan(ctx.check).version);
     },

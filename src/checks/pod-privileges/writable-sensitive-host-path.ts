@@ -1,4 +1,5 @@
 import { defineCheck, fail, pass } from '../define.js';
+import { replaceFailingHostPaths } from '../../fix/host-path-fixes.js';
 import { exposedSockets } from './container-runtime-socket-mounted.js';
 import { describeMounts, hostPathVolumes, isWithin } from './host-paths.js';
 
@@ -86,5 +87,13 @@ spec:
       - {name: proc, hostPath: {path: /proc}}
       - {name: sys, hostPath: {path: /sys}}`,
     ],
+  },
+  fix: {
+    safety: 'unsafe',
+    summary: 'replaces the writable hostPath volume with an emptyDir of the same name, as pod-violates-baseline-pod-security\'s fix does for every hostPath volume: its volumeMounts stay valid and the container sees an empty directory instead of the node\'s; CNI agents keep theirs and are left to a person',
+    risk: 'the container no longer reads or writes the node\'s directory: an agent that configures the node, or reads its logs or state there, stops working',
+    plan(ctx, failures) {
+      replaceFailingHostPaths(ctx, failures);
+    },
   },
 });

@@ -107,10 +107,10 @@ async function writeBundle(dir: string, outcome: FixOutcome): Promise<void> {
   }
 }
 
-/** The JSON contract: {changes:[{file, action, checks, safety}], fixed, remaining:[{finding, why}], introduced}. */
+/** The JSON contract: {changes:[{file, action, checks, safety, removed?}], fixed, remaining:[{finding, why}], introduced}. */
 function jsonOutcome(o: FixOutcome) {
   return {
-    changes: o.changes.map((c) => ({ file: c.file, action: c.action, checks: c.checks, safety: c.safety, ...(c.risks ? { risks: c.risks } : {}), ...(c.mode ? { mode: { from: c.mode.from.toString(8), to: c.mode.to.toString(8) } } : {}) })),
+    changes: o.changes.map((c) => ({ file: c.file, action: c.action, checks: c.checks, safety: c.safety, ...(c.risks ? { risks: c.risks } : {}), ...(c.mode ? { mode: { from: c.mode.from.toString(8), to: c.mode.to.toString(8) } } : {}), ...(c.removed ? { removed: c.removed } : {}) })),
     fixed: o.fixed,
     remaining: o.remaining,
     introduced: o.introduced,

@@ -158,6 +158,13 @@ export function defaultOnAdmissionPlugins(version: KubeVersion | undefined): str
   return DEFAULT_ON_ADMISSION_PLUGINS.filter((p) => minor >= p.from && (p.to === undefined || minor < p.to)).map((p) => p.name);
 }
 
+/** The serving key a TLS 1.2 suite needs (RSA or ECDSA); undefined for TLS 1.3 names, which Go does not configure. */
+export function cipherSuiteKey(suite: string): 'RSA' | 'ECDSA' | undefined {
+  if (suite.startsWith('TLS_ECDHE_ECDSA_')) return 'ECDSA';
+  if (suite.startsWith('TLS_ECDHE_RSA_') || suite.startsWith('TLS_RSA_')) return 'RSA';
+  return undefined;
+}
+
 /** Go's insecure TLS cipher suites (crypto/tls InsecureCipherSuites), as the components name them. */
 export const INSECURE_CIPHER_SUITES = new Set([
   'TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_AES_128_CBC_SHA256',

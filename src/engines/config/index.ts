@@ -10,4 +10,4 @@ export {
 } from './settings.js';
 export { CONFIGZ_ANNOTATION, kubeletSettings, type KubeletSettings } from './kubelet.js';
 export { kubeProxySettings, type KubeProxySettings } from './kube-proxy.js';
-export { INSECURE_CIPHER_SUITES, defaultOnAdmissionPlugins } from './defaults.js';
+export { INSECURE_CIPHER_SUITES, cipherSuiteKey, defaultOnAdmissionPlugins } from './defaults.js';
