@@ -75,7 +75,7 @@ function best(measure: () => ProcessMeasurement): ProcessMeasurement {
   return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
 }
 
-type Mode = 'framework' | 'checks' | 'monokle';
+type Mode = 'framework' | 'checks' | 'monokle' | 'write';
 
 /** Runs one in-process measurement in a fresh process, so its peak RSS is its own. */
 function child(mode: Mode, file: string): Measurement {
@@ -118,6 +118,14 @@ async function measureInChild(mode: Mode, file: string): Promise<Measurement> {
       times.sort((a, b) => b[1] - a[1]);
       const total = times.reduce((n, [, ms]) => n + ms, 0);
       return { ms: total, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail: times.slice(0, 6).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ') };
+    }
+    case 'write': {
+      // The report alone: serialising it as --format json does (2-space indentation) and writing
+      // it to /dev/null, timed; reading it back first is not.
+      const report = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      const start = performance.now();
+      writeFileSync('/dev/null', JSON.stringify(report, null, 2));
+      return { ms: performance.now() - start, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
     }
     case 'monokle': {
       // Only local plugins: kubernetes-schema, open-policy-agent and custom plugins download
@@ -200,6 +208,13 @@ export async function run(): Promise<void> {
         console.log(`  processes, best of ${REPEATS}: JSON.parse ${f1(parse.ms)} ms; kubeward scan ${f1(scan.ms)} ms; scan / JSON.parse = ${f2(ratio)} (target <= 3 at ${SIZES[0]}); CPU time ${f1(parse.cpuMs)} vs ${f1(scan.cpuMs)} ms = ${f2(scan.cpuMs / parse.cpuMs)}`);
         console.log(`  in process, once: without checks (read, parse, index, report) ${f1(framework.ms)} ms; checks ${f1(checks.ms)} ms, slowest: ${checks.detail}`);
         console.log(`  ${rssLine(scan, bytes)}`);
+        // What the output format alone costs: the scan must at least parse its input and write its report.
+        const report = join(dir, 'report.json');
+        scanProcess(file, dir, report);
+        const reportBytes = statSync(report).size;
+        const write = child('write', report);
+        rmSync(report);
+        console.log(`  the report: ${f1(reportBytes / MB)} MB of JSON (${f2(reportBytes / bytes)} x the input); writing it alone ${f1(write.ms)} ms, so JSON.parse of the input plus writing the report is ${f2((parse.ms + write.ms) / parse.ms)} x JSON.parse: the floor of this ratio for this output`);
         if (objects === SIZES[0]) {
           ratios[name] = { ratio, cpuRatio: scan.cpuMs / parse.cpuMs };
           first = scan;

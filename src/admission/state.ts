@@ -63,8 +63,13 @@ function withoutLastApplied(annotations: Record<string, string>): Record<string,
   return rest;
 }
 
+/** The bucket of an object's kind and namespace (cluster-scoped objects: namespace ""). */
+const bucketOf = (kind: string, namespace: string | undefined) => `${kind}\u0000${namespace ?? ''}`;
+
 export class ClusterState {
   private readonly items = new Map<string, Item>();
+  /** The same items by kind and namespace, so a request reads its namespace without a pass over the cluster. */
+  private readonly buckets = new Map<string, Map<string, Item>>();
   private synced = false;
   /** When the source last confirmed the state current (a list, an event, a bookmark, a live watch). */
   private confirmedAt: number | undefined;
@@ -85,7 +90,7 @@ export class ClusterState {
 
   /** Replaces every object of one kind (a list, a relist); the first call for each kind counts toward sync. */
   replaceKind(kind: string, objects: K8sObject[], location: string): void {
-    for (const [key, item] of this.items) if (item.ref.kind === kind) this.items.delete(key);
+    for (const [key, item] of this.items) if (item.ref.kind === kind) this.delete(key, item);
     for (const object of objects) this.put(object, location);
     this.changed(kind);
   }
@@ -102,7 +107,9 @@ export class ClusterState {
 
   remove(object: K8sObject): void {
     const ref = refOf(object);
-    this.items.delete(objectKey(ref.kind, ref.namespace, ref.name));
+    const key = objectKey(ref.kind, isNamespacedKind(ref.kind) ? ref.namespace ?? 'default' : undefined, ref.name);
+    const item = this.items.get(key);
+    if (item) this.delete(key, item);
     this.changed(ref.kind);
   }
 
@@ -131,8 +138,7 @@ export class ClusterState {
 
   /** Objects of some kinds in one namespace, and every Namespace. */
   namespaceView(namespace: string, kinds: readonly string[]): Item[] {
-    const wanted = new Set(kinds);
-    return this.all().filter((i) => i.ref.kind === 'Namespace' || (i.ref.namespace === namespace && wanted.has(i.ref.kind)));
+    return [bucketOf('Namespace', undefined), ...kinds.map((kind) => bucketOf(kind, namespace))].flatMap((b) => [...(this.buckets.get(b)?.values() ?? [])]);
   }
 
   /** The last RBAC baseline built, undefined before the first sync. */
@@ -168,7 +174,18 @@ export class ClusterState {
     const trimmed = trimForState(object);
     const ref = refOf(trimmed);
     if (!ref.namespace && isNamespacedKind(ref.kind)) ref.namespace = 'default';
-    this.items.set(objectKey(ref.kind, ref.namespace, ref.name), { object: trimmed, ref, location: { file: location } });
+    const key = objectKey(ref.kind, ref.namespace, ref.name);
+    const item = { object: trimmed, ref, location: { file: location } };
+    this.items.set(key, item);
+    const bucket = bucketOf(ref.kind, ref.namespace);
+    let inBucket = this.buckets.get(bucket);
+    if (!inBucket) this.buckets.set(bucket, (inBucket = new Map()));
+    inBucket.set(key, item);
+  }
+
+  private delete(key: string, item: Item): void {
+    this.items.delete(key);
+    this.buckets.get(bucketOf(item.ref.kind, item.ref.namespace))?.delete(key);
   }
 
   private changed(kind: string): void {

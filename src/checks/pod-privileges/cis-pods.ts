@@ -17,7 +17,7 @@ import type { PssCheck } from '../../engines/podsecurity/types.js';
 import { isWindowsPod, visitContainers } from '../../engines/podsecurity/visitor.js';
 import type { PodSpecRef } from '../../inventory/inventory.js';
 import type { Container } from '../../inventory/pod.js';
-import type { CisOutcome } from '../types.js';
+import type { CheckContext, CisOutcome } from '../types.js';
 
 export type PodControl = Extract<Cis112ControlId, '5.2.2' | '5.2.3' | '5.2.4' | '5.2.5' | '5.2.6' | '5.2.7' | '5.2.8' | '5.2.9' | '5.2.10' | '5.2.11' | '5.2.12' | '5.6.2'>;
 
@@ -65,8 +65,16 @@ function capabilities(c: Container): { netRaw: boolean; any: boolean } {
 /** The manual pod controls, asked of the namespaces with user workloads only. */
 const USER_WORKLOAD_CONTROLS: readonly PodControl[] = ['5.2.7', '5.2.8', '5.2.9', '5.2.10', '5.2.11', '5.2.12', '5.6.2'];
 
+/** cisPodOutcomes of a pod, computed once per scan for the two checks that report them. */
+export function cisOutcomesOf(ctx: Pick<CheckContext, 'inventory' | 'shared'>, pod: PodSpecRef): Record<PodControl, CisOutcome> {
+  const cache = ctx.shared('cis:pod-outcomes', () => new Map<PodSpecRef, Record<PodControl, CisOutcome>>());
+  let outcomes = cache.get(pod);
+  if (!outcomes) cache.set(pod, (outcomes = cisPodOutcomes(pod, ctx.inventory.isSystemNamespace(pod.namespace))));
+  return outcomes;
+}
+
 /** The CIS verdict on one pod for each of the pod controls; `system`: the pod is in a system namespace. */
-export function cisPodOutcomes(pod: PodSpecRef, system: boolean): Record<PodControl, CisOutcome> {
+function cisPodOutcomes(pod: PodSpecRef, system: boolean): Record<PodControl, CisOutcome> {
   const { spec } = pod;
   const regular = Array.isArray(spec.containers) ? spec.containers : [];
   const anyRegular = (field: 'privileged' | 'allowPrivilegeEscalation') => regular.some((c) => c?.securityContext?.[field] === true);

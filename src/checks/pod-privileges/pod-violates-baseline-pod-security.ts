@@ -1,5 +1,5 @@
 import { defineCheck, notEvaluated } from '../define.js';
-import { BASELINE_CONTROLS, POD_CONTROLS, cisPodOutcomes, pick } from './cis-pods.js';
+import { BASELINE_CONTROLS, POD_CONTROLS, cisOutcomesOf, pick } from './cis-pods.js';
 import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
 import { hardenPods } from '../../fix/helpers.js';
 
@@ -32,7 +32,7 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
         continue;
       }
       // Exempt pods are reported by what CIS makes of them, with or without a framework.
-      const outcomes = cisPodOutcomes(pod, ctx.inventory.isSystemNamespace(pod.namespace));
+      const outcomes = cisOutcomesOf(ctx, pod);
       if (!result) {
         // kube-bench audits exempt pods too; only those it fails need saying.
         if (POD_CONTROLS.some((id) => outcomes[id] === 'fail')) {

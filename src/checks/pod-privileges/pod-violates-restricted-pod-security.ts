@@ -1,5 +1,5 @@
 import { defineCheck } from '../define.js';
-import { RESTRICTED_CONTROLS, cisPodOutcomes, pick, restrictedNotes } from './cis-pods.js';
+import { RESTRICTED_CONTROLS, cisOutcomesOf, pick, restrictedNotes } from './cis-pods.js';
 import { RESTRICTED_SECURITY_CONTEXT, podSecurityScan, verdictResult } from './pod-security.js';
 import { hardenPods } from '../../fix/helpers.js';
 
@@ -30,7 +30,7 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
         yield verdictResult(scan, pod, 'restricted', result);
         continue;
       }
-      const outcomes = cisPodOutcomes(pod, ctx.inventory.isSystemNamespace(pod.namespace));
+      const outcomes = cisOutcomesOf(ctx, pod);
       const notes = restrictedNotes(outcomes, new Set(result.violations.map((v) => v.check)));
       yield verdictResult(scan, pod, 'restricted', result, { cis: { '1.12': pick(outcomes, RESTRICTED_CONTROLS) }, ...(Object.keys(notes).length > 0 ? { cisNote: notes } : {}) });
     }
