@@ -137,6 +137,22 @@ describe('kubeward fix: what it edits and what it leaves', () => {
     }
   });
 
+  it('a cluster dump whose diff runs to hundreds of thousands of lines prints it whole', () => {
+    // Each pod's token mount is turned off: one hunk of the diff for each of 20,000 pods.
+    const pods = Array.from({ length: 20_000 }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: 'shop' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } }));
+    const account = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'shop' } };
+    const { dir, cleanup } = tempTree({ 'dump.json': `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [account, ...pods] }, null, 4)}\n` });
+    try {
+      const run = kubeward(['fix', dir, '--only', 'service-account-token-automounted', '--now', NOW, '--fail-on', 'none']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(run.stdout.split('\n').length > 150_000, `${run.stdout.split('\n').length} lines`);
+      assert.equal((run.stdout.match(/^\+ +"automountServiceAccountToken": false,?$/gm) ?? []).length, 20_000);
+      assert.match(run.stdout, /^Would change 1 file \(1 safe, 0 unsafe\)\.$/m);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('never touches Helm templates or files that do not parse, and exits 2', () => {
     const helm = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {{ .Release.Namespace }}\n`;
     const broken = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: [unclosed\n`;

@@ -7,6 +7,7 @@ import { describeRef, fileLine } from '../inventory/types.js';
 import { palette as makePalette, type Palette } from './color.js';
 import { escapeStrings } from './terminal.js';
 import type { Finding, Report } from './types.js';
+import { appendAll } from '../sources/types.js';
 
 export interface TableOptions {
   color: boolean;
@@ -63,9 +64,9 @@ export function formatTable(untrusted: Report, options: TableOptions): string {
     // A section with findings stands apart; the one-line sections run together.
     if (body.length > 0 && lines[lines.length - 1] !== '') lines.push('');
     lines.push(p.bold(`${section.title}`) + p.dim(` [${section.slug}]`) + (status ? `  ${status}` : '') + (counts ? p.dim(`  (${counts})`) : ''));
-    // A loop, not push(...body): a large scan's section can hold more lines than a call takes arguments.
+    // Not push(...body): a large scan's section can hold more lines than a call takes arguments.
     if (body.length > 0) {
-      for (const line of body) lines.push(line);
+      appendAll(lines, body);
       lines.push('');
     }
   }

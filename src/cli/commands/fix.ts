@@ -9,6 +9,7 @@ import { describeRef, fileLine } from '../../inventory/types.js';
 import { terminalLines } from '../../report/terminal.js';
 import type { FailOn } from '../../scan/run.js';
 import { CLUSTER_FLAGS, CLUSTER_USAGE, readClusterFromFlags } from '../../sources/cluster/command.js';
+import { appendAll } from '../../sources/types.js';
 import { clusterBundle } from '../../fix/bundle.js';
 import { redactSecrets, unifiedDiff } from '../../fix/diff.js';
 import { FIXES_FILE, fixExitCode, FixUsageError, planFixes, writeFixes, type FixOutcome } from '../../fix/run.js';
@@ -120,7 +121,8 @@ function jsonOutcome(o: FixOutcome) {
 
 function textOutcome(o: FixOutcome, wrote: boolean, unsafe: boolean): string {
   const out: string[] = [];
-  for (const c of o.changes) out.push(...redactSecrets(unifiedDiff(c), o.generated).replace(/\n$/, '').split('\n'));
+  // A cluster dump's diff has more lines than a spread may pass as arguments.
+  for (const c of o.changes) appendAll(out, redactSecrets(unifiedDiff(c), o.generated).replace(/\n$/, '').split('\n'));
   const safe = o.changes.filter((c) => c.safety === 'safe').length;
   out.push(
     `${wrote ? 'Changed' : 'Would change'} ${o.changes.length} file${o.changes.length === 1 ? '' : 's'} (${safe} safe, ${o.changes.length - safe} unsafe).`,
