@@ -26,9 +26,10 @@ export interface EditedText {
 
 export class EditError extends Error {}
 
-export function applyObjectEdits(text: string, file: string, edits: readonly ObjectEdits[]): EditedText {
+/** `parseBack: false`: only the text is wanted, so a JSON List's edited items are not parsed back into `objects`. */
+export function applyObjectEdits(text: string, file: string, edits: readonly ObjectEdits[], { parseBack = true } = {}): EditedText {
   const trimmed = text.trimStart();
-  return trimmed.startsWith('{') || trimmed.startsWith('[') ? editJson(text, file, edits) : editYaml(text, file, edits);
+  return trimmed.startsWith('{') || trimmed.startsWith('[') ? editJson(text, file, edits, parseBack) : editYaml(text, file, edits);
 }
 
 /** Applies ops to a plain object (the working copies, and JSON files). */
@@ -197,10 +198,15 @@ function sameObject(a: K8sObject | undefined, b: K8sObject): boolean {
   return a?.kind === b.kind && a?.metadata?.name === b.metadata?.name && (a?.metadata?.namespace ?? '') === (b.metadata?.namespace ?? '');
 }
 
+/** What sameObject compares, as one key. */
+function identityOf(o: K8sObject | undefined): string {
+  return `${o?.kind}\u0000${o?.metadata?.namespace ?? ''}\u0000${o?.metadata?.name}`;
+}
+
 // ---- JSON -------------------------------------------------------------------------------------
 
-function editJson(text: string, file: string, edits: readonly ObjectEdits[]): EditedText {
-  const spliced = spliceJsonList(text, edits);
+function editJson(text: string, file: string, edits: readonly ObjectEdits[], parseBack: boolean): EditedText {
+  const spliced = spliceJsonList(text, edits, parseBack);
   if (spliced) return spliced;
   // Any other JSON: parsed and written whole, with the file's indentation.
   let value: unknown;
@@ -210,18 +216,28 @@ function editJson(text: string, file: string, edits: readonly ObjectEdits[]): Ed
     throw new EditError(`${file}: does not parse as JSON (${(e as Error).message}); not changed`);
   }
   const objects = new Map<Item, K8sObject>();
+  const list = (value as { items?: unknown[] }).items;
+  // The List's items by identity, found once: a dump has tens of thousands.
+  let byIdentity: Map<string, unknown> | undefined;
+  if (Array.isArray(list)) {
+    byIdentity = new Map();
+    for (const o of list) if (!byIdentity.has(identityOf(o as K8sObject))) byIdentity.set(identityOf(o as K8sObject), o);
+  }
+  const removed = new Set<unknown>();
   for (const edit of edits) {
-    const list = (value as { items?: unknown[] }).items;
-    const target = Array.isArray(list) ? list.find((o) => sameObject(o as K8sObject, edit.item.object)) : value;
+    const target = byIdentity ? byIdentity.get(identityOf(edit.item.object)) : value;
     if (!target || (edit.remove && !sameObject(target as K8sObject, edit.item.object))) throw new EditError(`${file}: ${edit.item.ref.kind} ${edit.item.ref.name} was not found; not changed`);
     if (edit.remove) {
-      // A file whose only object goes stays a manifest (an empty List), so JSON stays JSON.
-      if (Array.isArray(list)) list.splice(list.indexOf(target), 1);
-      else value = { apiVersion: 'v1', kind: 'List', items: [] };
+      removed.add(target);
       continue;
     }
     applyOps(target, edit.ops);
     objects.set(edit.item, target as K8sObject);
+  }
+  if (removed.size > 0) {
+    // A file whose only object goes stays a manifest (an empty List), so JSON stays JSON.
+    if (Array.isArray(list)) (value as { items: unknown[] }).items = list.filter((o) => !removed.has(o));
+    else value = { apiVersion: 'v1', kind: 'List', items: [] };
   }
   const indent = /^[{[]\r?\n([ \t]+)/.exec(text.trimStart())?.[1] ?? '';
   const after = JSON.stringify(value, null, indent) + (text.endsWith('\n') ? '\n' : '');
@@ -229,7 +245,7 @@ function editJson(text: string, file: string, edits: readonly ObjectEdits[]): Ed
 }
 
 /** Pretty-printed Lists (kubectl get -o json): only the edited items' lines change. */
-function spliceJsonList(text: string, edits: readonly ObjectEdits[]): EditedText | undefined {
+function spliceJsonList(text: string, edits: readonly ObjectEdits[], parseBack: boolean): EditedText | undefined {
   const head = /^\s*\{[\s\S]*?\n([ \t]*)"items"\s*:\s*\[[ \t]*\r?\n([ \t]*)\{/.exec(text);
   if (!head || edits.some((e) => e.item.location.line === undefined)) return undefined;
   const outer = head[1]!;
@@ -282,7 +298,7 @@ function spliceJsonList(text: string, edits: readonly ObjectEdits[]): EditedText
     }
     applyOps(object, edit.ops);
     const after = JSON.stringify(object, null, unit).replace(/\n/g, `\n${indent}`);
-    objects.set(edit.item, JSON.parse(after) as K8sObject);
+    if (parseBack) objects.set(edit.item, JSON.parse(after) as K8sObject);
     out += text.slice(last, start) + after;
     last = end;
   }

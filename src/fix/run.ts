@@ -536,7 +536,7 @@ function changeOf(state: FileState): FileChange[] {
     const materialize = () => {
       if (!texts) {
         const before = readFileSync(state.file, 'utf8');
-        texts = { before, after: applyObjectEdits(before, state.file, [...deferred.values()]).text };
+        texts = { before, after: applyObjectEdits(before, state.file, [...deferred.values()], { parseBack: false }).text };
       }
       return texts;
     };
