@@ -15,11 +15,11 @@ import { ALL_CHECKS } from '../checks/registry.js';
 import type { Check, CheckExample } from '../checks/types.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { keysOf } from '../testing/certs.js';
-import { planFixes, writeFixes, type FixOptions } from './run.js';
+import { FIXES_FILE, planFixes, writeFixes, type FixOptions } from './run.js';
 
 interface Materialized {
   dir: string;
-  options: Pick<FixOptions, 'paths' | 'nodeRoots' | 'k8sVersion'> & { now: Date };
+  options: Pick<FixOptions, 'paths' | 'nodeRoots' | 'k8sVersion' | 'fixesFile'> & { now: Date };
 }
 
 /** An example as files: inline YAML as a manifest; a built inventory's node root as a folder. */
@@ -82,7 +82,8 @@ async function materialize(example: CheckExample): Promise<Materialized> {
     await writeFile(join(dir, 'example.yaml'), manifests.join('---\n'));
     paths.push(join(dir, 'example.yaml'));
   }
-  return { dir, options: { ...base, paths, nodeRoots } };
+  // Without a manifest, new objects would go to the current directory: into the example's folder instead.
+  return { dir, options: { ...base, paths, nodeRoots, fixesFile: join(dir, FIXES_FILE) } };
 }
 
 const MANUAL = /^(?!unsafe fix|no fix was planned|the fix could not remove it|not selected)/;
