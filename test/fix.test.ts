@@ -137,6 +137,28 @@ describe('kubeward fix: what it edits and what it leaves', () => {
     }
   });
 
+  it('CRLF line ends and a byte-order mark stay: untouched lines keep their bytes, in YAML and JSON', () => {
+    const pod = (name: string) => `apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: ${name}\r\n  namespace: shop\r\nspec:\r\n  containers:\r\n  - name: app\r\n    image: nginx:1.27\r\n    securityContext: {privileged: true}\r\n`;
+    const untouched = '---\r\n# kept as it is\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: settings, namespace: shop}\r\n';
+    const json = `\uFEFF${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j', namespace: 'shop' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27', securityContext: { privileged: true } }] } }] }, null, 4).replace(/\n/g, '\r\n')}\r\n`;
+    const { dir, cleanup } = tempTree({ 'crlf.yaml': `${pod('a')}${untouched}`, 'bom.yaml': `\uFEFF${pod('b')}`, 'bom.json': json });
+    try {
+      const run = kubeward(['fix', dir, '--write', '--unsafe-fixes', '--only', 'pod-violates-baseline-pod-security', '--now', NOW, '--fail-on', 'none']);
+      assert.equal(run.status, 0, run.stderr);
+      for (const file of ['crlf.yaml', 'bom.yaml', 'bom.json']) {
+        const after = readFileSync(join(dir, file), 'utf8');
+        assert.doesNotMatch(after, /privileged/, `${file} is fixed`);
+        assert.doesNotMatch(after, /(?:^|[^\r])\n/, `${file} keeps CRLF on every line`);
+        assert.equal(after.startsWith('\uFEFF'), file !== 'crlf.yaml', `${file}'s byte-order mark`);
+      }
+      assert.ok(readFileSync(join(dir, 'crlf.yaml'), 'utf8').endsWith(untouched), 'the untouched document keeps its bytes');
+      const again = kubeward(['fix', dir, '--unsafe-fixes', '--only', 'pod-violates-baseline-pod-security', '--now', NOW, '--fail-on', 'none']);
+      assert.match(again.stdout, /^Would change 0 files/m);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('a cluster dump whose diff runs to hundreds of thousands of lines prints it whole', () => {
     // Each pod's token mount is turned off: one hunk of the diff for each of 20,000 pods.
     const pods = Array.from({ length: 20_000 }, (_, i) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: 'shop' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } }));

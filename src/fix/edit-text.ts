@@ -28,8 +28,15 @@ export class EditError extends Error {}
 
 /** `parseBack: false`: only the text is wanted, so a JSON List's edited items are not parsed back into `objects`. */
 export function applyObjectEdits(text: string, file: string, edits: readonly ObjectEdits[], { parseBack = true } = {}): EditedText {
-  const trimmed = text.trimStart();
-  return trimmed.startsWith('{') || trimmed.startsWith('[') ? editJson(text, file, edits, parseBack) : editYaml(text, file, edits);
+  // A byte-order mark and CRLF line ends are the file's own: the text is edited without them (the
+  // serialisers write LF), and they are put back, so untouched lines keep their bytes.
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const body = bom ? text.slice(1) : text;
+  const crlf = body.includes('\r\n') && !/(?:^|[^\r])\n/.test(body);
+  const plain = crlf ? body.replace(/\r\n/g, '\n') : body;
+  const trimmed = plain.trimStart();
+  const edited = trimmed.startsWith('{') || trimmed.startsWith('[') ? editJson(plain, file, edits, parseBack) : editYaml(plain, file, edits);
+  return { ...edited, text: bom + (crlf ? edited.text.replace(/\n/g, '\r\n') : edited.text) };
 }
 
 /** Applies ops to a plain object (the working copies, and JSON files). */
