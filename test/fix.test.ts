@@ -4,7 +4,7 @@
 // touch, files changed since they were read, and keys that never reach the output.
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -210,6 +210,41 @@ describe('kubeward fix: what it edits and what it leaves', () => {
       assert.deepEqual(await writeFixes(fresh.changes), []);
       assert.equal(statSync(file).mode & 0o777, 0o640);
       assert.match(readFileSync(file, 'utf8'), /allowPrivilegeEscalation: false/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('symbolic links: a manifest is written through its link; a node file only inside its node root', () => {
+    const kubelet = (port: number) => `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: ${port}\nauthentication:\n  anonymous: {enabled: false}\n  webhook: {enabled: true}\nauthorization: {mode: Webhook}\n`;
+    const { dir, cleanup } = tempTree({
+      'real/shop.yaml': SHOP_DEPLOYMENT,
+      'inside/etc/kubernetes/kubelet.yaml': kubelet(10255),
+      'outside/etc/kubernetes/kubelet.yaml': kubelet(10255),
+      // A file of this machine, which a copied node's absolute link could name.
+      'machine/kubelet.yaml': kubelet(10255),
+    });
+    try {
+      mkdirSync(join(dir, 'manifests'));
+      symlinkSync('../real/shop.yaml', join(dir, 'manifests/shop.yaml'));
+      mkdirSync(join(dir, 'inside/var/lib/kubelet'), { recursive: true });
+      symlinkSync('../../../etc/kubernetes/kubelet.yaml', join(dir, 'inside/var/lib/kubelet/config.yaml'));
+      // An absolute link: the node's own path, which the scan reads under the root, and which on
+      // this machine names machine/kubelet.yaml.
+      mkdirSync(join(dir, 'outside/var/lib/kubelet'), { recursive: true });
+      symlinkSync(join(dir, 'machine/kubelet.yaml'), join(dir, 'outside/var/lib/kubelet/config.yaml'));
+      mkdirSync(join(dir, 'outside', dir, 'machine'), { recursive: true });
+      writeFileSync(join(dir, 'outside', dir, 'machine/kubelet.yaml'), kubelet(10255));
+      const run = kubeward(['fix', join(dir, 'manifests'), '--node-root', join(dir, 'inside'), '--node-root', join(dir, 'outside'), '--write', '--only', 'pod-violates-restricted-pod-security', '--only', 'kubelet-read-only-port-open', '--unsafe-fixes', '--now', NOW, '--fail-on', 'none']);
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /outside\/var\/lib\/kubelet\/config\.yaml: could not be read inside its node root; not changed/);
+      assert.ok(lstatSync(join(dir, 'manifests/shop.yaml')).isSymbolicLink(), 'the manifest link stays a link');
+      assert.match(readFileSync(join(dir, 'real/shop.yaml'), 'utf8'), /allowPrivilegeEscalation: false/);
+      assert.ok(lstatSync(join(dir, 'inside/var/lib/kubelet/config.yaml')).isSymbolicLink(), 'the node link stays a link');
+      assert.match(readFileSync(join(dir, 'inside/etc/kubernetes/kubelet.yaml'), 'utf8'), /^readOnlyPort: 0$/m);
+      assert.equal(readFileSync(join(dir, 'machine/kubelet.yaml'), 'utf8'), kubelet(10255), 'a file out of the node root is never written');
+      assert.equal(readFileSync(join(dir, 'outside', dir, 'machine/kubelet.yaml'), 'utf8'), kubelet(10255));
+      assert.ok(lstatSync(join(dir, 'outside/var/lib/kubelet/config.yaml')).isSymbolicLink());
     } finally {
       cleanup();
     }

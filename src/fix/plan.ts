@@ -2,11 +2,11 @@
 // the checks it fixes and its safety; object edits accumulate on one working copy per object, so
 // two checks that harden the same pod produce one edit of its file.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckContext, FailResult, FixSafety } from '../checks/types.js';
 import { identityKey } from '../report/fingerprint.js';
-import type { HostSnapshot } from '../inventory/host.js';
+import { isWithin, type HostSnapshot } from '../inventory/host.js';
 import type { Item, K8sObject } from '../inventory/types.js';
 import { applyOps } from './edit-text.js';
 import type { FieldPath, FixContext, NodeFileWrite, ObjectEdit, ObjectOp } from './types.js';
@@ -250,7 +250,22 @@ export function readText(file: string): string | undefined {
   }
 }
 
-/** A node file's text as it is now, or undefined when it does not exist. */
+/**
+ * A node file's text as it is now, or undefined when it does not exist or a link leads out of
+ * the node root (the scan reads such a file inside the root, by the node's paths; fix leaves it
+ * alone rather than read, and then write, a file of this machine).
+ */
 export function readNodeText(host: HostSnapshot, path: string): string | undefined {
-  return readText(join(host.root, path));
+  return readNodeFile(host, join(host.root, path));
+}
+
+/** readNodeText of a file given as its path under the root. */
+export function readNodeFile(host: HostSnapshot, file: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return undefined;
+  }
+  return isWithin(real, realpathSync(host.root)) ? readText(real) : undefined;
 }

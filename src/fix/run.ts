@@ -4,14 +4,14 @@
 // labelled restricted only once its pods pass restricted). What is fixed, left and introduced is
 // the difference between the first and the last scan. Nothing is written until `writeFixes`.
 
-import { chown, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile, chmod as fsChmod, stat } from 'node:fs/promises';
+import { chown, cp, mkdir, mkdtemp, readFile, realpath, rename, rm, writeFile, chmod as fsChmod, stat } from 'node:fs/promises';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { severityRank } from '../checks/sections.js';
 import type { Check, CheckContext, FailResult, FixSafety } from '../checks/types.js';
-import type { HostSnapshot } from '../inventory/host.js';
+import { isWithin, type HostSnapshot } from '../inventory/host.js';
 import type { InputError, Item, K8sObject, ResourceRef } from '../inventory/types.js';
 import { identityKey } from '../report/fingerprint.js';
 import type { Finding, Report } from '../report/types.js';
@@ -23,7 +23,7 @@ import { appendAll, mergeLoadResults, type LoadResult } from '../sources/types.j
 import { yamlLibrary } from '../yaml.js';
 import { applyObjectEdits, EditError } from './edit-text.js';
 import type { ObjectOp } from './types.js';
-import { emptyPlan, failureKey, objectKey, Planner, planSize, readNodeText, readText, type Attribution, type Plan } from './plan.js';
+import { emptyPlan, failureKey, objectKey, Planner, planSize, readNodeFile, readNodeText, readText, type Attribution, type Plan } from './plan.js';
 
 export const FIXES_FILE = 'kubeward-fixes.yaml';
 /** Rounds of plan and re-scan; each round can only build on the one before (labels after pods). */
@@ -325,9 +325,10 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
       changedManifests.add(file);
       continue;
     }
-    const state = ws.state(file, () => readText(file));
+    const host = hostOf(file);
+    const state = ws.state(file, () => (host ? readNodeFile(host, file) : readText(file)));
     if (state.text === undefined) {
-      refused.push({ source: file, message: 'could not be read; not changed' });
+      refused.push({ source: file, message: host ? 'could not be read inside its node root; not changed' : 'could not be read; not changed' });
       continue;
     }
     if (/\{\{-?\s*[-.$a-zA-Z("]/.test(state.text)) {
@@ -640,9 +641,10 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
       const root = change.nodePath ? change.file.slice(0, change.file.length - change.nodePath.length) : undefined;
       const recorded = root !== undefined && existsSync(join(root, STAT_SIDECAR));
       try {
-        await fsChmod(change.file, change.mode!.to);
+        const target = await writeTarget(change);
+        await fsChmod(target, change.mode!.to);
         // A copy that records owners in its sidecar need not be chown'ed (only root may).
-        if (change.owner && !recorded) await chown(change.file, change.owner.uid, change.owner.gid);
+        if (change.owner && !recorded) await chown(target, change.owner.uid, change.owner.gid);
         if (root !== undefined && recorded) record(root, { path: change.nodePath!, mode: change.mode!.to, ...(change.owner ?? {}) });
       } catch (e) {
         refused.push({ source: change.file, message: `chmod failed: ${describeFsError(e)}` });
@@ -651,14 +653,15 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
     }
     let mode = 0o644;
     try {
-      const current = await readFile(change.file, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+      const target = await writeTarget(change);
+      const current = await readFile(target, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
       if ((current ?? undefined) !== change.before) {
         refused.push({ source: change.file, message: change.before === undefined ? 'exists now but did not when it was read; not written' : 'changed since it was read; not written (run kubeward fix again)' });
         continue;
       }
-      if (current !== undefined) mode = (await stat(change.file)).mode & 0o7777;
+      if (current !== undefined) mode = (await stat(target)).mode & 0o7777;
       else if (change.nodePath) mode = 0o600;
-      await atomicWrite(change.file, change.after!, mode);
+      await atomicWrite(target, change.after!, mode);
     } catch (e) {
       refused.push({ source: change.file, message: `not written: ${(e as Error).message}` });
       continue;
@@ -673,6 +676,25 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
     await atomicWrite(sidecar, updateSidecar(text, rows), (await stat(sidecar)).mode & 0o7777);
   }
   return refused;
+}
+
+/**
+ * The file a change writes: a symbolic link's target (a rename onto the link would replace it),
+ * or the path itself when nothing is there yet. A node file's link must stay inside its node
+ * root, as fix reads it (readNodeFile): a file of this machine is never written.
+ */
+async function writeTarget(change: FileChange): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(change.file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return change.file;
+    throw e;
+  }
+  if (change.nodePath && !isWithin(real, await realpath(change.file.slice(0, change.file.length - change.nodePath.length)))) {
+    throw new Error(`a symbolic link to ${real}, outside the node root`);
+  }
+  return real;
 }
 
 async function atomicWrite(file: string, text: string, mode: number): Promise<void> {

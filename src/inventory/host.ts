@@ -93,6 +93,11 @@ export const PROXY_KUBECONFIG_PATHS = [
   '/var/lib/rancher/rke2/agent/kubeproxy.kubeconfig', '/var/lib/rancher/k3s/agent/kubeproxy.kubeconfig', '/etc/kubernetes/proxy.conf',
 ] as const;
 
+/** Is `path` equal to `root` or inside it? */
+export function isWithin(path: string, root: string): boolean {
+  return path === root || root === '/' || path.startsWith(`${root}/`);
+}
+
 /** A path as the node sees it: absolute, `..` applied lexically (never above `/`), no trailing slash. */
 export function cleanNodePath(path: string): string {
   return posix.normalize(`/${path}`).replace(/(.)\/+$/, '$1');

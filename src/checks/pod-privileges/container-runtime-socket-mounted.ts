@@ -1,6 +1,7 @@
 import { defineCheck, fail, pass } from '../define.js';
 import { replaceFailingHostPaths } from '../../fix/host-path-fixes.js';
-import { describeMounts, hostPathVolumes, isWithin } from './host-paths.js';
+import { isWithin } from '../../inventory/host.js';
+import { describeMounts, hostPathVolumes } from './host-paths.js';
 
 /** Container runtime API sockets and the runtime they belong to. */
 export const RUNTIME_SOCKETS: Record<string, string> = {

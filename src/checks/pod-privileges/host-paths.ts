@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import { objectField } from '../../engines/podsecurity/workloads.js';
 import type { Inventory, PodSpecRef } from '../../inventory/inventory.js';
 import { containersOf } from '../../inventory/pod.js';
+import { isWithin } from '../../inventory/host.js';
 
 export interface HostPathMount {
   container: string;
@@ -25,10 +26,6 @@ export function normaliseHostPath(path: string): string {
   return normalised.length > 1 && normalised.endsWith('/') ? normalised.slice(0, -1) : normalised;
 }
 
-/** Is `path` equal to `root` or inside it? */
-export function isWithin(path: string, root: string): boolean {
-  return path === root || root === '/' || path.startsWith(`${root}/`);
-}
 
 export function hostPathVolumes(pod: PodSpecRef): HostPathVolume[] {
   const volumes = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];

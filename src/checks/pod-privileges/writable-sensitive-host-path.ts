@@ -1,7 +1,8 @@
 import { defineCheck, fail, pass } from '../define.js';
 import { replaceFailingHostPaths } from '../../fix/host-path-fixes.js';
 import { exposedSockets } from './container-runtime-socket-mounted.js';
-import { describeMounts, hostPathVolumes, isWithin } from './host-paths.js';
+import { isWithin } from '../../inventory/host.js';
+import { describeMounts, hostPathVolumes } from './host-paths.js';
 
 /** Host directories whose whole tree is sensitive: writing there changes the node. */
 export const SENSITIVE_TREES = [
