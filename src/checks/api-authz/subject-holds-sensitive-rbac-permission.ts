@@ -69,9 +69,19 @@ function ruleGrants(rule: PolicyRule, p: Permission): boolean {
     ruleAllows({ verb, apiGroup: p.apiGroup, resource: p.resource, ...(subresource ? { subresource } : {}), ...(name ? { name } : {}) }, rule))));
 }
 
-/** The permissions a role's rules grant cluster-wide (a RoleBinding gives the namespaced ones). */
-function permissionsOf(role: RoleRecord): Permission[] {
-  return PERMISSIONS.filter((p) => role.rules.some((rule) => ruleGrants(rule, p)));
+/**
+ * The permissions a role's rules grant cluster-wide (a RoleBinding gives the namespaced ones), in
+ * PERMISSIONS order. The namespaces' Roles repeat the same few rules: `byRule` keeps what each
+ * rule grants, by its content, so a rule is probed once per scan.
+ */
+function permissionsOf(role: RoleRecord, byRule: Map<string, Set<Permission>>): Permission[] {
+  const granted = role.rules.map((rule) => {
+    const key = JSON.stringify(rule);
+    let permissions = byRule.get(key);
+    if (!permissions) byRule.set(key, (permissions = new Set(PERMISSIONS.filter((p) => ruleGrants(rule, p)))));
+    return permissions;
+  });
+  return PERMISSIONS.filter((p) => granted.some((permissions) => permissions.has(p)));
 }
 
 /** Every control of the check with CIS's outcome for these held permissions. */
@@ -114,11 +124,12 @@ rules:
     const { index } = rbacScan(ctx);
     // Many bindings share a role: its rules are probed once.
     const byRole = new Map<RoleRecord, Permission[]>();
+    const byRule = new Map<string, Set<Permission>>();
     for (const binding of index.bindings) {
       // Bindings the bootstrap policy supplies for resolution are not in the input: nothing to judge.
       if (!binding.role || (binding.builtin && !binding.item)) continue;
       let granted = byRole.get(binding.role);
-      if (!granted) byRole.set(binding.role, (granted = permissionsOf(binding.role)));
+      if (!granted) byRole.set(binding.role, (granted = permissionsOf(binding.role, byRule)));
       const held = binding.kind === 'ClusterRoleBinding' ? granted : granted.filter((p) => p.namespaced);
       if (held.length === 0) {
         yield pass(bindingSubject(binding));

@@ -1,5 +1,5 @@
 import { objectField } from '../../engines/podsecurity/workloads.js';
-import { containersOf } from '../../inventory/pod.js';
+import { containerField, visitContainers } from '../../engines/podsecurity/visitor.js';
 import { defineCheck, fail, pass } from '../define.js';
 import { PodChange, failingPods, filterAddedCapabilities } from '../../fix/helpers.js';
 
@@ -36,20 +36,22 @@ securityContext:
       }
       const reasons: string[] = [];
       let field: string | undefined;
-      for (const { container, path } of containersOf(pod.spec)) {
+      // visitContainers rather than containersOf: the path of a container is built only when it fails.
+      visitContainers(pod.spec, (container, list, index) => {
         const name = container.name ?? '';
         if (container.securityContext?.privileged === true) {
           reasons.push(`container "${name}" is privileged`);
-          field ??= objectField(pod, `spec.${path}.securityContext.privileged`);
-          continue;
+          field ??= objectField(pod, containerField(list, index, 'securityContext.privileged'));
+          return;
         }
         const add = container.securityContext?.capabilities?.add;
-        const granting = (Array.isArray(add) ? add : []).filter((c) => ['SYS_MODULE', 'ALL'].includes(normaliseCapability(c)));
+        if (!Array.isArray(add)) return;
+        const granting = add.filter((c) => ['SYS_MODULE', 'ALL'].includes(normaliseCapability(c)));
         if (granting.length > 0) {
           reasons.push(`container "${name}" adds ${granting.join(', ')}`);
-          field ??= objectField(pod, `spec.${path}.securityContext.capabilities.add`);
+          field ??= objectField(pod, containerField(list, index, 'securityContext.capabilities.add'));
         }
-      }
+      });
       if (reasons.length === 0) yield pass(pod.item);
       else yield fail(pod.item, `${reasons.join('; ')}: it can load kernel modules into the node`, { field: field! });
     }

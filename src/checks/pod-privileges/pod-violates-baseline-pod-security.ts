@@ -42,7 +42,9 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
       }
       const cis = { '1.12': pick(outcomes, result.allowed ? BASELINE_CONTROLS : POD_CONTROLS) };
       const initOnly = outcomes['5.2.2'] === 'pass' && result.violations.some((v) => v.check === 'privileged');
-      yield verdictResult(scan, pod, 'baseline', result, { cis, ...(initOnly ? { cisNote: { '5.2.2': 'kube-bench audits only regular containers for privileged; this pod\'s privileged container is an init or ephemeral one' } } : {}) });
+      yield verdictResult(scan, pod, 'baseline', result, initOnly
+        ? { cis, cisNote: { '5.2.2': 'kube-bench audits only regular containers for privileged; this pod\'s privileged container is an init or ephemeral one' } }
+        : { cis });
     }
   },
   examples: {

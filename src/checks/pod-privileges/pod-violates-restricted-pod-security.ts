@@ -31,8 +31,9 @@ ${RESTRICTED_SECURITY_CONTEXT}`,
         continue;
       }
       const outcomes = cisOutcomesOf(ctx, pod);
-      const notes = restrictedNotes(outcomes, new Set(result.violations.map((v) => v.check)));
-      yield verdictResult(scan, pod, 'restricted', result, { cis: { '1.12': pick(outcomes, RESTRICTED_CONTROLS) }, ...(Object.keys(notes).length > 0 ? { cisNote: notes } : {}) });
+      const notes = restrictedNotes(outcomes, result.violations);
+      const cis = { '1.12': pick(outcomes, RESTRICTED_CONTROLS) };
+      yield verdictResult(scan, pod, 'restricted', result, notes ? { cis, cisNote: notes } : { cis });
     }
   },
   examples: {

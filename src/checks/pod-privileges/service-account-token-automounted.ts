@@ -12,17 +12,23 @@ interface Subject {
 }
 
 /**
- * ServiceAccounts ("ns/name") that a RoleBinding or ClusterRoleBinding names, directly or through
- * the system:serviceaccounts groups: they are meant to call the API, so their token is needed.
+ * ServiceAccounts (names by namespace) that a RoleBinding or ClusterRoleBinding names, directly or
+ * through the system:serviceaccounts groups: they are meant to call the API, so their token is
+ * needed. By namespace, so asking about a pod builds no "ns/name" key.
  */
-export function boundServiceAccounts(inventory: Inventory): { accounts: Set<string>; namespaces: Set<string>; all: boolean } {
-  const accounts = new Set<string>();
+export function boundServiceAccounts(inventory: Inventory): { accounts: Map<string, Set<string>>; namespaces: Set<string>; all: boolean } {
+  const accounts = new Map<string, Set<string>>();
   const namespaces = new Set<string>();
   let all = false;
   for (const binding of [...inventory.ofKind('RoleBinding'), ...inventory.ofKind('ClusterRoleBinding')]) {
     const subjects = (binding.object as { subjects?: Subject[] }).subjects;
     for (const subject of Array.isArray(subjects) ? subjects : []) {
-      if (subject?.kind === 'ServiceAccount' && subject.name) accounts.add(`${subject.namespace ?? binding.ref.namespace ?? ''}/${subject.name}`);
+      if (subject?.kind === 'ServiceAccount' && subject.name) {
+        const namespace = subject.namespace ?? binding.ref.namespace ?? '';
+        let names = accounts.get(namespace);
+        if (!names) accounts.set(namespace, (names = new Set()));
+        names.add(subject.name);
+      }
       if (subject?.kind === 'Group' && subject.name === 'system:serviceaccounts') all = true;
       if (subject?.kind === 'Group' && subject.name?.startsWith('system:serviceaccounts:')) namespaces.add(subject.name.slice('system:serviceaccounts:'.length));
     }
@@ -89,7 +95,7 @@ automountServiceAccountToken: false`,
         yield fail(pod.item, `pod sets automountServiceAccountToken: true, so the token of ServiceAccount "${account}" is mounted`, { field, cis });
         continue;
       }
-      if (bound.all || bound.namespaces.has(pod.namespace) || bound.accounts.has(`${pod.namespace}/${account}`)) {
+      if (bound.all || bound.namespaces.has(pod.namespace) || bound.accounts.get(pod.namespace)?.has(account)) {
         yield cisPass('its ServiceAccount is bound to a role, so the pod is meant to call the API');
         continue;
       }

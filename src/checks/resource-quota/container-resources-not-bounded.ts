@@ -4,7 +4,8 @@ import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { LISTED_NAMES, listNames, namespaceSubject, unseen } from '../network-access/netpol-graph.js';
 import { addLimitRanges } from '../../fix/namespace-fixes.js';
 
-const RESOURCES = ['cpu', 'memory'] as const;
+/** Each resource with the names a message gives its request and its limit. */
+const RESOURCES = (['cpu', 'memory'] as const).map((resource) => ({ resource, request: `requests.${resource}`, limit: `limits.${resource}` }));
 
 interface LimitRangeItem {
   type?: string;
@@ -36,11 +37,11 @@ function limitRangeDefaults(inventory: Inventory, namespace: string): { limits: 
 /** "requests.cpu", "limits.memory"... a container neither sets nor gets from a LimitRange. A set limit is also the request (pod defaulting). */
 function unbounded(container: Container, defaults: { limits: Set<string>; requests: Set<string> }): string[] {
   const missing: string[] = [];
-  for (const resource of RESOURCES) {
+  for (const { resource, request: requestName, limit: limitName } of RESOURCES) {
     const limit = container.resources?.limits?.[resource] !== undefined || defaults.limits.has(resource);
     const request = container.resources?.requests?.[resource] !== undefined || container.resources?.limits?.[resource] !== undefined || defaults.requests.has(resource);
-    if (!request) missing.push(`requests.${resource}`);
-    if (!limit) missing.push(`limits.${resource}`);
+    if (!request) missing.push(requestName);
+    if (!limit) missing.push(limitName);
   }
   return missing;
 }
@@ -74,24 +75,21 @@ spec:
       yield notEvaluated({ ref: { kind: 'LimitRange', name: '*' } }, gap);
       return;
     }
-    // Per namespace: how many containers are unbounded, and the first few by name (all a message shows).
-    const byNamespace = new Map<string, { count: number; shown: string[] }>();
-    const defaultsOf = new Map<string, ReturnType<typeof limitRangeDefaults>>();
+    // Per namespace: its LimitRanges' defaults, how many containers are unbounded, and the first
+    // few by name (all a message shows).
+    const byNamespace = new Map<string, { defaults: ReturnType<typeof limitRangeDefaults>; count: number; shown: string[] }>();
     for (const ref of inventory.podSpecs()) {
       if (inventory.isSystemNamespace(ref.namespace)) continue;
-      let defaults = defaultsOf.get(ref.namespace);
-      if (!defaults) {
-        defaults = limitRangeDefaults(inventory, ref.namespace);
-        defaultsOf.set(ref.namespace, defaults);
+      let found = byNamespace.get(ref.namespace);
+      if (!found) byNamespace.set(ref.namespace, (found = { defaults: limitRangeDefaults(inventory, ref.namespace), count: 0, shown: [] }));
+      for (const containers of [ref.spec.initContainers, ref.spec.containers]) {
+        for (const container of containers ?? []) {
+          const missing = unbounded(container, found.defaults);
+          if (missing.length === 0) continue;
+          if (found.shown.length < LISTED_NAMES) found.shown.push(`${ref.item.ref.kind.toLowerCase()}/${ref.item.ref.name} container ${container.name ?? '?'} (${missing.join(', ')})`);
+          found.count++;
+        }
       }
-      const found = byNamespace.get(ref.namespace) ?? { count: 0, shown: [] };
-      for (const container of [...(ref.spec.initContainers ?? []), ...(ref.spec.containers ?? [])]) {
-        const missing = unbounded(container, defaults);
-        if (missing.length === 0) continue;
-        if (found.shown.length < LISTED_NAMES) found.shown.push(`${ref.item.ref.kind.toLowerCase()}/${ref.item.ref.name} container ${container.name ?? '?'} (${missing.join(', ')})`);
-        found.count++;
-      }
-      byNamespace.set(ref.namespace, found);
     }
     for (const [namespace, found] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const subject = namespaceSubject(inventory, namespace);

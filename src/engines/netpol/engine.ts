@@ -103,7 +103,9 @@ export class NetpolGraph {
   private readonly labelIds = new Map<string, number>();
   private readonly selectorCache = new Map<number, boolean>();
   private readonly namespaceMatchCache = new Map<string, Tri>();
+  /** policiesSelecting per endpoint, and per namespace and label set: the pods of a workload share theirs. */
   private readonly selectingCache: Record<Direction, (CompiledPolicy[] | undefined)[]> = { ingress: [], egress: [] };
+  private readonly selectingByLabels: Record<Direction, Map<string, Map<number, CompiledPolicy[]>>> = { ingress: new Map(), egress: new Map() };
   private classCache: { classOf: Int32Array; representatives: Endpoint[]; byNamespace: Map<string, number[]> } | undefined;
   private namespaceReachCache: NamespaceReach | undefined;
 
@@ -151,8 +153,14 @@ export class NetpolGraph {
     let list = cache[endpoint.index];
     if (!list) {
       const inNamespace = this.policiesByNamespace.get(endpoint.namespace);
-      // Computed once per endpoint and direction: the selector cache would only cost here.
-      list = inNamespace ? inNamespace.filter((p) => p[direction] !== undefined && selectorMatches(p.podSelector, endpoint.labels)) : NO_POLICIES;
+      if (!inNamespace) list = NO_POLICIES;
+      else {
+        let byLabels = this.selectingByLabels[direction].get(endpoint.namespace);
+        if (!byLabels) this.selectingByLabels[direction].set(endpoint.namespace, (byLabels = new Map()));
+        const labelId = this.endpointLabelIds[endpoint.index]!;
+        list = byLabels.get(labelId);
+        if (!list) byLabels.set(labelId, (list = inNamespace.filter((p) => p[direction] !== undefined && selectorMatches(p.podSelector, endpoint.labels))));
+      }
       cache[endpoint.index] = list;
     }
     return list;

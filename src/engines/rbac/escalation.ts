@@ -209,7 +209,11 @@ export class EscalationGraph {
   readonly edges: Edge[] = [];
   private readonly out = new Map<string, Edge[]>();
   private readonly incoming = new Map<string, Edge[]>();
-  private readonly edgeKeys = new Map<string, Edge>();
+  /**
+   * The first edge from a source to a target, to merge repeats: keyed by the ids themselves, which
+   * are looked up anyway, rather than by a new concatenated string per edge.
+   */
+  private readonly firstEdgeBetween = new Map<string, Map<string, Edge>>();
   private readonly grantingGroups = new Map<string, boolean>();
   private readonly roleFacts = new Map<RoleRecord, RuleFacts[]>();
   private readonly ruleFacts = new Map<string, RuleFacts>();
@@ -235,14 +239,17 @@ export class EscalationGraph {
 
   private addEdge(from: string, to: string, type: EdgeType, description: string, cites: Cite[]): void {
     if (from === to) return;
-    const key = `${from}\u0000${to}\u0000${type}`;
-    const existing = this.edgeKeys.get(key);
+    let byTarget = this.firstEdgeBetween.get(from);
+    if (!byTarget) this.firstEdgeBetween.set(from, (byTarget = new Map()));
+    const first = byTarget.get(to);
+    // Two types between the same nodes are rare (a user holding a wildcard and webhook rights): the source's few edges are searched then.
+    const existing = first && (first.type === type ? first : this.outgoing(from).find((e) => e.to === to && e.type === type));
     if (existing) {
       if (cites.length > 0 && existing.cites.length < 3) existing.cites.push(...cites.slice(0, 3 - existing.cites.length));
       return;
     }
     const edge: Edge = { from, to, type, description, cites: cites.slice(0, 3) };
-    this.edgeKeys.set(key, edge);
+    if (!first) byTarget.set(to, edge);
     this.edges.push(edge);
     push(this.out, from, edge);
     push(this.incoming, to, edge);
@@ -255,10 +262,7 @@ export class EscalationGraph {
     if (this.nodes.has(id)) return id;
     this.node(id, subject.kind, describeSubject(subject), subject);
     for (const group of membershipsOf(subject)) {
-      if (this.groupHasGrants(group)) {
-        this.principal({ kind: 'Group', name: group });
-        this.addEdge(id, nodeIdOf({ kind: 'Group', name: group }), 'member-of', `is a member of group ${group} and holds its grants`, []);
-      }
+      if (this.groupHasGrants(group)) this.addEdge(id, this.principal({ kind: 'Group', name: group }), 'member-of', `is a member of group ${group} and holds its grants`, []);
     }
     this.grantEdges(id, this.index.directGrants(subject).map((g) => ({ role: g.role, scope: g.scope ?? ALL, cite: (f: RuleFacts) => citeOf(g, f) })));
     return id;
