@@ -14,7 +14,7 @@ import {
   BACKDATE_MS, daysLeft, isWeakRsa, issuerOf, newKeySpecFor, privateKeyPem, privateKeysIn, reissueCertificate, ReissueError,
   PEM_BLOCK, REISSUE_DAYS, signingAlgorithmFor, WEAK_SIGNATURE_HASHES, type CertificateFacts, type CollectedCertificate, type Reissued,
 } from '../engines/certs/index.js';
-import type { HostSnapshot } from '../inventory/host.js';
+import { isWithin, type HostSnapshot } from '../inventory/host.js';
 import { yamlLibrary } from '../yaml.js';
 import { nodeFileOf, refKey } from './helpers.js';
 import { readNodeText } from './plan.js';
@@ -119,7 +119,9 @@ function resolved(host: HostSnapshot, path: string): string | undefined {
   try {
     const root = realpathSync(host.root);
     const real = realpathSync(join(host.root, path));
-    return real === root || !real.startsWith(`${root}/`) ? undefined : real.slice(root.length);
+    // With the root `/` (a scan on the node itself) every real path is inside it and is its own node path.
+    if (real === root || !isWithin(real, root)) return undefined;
+    return root === '/' ? real : real.slice(root.length);
   } catch {
     return undefined;
   }
