@@ -9,8 +9,6 @@
 //   the network checks of the namespace, before and after.
 
 import { findCheck } from '../checks/registry.js';
-import { valueAtPath } from '../fix/helpers.js';
-import { objectKey } from '../fix/plan.js';
 import type { SectionSlug, Severity } from '../checks/sections.js';
 import type { Check } from '../checks/types.js';
 import { LEVELS, policyToEvaluate, MODES } from '../engines/podsecurity/index.js';
@@ -24,7 +22,7 @@ import { BUILTIN_CLUSTER_ROLES } from '../engines/rbac/bootstrap.js';
 import type { BindingRecord, Grant, PolicyRule, RoleRecord, SubjectId } from '../engines/rbac/types.js';
 import type { LabelSelector } from '../inventory/labels.js';
 import { POD_TEMPLATE_PATHS, isNamespacedKind } from '../inventory/kinds.js';
-import { refOf, type Item, type K8sObject, type ResourceRef } from '../inventory/types.js';
+import { objectKey, refOf, valueAtPath, type Item, type K8sObject, type ResourceRef } from '../inventory/types.js';
 import { parseKubeVersion } from '../inventory/version.js';
 import type { Finding } from '../report/types.js';
 import { findException } from '../scan/exceptions.js';

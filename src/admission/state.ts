@@ -6,10 +6,9 @@
 
 import { clusterFactsOf, EscalationGraph, TARGETS, type ClusterFacts, type Edge, type Target } from '../engines/rbac/escalation.js';
 import { RbacIndex } from '../engines/rbac/index.js';
-import { objectKey } from '../fix/plan.js';
 import { Inventory } from '../inventory/inventory.js';
 import { isNamespacedKind } from '../inventory/kinds.js';
-import { refOf, type Item, type K8sObject } from '../inventory/types.js';
+import { objectKey, refOf, type Item, type K8sObject } from '../inventory/types.js';
 
 /** The kinds the state holds: what RBAC paths, network isolation and namespace checks read. */
 export const STATE_KINDS = ['Namespace', 'ServiceAccount', 'Pod', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const;

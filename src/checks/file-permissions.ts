@@ -12,7 +12,9 @@
 import type { Cis112ControlId } from '../frameworks/cis-1.12.js';
 import type { ComponentSettings } from '../engines/config/index.js';
 import { cleanNodePath, nodePathOf, type HostFile, type HostSnapshot } from '../inventory/host.js';
-import { forEachHost } from './component-support.js';
+import { Inventory } from '../inventory/inventory.js';
+import { parseDocuments } from '../sources/documents.js';
+import { forEachHost, hostInventory } from './component-support.js';
 import { fail, pass } from './define.js';
 import type { CheckContext, CheckResult, CisOutcome, Subject } from './types.js';
 
@@ -146,6 +148,19 @@ export function* judgeHostFiles(host: HostSnapshot, rules: readonly PermissionRu
 /** A file entry for check examples. */
 export function hostFile(path: string, mode: number, uid = 0, type: HostFile['type'] = 'file', gid = uid): HostFile {
   return { path, mode, uid, gid, size: 100, type };
+}
+
+/** kube-apiserver's static pod manifest on a kubeadm control-plane node. */
+const API_SERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
+
+/**
+ * A kubeadm control-plane node root for check examples: kube-apiserver's static pod (`podYaml`) in
+ * its manifest, and `files` (node path: text) it reads.
+ */
+export function apiServerNode(podYaml: string, files: Record<string, string> = {}): Inventory {
+  const host = hostInventory({ files: [hostFile('/etc/kubernetes/manifests', 0o755, 0, 'directory'), hostFile(API_SERVER_MANIFEST, 0o600), ...Object.keys(files).map((f) => hostFile(f, 0o600))] }).hosts[0]!;
+  const items = [[API_SERVER_MANIFEST, podYaml], ...Object.entries(files)].flatMap(([path, text]) => parseDocuments(text!, `${host.root}${path}`).items);
+  return new Inventory(items, { hosts: [host] });
 }
 
 /** The absolute paths among settings' values, as node paths (relative or unset values left out). */

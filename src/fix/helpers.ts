@@ -10,11 +10,10 @@ import type { NetworkPolicySpec } from '../engines/netpol/model.js';
 import { evaluatePod, type Level, type PolicyVersion } from '../engines/podsecurity/index.js';
 import { nodePathOf, type HostSnapshot } from '../inventory/host.js';
 import type { PodSpecRef } from '../inventory/inventory.js';
-import type { Container, PodSpec } from '../inventory/pod.js';
+import { containersOf, type Container, type PodSpec } from '../inventory/pod.js';
 import { POD_TEMPLATE_PATHS } from '../inventory/kinds.js';
 import { selectorMatches, type LabelSelector } from '../inventory/labels.js';
-import type { Item, K8sObject, ResourceRef } from '../inventory/types.js';
-import { objectKey } from './plan.js';
+import { objectKey, valueAtPath, type Item, type K8sObject, type ResourceRef } from '../inventory/types.js';
 import type { FieldPath, FixContext } from './types.js';
 
 /** "spec.template.spec.containers[0].command[3]" or 'metadata.labels["a.b/c"]' as path keys. */
@@ -26,15 +25,6 @@ export function fieldPath(path: string): (string | number)[] {
     else out.push(m[3]!);
   }
   return out;
-}
-
-export function valueAtPath(object: unknown, path: FieldPath): unknown {
-  let node = object;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[key];
-  }
-  return node;
 }
 
 /** An object's identity as a map key. */
@@ -383,7 +373,7 @@ export function hardenPods(ctx: FixContext, failures: readonly FailResult[], lev
 /** The pod shares the node's namespaces, mounts its files or runs privileged. */
 function usesTheNode(spec: PodSpec): boolean {
   return Boolean(spec.hostNetwork || spec.hostPID || spec.hostIPC || (spec.volumes ?? []).some((v) => v?.hostPath) ||
-    [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])].some((c) => c?.securityContext?.privileged));
+    containersOf(spec).some(({ container }) => container?.securityContext?.privileged));
 }
 
 /**

@@ -8,13 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { withInputFile } from '../testing/cli.js';
-import { planFixes, writeFixes, type FixOutcome } from './run.js';
+import { planFixes, writeFixes } from './run.js';
+import { fixed, left } from './testing.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
-
-
-const left = (outcome: FixOutcome, check: string) => outcome.remaining.filter((r) => r.finding.check === check);
-const fixed = (outcome: FixOutcome, check: string) => outcome.fixed.filter((f) => f.check === check);
 
 interface PodSpecJs {
   volumes: Record<string, unknown>[];

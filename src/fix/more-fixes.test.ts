@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { ALL_CHECKS } from '../checks/registry.js';
 import type { CheckExample } from '../checks/types.js';
 import { NetpolGraph } from '../engines/netpol/index.js';
 import { Inventory } from '../inventory/inventory.js';
@@ -17,20 +16,10 @@ import { loadPaths } from '../sources/files.js';
 import { mergeLoadResults } from '../sources/types.js';
 import { setEmbeddedYamlField } from './kube-proxy.js';
 import { withInputFile } from '../testing/cli.js';
-import { planFixes, writeFixes, type FixOutcome } from './run.js';
+import { planFixes, writeFixes } from './run.js';
+import { failingExample as example, fixed, left, yamlOf } from './testing.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
-
-
-function example(check: string, description: string): CheckExample {
-  const found = ALL_CHECKS.find((c) => c.id === check)!.examples.fail.find((e) => typeof e !== 'string' && e.description.startsWith(description));
-  assert.ok(found, `${check} has a failing example "${description}"`);
-  return found;
-}
-
-const yamlOf = (e: CheckExample) => (typeof e === 'string' ? e : e.yaml!);
-const left = (outcome: FixOutcome, check: string) => outcome.remaining.filter((r) => r.finding.check === check);
-const fixed = (outcome: FixOutcome, check: string) => outcome.fixed.filter((f) => f.check === check);
 
 describe('default-serviceaccount-automounts-token: safe only when the RBAC engine finds no grant beyond system:authenticated', () => {
   it('an account bound only to a discovery role is fixed by the safe fixes', async () => {
@@ -101,7 +90,7 @@ describe('kube-proxy-metrics-exposed: the YAML inside the ConfigMap string', () 
   });
 
   it('on the failing example: one line of the embedded text changes, the rest of the file is as it was', async () => {
-    const yaml = yamlOf(ALL_CHECKS.find((c) => c.id === 'kube-proxy-metrics-exposed')!.examples.fail[0]!);
+    const yaml = yamlOf(example('kube-proxy-metrics-exposed', 0));
     await withInputFile(yaml, async (file) => {
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['kube-proxy-metrics-exposed'] });
       assert.equal(fixed(outcome, 'kube-proxy-metrics-exposed').length, 1);
@@ -148,7 +137,7 @@ describe('apiserver-event-rate-limit-disabled: the plugin only with its configur
   }
 
   it('a pod outside a node root: the plugin is not enabled without its configuration', async () => {
-    await withInputFile(yamlOf(ALL_CHECKS.find((c) => c.id === 'apiserver-event-rate-limit-disabled')!.examples.fail[0]!), async (file) => {
+    await withInputFile(yamlOf(example('apiserver-event-rate-limit-disabled', 0)), async (file) => {
       const outcome = await planFixes({ paths: [file], unsafe: true, now: NOW, only: ['apiserver-event-rate-limit-disabled'] });
       assert.deepEqual(outcome.changes, []);
       assert.match(left(outcome, 'apiserver-event-rate-limit-disabled')[0]!.why, /not a static pod of a node root/);

@@ -6,10 +6,10 @@ import { kubeletsOf, runsOf } from '../checks/component-support.js';
 import type { CheckFix, FailResult } from '../checks/types.js';
 import type { ComponentSettings, KubeletSettings } from '../engines/config/index.js';
 import type { HostSnapshot } from '../inventory/host.js';
-import type { Item } from '../inventory/types.js';
+import { valueAtPath, type Item } from '../inventory/types.js';
 import { gateAt } from '../checks/feature-stages/gates.js';
 import type { KubeVersion } from '../inventory/version.js';
-import { failuresByRef, fieldPath, kubeletConfigItem, mountHostFile, nodeFileOf, refKey, setFlag, setKubeletField, valueAtPath } from './helpers.js';
+import { failuresByRef, fieldPath, kubeletConfigItem, mountHostFile, nodeFileOf, refKey, setFlag, setKubeletField } from './helpers.js';
 import { yamlLibrary } from '../yaml.js';
 import type { FixContext } from './types.js';
 

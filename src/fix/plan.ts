@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { CheckContext, FailResult, FixSafety } from '../checks/types.js';
 import { identityKey } from '../report/fingerprint.js';
 import { isWithin, type HostSnapshot } from '../inventory/host.js';
-import type { Item, K8sObject } from '../inventory/types.js';
+import { objectKey, type Item, type K8sObject } from '../inventory/types.js';
 import { applyOps } from './edit-text.js';
 import type { FieldPath, FixContext, NodeFileWrite, ObjectEdit, ObjectOp } from './types.js';
 
@@ -59,16 +59,17 @@ export interface Plan {
   generated: Set<string>;
 }
 
+/** Why a finding whose fix is unsafe stays when --unsafe-fixes is not given. */
+export function unsafeOnly(risk: string): string {
+  return `unsafe fix, applied only with --unsafe-fixes: ${risk}`;
+}
+
 export function emptyPlan(): Plan {
   return { edits: new Map(), removals: new Map(), adds: new Map(), chmods: new Map(), writes: new Map(), manual: new Map(), generated: new Set() };
 }
 
 export function planSize(plan: Plan): number {
   return plan.edits.size + plan.removals.size + plan.adds.size + plan.chmods.size + plan.writes.size;
-}
-
-export function objectKey(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
 function nodeFileKey(host: HostSnapshot, path: string): string {
@@ -117,7 +118,7 @@ export class Planner {
         planner.current = { check: saved.check, safety: saved.safety === 'unsafe' ? 'unsafe' : safety, risk: safety === 'unsafe' ? risk : saved.risk };
         try {
           if (planner.current.safety === 'safe' || planner.unsafe) body();
-          else if (failure) planner.plan.manual.set(failureKey(checkId, failure), `unsafe fix, applied only with --unsafe-fixes: ${risk}`);
+          else if (failure) planner.plan.manual.set(failureKey(checkId, failure), unsafeOnly(risk));
         } finally {
           planner.current = saved;
         }

@@ -9,25 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { ALL_CHECKS } from '../checks/registry.js';
-import type { CheckExample } from '../checks/types.js';
 import { RbacIndex, userInfoFor } from '../engines/rbac/index.js';
 import { loadPaths } from '../sources/files.js';
 import { withInputFile } from '../testing/cli.js';
 import { planFixes, writeFixes, FIXES_FILE, type FixOutcome } from './run.js';
+import { failingExample, fixed, left, yamlOf } from './testing.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 
-
-function example(check: string, description: string | number): string {
-  const fails = ALL_CHECKS.find((c) => c.id === check)!.examples.fail;
-  const found: CheckExample | undefined = typeof description === 'number' ? fails[description] : fails.find((e) => typeof e !== 'string' && e.description.startsWith(description));
-  assert.ok(found, `${check} has a failing example "${description}"`);
-  return typeof found === 'string' ? found : found.yaml!;
-}
-
-const left = (outcome: FixOutcome, check: string) => outcome.remaining.filter((r) => r.finding.check === check);
-const fixed = (outcome: FixOutcome, check: string) => outcome.fixed.filter((f) => f.check === check);
+const example = (check: string, description: string | number) => yamlOf(failingExample(check, description));
 const objects = async (file: string) => parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string }; [k: string]: unknown });
 
 /** The RBAC engine over the files as they are now. */

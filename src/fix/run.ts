@@ -12,7 +12,7 @@ import { ALL_CHECKS } from '../checks/registry.js';
 import { severityRank } from '../checks/sections.js';
 import type { Check, CheckContext, FailResult, FixSafety } from '../checks/types.js';
 import { isWithin, type HostSnapshot } from '../inventory/host.js';
-import type { InputError, Item, K8sObject, ResourceRef } from '../inventory/types.js';
+import { objectKey, type InputError, type Item, type K8sObject, type ResourceRef } from '../inventory/types.js';
 import { identityKey } from '../report/fingerprint.js';
 import type { Finding, Report } from '../report/types.js';
 import { runScan, type FailOn } from '../scan/run.js';
@@ -23,7 +23,7 @@ import { appendAll, mergeLoadResults, type LoadResult } from '../sources/types.j
 import { yamlLibrary } from '../yaml.js';
 import { applyObjectEdits, EditError } from './edit-text.js';
 import type { ObjectOp } from './types.js';
-import { emptyPlan, failureKey, objectKey, Planner, planSize, readNodeFile, readNodeText, readText, type Attribution, type Plan } from './plan.js';
+import { emptyPlan, failureKey, Planner, planSize, readNodeFile, readNodeText, readText, unsafeOnly, type Attribution, type Plan } from './plan.js';
 
 export const FIXES_FILE = 'kubeward-fixes.yaml';
 /** Rounds of plan and re-scan; each round can only build on the one before (labels after pods). */
@@ -312,11 +312,11 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
       const state = ws.state(file, () => undefined);
       state.deferred ??= new Map();
       for (const e of edits) {
-        const entry = state.deferred.get(e.item.location.line!);
-        if (entry) entry.ops.push(...e.ops);
-        else state.deferred.set(e.item.location.line!, { item: e.item, ops: [...e.ops] });
+        let entry = state.deferred.get(e.item.location.line!);
+        if (!entry) state.deferred.set(e.item.location.line!, (entry = { item: e.item, ops: [] }));
+        entry.ops.push(...e.ops);
         if (e.remove) {
-          state.deferred.get(e.item.location.line!)!.remove = true;
+          entry.remove = true;
           (state.removed ??= []).push(e.item.ref);
           removed.add(e.item);
         } else edited.set(e.item, plan.edits.get(e.item)!.object);
@@ -343,7 +343,6 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
         merge(state, e.attribution);
         if (e.remove) (state.removed ??= []).push(e.item.ref);
       }
-      const host = hostOf(file);
       if (host) changedHosts.add(host);
       else changedManifests.add(file);
     } catch (e) {
@@ -608,7 +607,7 @@ function whyRemaining(check: Check | undefined, key: string, manual: Map<string,
   if (reason) return reason;
   if (!check?.fix) return 'no automatic fix: a person has to decide (kubeward explain ' + (check?.id ?? '') + ')';
   if (options.only?.length && !options.only.includes(check.id) && !options.only.includes(check.section)) return 'not selected by --only';
-  if (check.fix.safety === 'unsafe' && !options.unsafe) return `unsafe fix, applied only with --unsafe-fixes: ${check.fix.risk ?? check.fix.summary}`;
+  if (check.fix.safety === 'unsafe' && !options.unsafe) return unsafeOnly(check.fix.risk ?? check.fix.summary);
   return attempted.has(key) ? 'the fix could not remove it here (see the fix summary and the finding\'s remediation)' : 'no fix was planned for it';
 }
 
@@ -638,7 +637,7 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
     // Objects of a live cluster are deleted by the bundle's README, never here.
     if (change.action === 'delete') continue;
     if (change.action === 'chmod') {
-      const root = change.nodePath ? change.file.slice(0, change.file.length - change.nodePath.length) : undefined;
+      const root = nodeRootOf(change);
       const recorded = root !== undefined && existsSync(join(root, STAT_SIDECAR));
       try {
         const target = await writeTarget(change);
@@ -666,7 +665,7 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
       refused.push({ source: change.file, message: `not written: ${(e as Error).message}` });
       continue;
     }
-    if (change.action === 'add' && change.nodePath) record(change.file.slice(0, change.file.length - change.nodePath.length), { path: change.nodePath, mode, uid: 0, gid: 0 });
+    if (change.action === 'add' && change.nodePath) record(nodeRootOf(change)!, { path: change.nodePath, mode, uid: 0, gid: 0 });
   }
   // Copies of node roots record modes in their sidecar: it says what the new modes are.
   for (const [root, rows] of sidecars) {
@@ -676,6 +675,11 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
     await atomicWrite(sidecar, updateSidecar(text, rows), (await stat(sidecar)).mode & 0o7777);
   }
   return refused;
+}
+
+/** The node root a node file's change is under (its file less its node path). */
+function nodeRootOf(change: FileChange): string | undefined {
+  return change.nodePath ? change.file.slice(0, change.file.length - change.nodePath.length) : undefined;
 }
 
 /**
@@ -691,7 +695,8 @@ async function writeTarget(change: FileChange): Promise<string> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return change.file;
     throw e;
   }
-  if (change.nodePath && !isWithin(real, await realpath(change.file.slice(0, change.file.length - change.nodePath.length)))) {
+  const root = nodeRootOf(change);
+  if (root !== undefined && !isWithin(real, await realpath(root))) {
     throw new Error(`a symbolic link to ${real}, outside the node root`);
   }
   return real;

@@ -14,6 +14,7 @@ import type { BindingSubject, Grant, PolicyRule, RequestAttributes, UserInfo } f
 import type { PodSpecRef } from '../inventory/inventory.js';
 import type { Item } from '../inventory/types.js';
 import { PodChange, namespacedObject, plannedSpec } from './helpers.js';
+import { podsByNamespace } from './namespace-fixes.js';
 import type { FixContext } from './types.js';
 
 /** Any authenticated caller (impersonated as the group alone, as kube-bench asks it). */
@@ -80,8 +81,7 @@ function freeAccountName(ctx: FixContext, namespace: string, from: string): stri
 
 /** The pods of the input that run in `namespace` as its default ServiceAccount. */
 function podsRunningAsDefault(ctx: FixContext, namespace: string): PodSpecRef[] {
-  return ctx.check.inventory.podSpecs().filter((pod) => {
-    if (pod.namespace !== namespace) return false;
+  return (podsByNamespace(ctx).get(namespace) ?? []).filter((pod) => {
     const spec = plannedSpec(ctx, pod);
     return (spec.serviceAccountName || spec.serviceAccount || 'default') === 'default';
   });

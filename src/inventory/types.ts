@@ -89,3 +89,18 @@ export function describeRef(ref: ResourceRef): string {
 export function fileLine(file: string, line?: number): string {
   return line ? `${file}:${line}` : file;
 }
+
+/** One key for an object's kind, namespace and name (maps of objects across kinds). */
+export function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+/** The value at a path of keys and indexes into an object, or undefined where the path breaks off. */
+export function valueAtPath(object: unknown, path: readonly (string | number)[]): unknown {
+  let node = object;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}

@@ -13,6 +13,7 @@ import type { Cis112ControlId } from '../frameworks/cis-1.12.js';
 import { runScan } from '../scan/run.js';
 import { loadPaths } from '../sources/files.js';
 import { STAT_SIDECAR } from '../sources/node-root.js';
+import { withTempTree } from './cli.js';
 import { REPO_ROOT } from './index.js';
 
 /** The hardened example's certificates are valid around this date (see test/examples.test.ts). */
@@ -128,6 +129,17 @@ export class CisTree {
   }
 }
 
+type Obj = Record<string, unknown>;
+
+/** A case's change: edits shop/web's pod template and its first container (cluster/apps.yaml). */
+export const editShopWeb = (edit: (spec: Obj, container: Obj) => void) => (t: CisTree) => t.editObject('apps.yaml', 'Deployment', 'shop', 'web', (o) => {
+  const spec = ((o.spec as Obj).template as Obj).spec as Obj;
+  edit(spec, (spec.containers as Obj[])[0]!);
+});
+
+/** A pod's or container's securityContext, added when it has none. */
+export const securityContext = (o: Obj) => (o.securityContext ??= {}) as Obj;
+
 /** Scans the tree (manifests and node root) and returns each CIS 1.12 control's report. */
 export async function cisControls(dir: string): Promise<Map<string, ControlReport>> {
   const load = await loadPaths([dir]);
@@ -187,14 +199,8 @@ export function cisManifestCases(title: string, cases: readonly CisManifestCase[
   describe(title, () => {
     for (const c of cases) {
       it(`${c.control}: ${c.change} → ${c.expect}`, async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'kubeward-cis-manifests-'));
-        try {
-          writeFileSync(join(dir, 'cluster.yaml'), c.yaml);
-          const control = (await cisControls(dir)).get(c.control);
-          assert.equal(control?.verdict, c.expect, `${c.control} on "${c.change}": ${describeControl(control)}`);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
+        const control = await withTempTree({ 'cluster.yaml': c.yaml }, async (dir) => (await cisControls(dir)).get(c.control));
+        assert.equal(control?.verdict, c.expect, `${c.control} on "${c.change}": ${describeControl(control)}`);
       });
     }
   });

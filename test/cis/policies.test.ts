@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ControlVerdict } from '../../src/frameworks/framework.js';
-import { cisControlCases, cisControls, cisManifestCases, type CisManifestCase, type CisTree } from '../../src/testing/cis.js';
+import { cisControlCases, cisControls, cisManifestCases, editShopWeb, securityContext, type CisManifestCase } from '../../src/testing/cis.js';
 import { REPO_ROOT } from '../../src/testing/index.js';
 
 const BINDING = (name: string, role: string, subject: string) => `apiVersion: rbac.authorization.k8s.io/v1
@@ -20,12 +20,7 @@ subjects: [${subject}]
 `;
 const AUTHENTICATED = '{apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}';
 
-const WEB = (edit: (spec: Record<string, unknown>, container: Record<string, unknown>) => void) => (t: CisTree) =>
-  t.editObject('apps.yaml', 'Deployment', 'shop', 'web', (o) => {
-    const spec = ((o.spec as Record<string, unknown>).template as Record<string, unknown>).spec as Record<string, unknown>;
-    edit(spec, (spec.containers as Record<string, unknown>[])[0]!);
-  });
-const securityContext = (c: Record<string, unknown>) => (c.securityContext ??= {}) as Record<string, unknown>;
+const WEB = editShopWeb;
 
 cisControlCases('CIS 1.12 policies (5.1, 5.2) on the hardened cluster', [
   { control: '5.1.2', change: 'system:authenticated bound to cluster-admin (verb "*")', mutate: (t) => t.addManifest(BINDING('everyone-admin', 'cluster-admin', AUTHENTICATED)) },

@@ -6,21 +6,15 @@
 // them, so the hardened cluster passes every one. More cases run on small inputs.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cisControlCases, cisControls, cisManifestCases, type CisTree } from '../../src/testing/cis.js';
+import { cisControlCases, cisControls, cisManifestCases, editShopWeb, securityContext } from '../../src/testing/cis.js';
+import { withTempTree } from '../../src/testing/cli.js';
 import { REPO_ROOT } from '../../src/testing/index.js';
 
 type Obj = Record<string, unknown>;
 
-/** Edits shop/web's pod template and its first container. */
-const WEB = (edit: (spec: Obj, container: Obj) => void) => (t: CisTree) => t.editObject('apps.yaml', 'Deployment', 'shop', 'web', (o) => {
-  const spec = ((o.spec as Obj).template as Obj).spec as Obj;
-  edit(spec, (spec.containers as Obj[])[0]!);
-});
-const securityContext = (o: Obj) => (o.securityContext ??= {}) as Obj;
+const WEB = editShopWeb;
 
 cisControlCases('CIS 1.12 manual workload controls on the hardened cluster', [
   { control: '5.2.10', change: 'shop/web container with windowsOptions.hostProcess: true', mutate: WEB((_, c) => { securityContext(c).windowsOptions = { hostProcess: true }; }) },
@@ -165,18 +159,15 @@ describe('CIS 1.12 manual workload controls: the hardened cluster', () => {
   });
 
   it('notes where CIS and Restricted judge a pod differently', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeward-cis-notes-'));
-    try {
-      // Meets Restricted with NET_BIND_SERVICE added; runs as UID 1000 without runAsNonRoot.
-      writeFileSync(join(dir, 'pods.yaml'), `${POD(`  ${RESTRICTED_POD}\n`, '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}\n')}---
-${POD('  securityContext: {runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}\n', '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n').replace('name: p,', 'name: q,')}`);
+    // Meets Restricted with NET_BIND_SERVICE added; runs as UID 1000 without runAsNonRoot.
+    const pods = `${POD(`  ${RESTRICTED_POD}\n`, '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}\n')}---
+${POD('  securityContext: {runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}\n', '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n').replace('name: p,', 'name: q,')}`;
+    await withTempTree({ 'pods.yaml': pods }, async (dir) => {
       const controls = await cisControls(dir);
       const notes = (id: string) => controls.get(id)!.evidence.map((e) => `${e.resource.name} ${e.outcome}: ${e.note ?? ''}`);
       assert.deepEqual(notes('5.2.9'), ['p fail: CIS counts every capability a container keeps or adds; Restricted allows adding NET_BIND_SERVICE after drop ALL']);
       assert.deepEqual(notes('5.2.7'), ['q pass: CIS accepts a non-zero runAsUser in place of runAsNonRoot: true; Restricted asks runAsNonRoot: true']);
       assert.equal(controls.get('5.2.7')!.verdict, 'pass');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

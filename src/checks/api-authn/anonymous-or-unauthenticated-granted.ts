@@ -2,6 +2,7 @@ import { ANONYMOUS_USER, UNAUTHENTICATED_GROUP } from '../../engines/rbac/bootst
 import { bindingFieldsOf } from '../../engines/rbac/index.js';
 import { bindingSubject, rbacScan, userBindings } from '../../engines/rbac/scan.js';
 import type { BindingSubject } from '../../engines/rbac/types.js';
+import type { Item } from '../../inventory/types.js';
 import { defineCheck, fail, pass } from '../define.js';
 
 /** A subject every caller without credentials matches. */
@@ -71,14 +72,16 @@ subjects: [{kind: Group, name: team}]`,
     summary: 'removes the user system:anonymous and the group system:unauthenticated from the binding\'s subjects; a binding left with none loses its subjects and grants nothing (it stays, with its role, for a person to delete or bind to a real identity)',
     risk: 'clients that call what the role allows without credentials (a status page, a health check) get 403 Forbidden (401 once anonymous auth is off)',
     plan(ctx, failures) {
-      const done = new Set<string>();
+      // A binding fails once per anonymous subject: it is planned once.
+      const done = new Set<Item>();
       for (const failure of failures) {
         const { kind, namespace, name } = failure.subject.ref;
         const item = ctx.check.inventory.get(kind, namespace, name);
-        if (!item || done.has(`${kind}/${namespace ?? ''}/${name}`)) continue;
-        done.add(`${kind}/${namespace ?? ''}/${name}`);
-        const { roleRef } = bindingFieldsOf(ctx.planned(item));
-        const subjects = (ctx.planned(item) as { subjects?: unknown }).subjects;
+        if (!item || done.has(item)) continue;
+        done.add(item);
+        const planned = ctx.planned(item);
+        const { roleRef } = bindingFieldsOf(planned);
+        const subjects = (planned as { subjects?: unknown }).subjects;
         // Entries as written, each kept unless it is anonymous (even one the engine would skip).
         const kept = (Array.isArray(subjects) ? subjects : []).filter((s) => !(s && typeof s === 'object' && isAnonymous(s as BindingSubject)));
         const risk = `clients that call what ${roleRef.kind} ${roleRef.name} allows${namespace ? ` in namespace ${namespace}` : ''} without credentials (a status page, a health check) get 403 Forbidden (401 once anonymous auth is off)${kept.length === 0 ? `; ${kind} ${name} is left without subjects and grants nothing` : ''}`;

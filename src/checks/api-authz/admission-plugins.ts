@@ -6,11 +6,12 @@
 import { enabledAdmissionPlugins, type ComponentRun, type Origin } from '../../engines/config/index.js';
 import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
 import { flag } from '../../fix/node-fixes.js';
-import { fieldPath, valueAtPath } from '../../fix/helpers.js';
+import { fieldPath } from '../../fix/helpers.js';
 import type { FixContext } from '../../fix/types.js';
 import { forEachRun, listOf, runSubject } from '../component-support.js';
 import { fail, pass } from '../define.js';
 import type { CheckContext, CheckResult, FailResult } from '../types.js';
+import { valueAtPath } from '../../inventory/types.js';
 
 /**
  * on: the plugin must run (CIS: --enable-admission-plugins has it).

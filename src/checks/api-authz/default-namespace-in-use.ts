@@ -50,7 +50,7 @@ kubectl delete <kind>/<name> -n default`,
       yield fail(subject, `namespace default holds ${used.length} object(s) Kubernetes did not create there: ${listNames(used.map((i) => `${i.ref.kind}/${i.ref.name}`))}`);
       return;
     }
-    const unlisted = LISTED_EVERYWHERE.map((r) => inventory.gap(r) && r).filter((r): r is string => typeof r === 'string');
+    const unlisted = LISTED_EVERYWHERE.filter((r) => inventory.gap(r));
     if (unlisted.length > 0) yield notEvaluated(subject, `${unlisted.join(', ')} could not be listed, so namespace default may hold objects kubeward did not see`);
     else yield pass(subject);
   },

@@ -1,7 +1,7 @@
 import { cipherSuiteKey, type ComponentSettings, type KubeletSettings, type Setting } from '../../engines/config/index.js';
 import { FLAG_DEFAULTS, defaultFor } from '../../engines/config/defaults.js';
 import type { Cis112ControlId } from '../../frameworks/cis-1.12.js';
-import { failuresByRef, kubeletConfigItem, refKey, valueAtPath } from '../../fix/helpers.js';
+import { failuresByRef, kubeletConfigItem, refKey } from '../../fix/helpers.js';
 import { flag, kubeletField } from '../../fix/node-fixes.js';
 import type { FixContext } from '../../fix/types.js';
 import { plannedFlag } from '../api-authz/admission-plugins.js';
@@ -9,6 +9,7 @@ import { kubeletVersions } from '../security-updates/versions.js';
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, forEachRunOf, from, kubeletConfigYaml, kubeletSubject, kubeletsOf, listOf, runSubject, runsOf, settingField } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import type { CheckResult, CisOutcome, CisOutcomes, FailResult, Subject } from '../types.js';
+import { valueAtPath } from '../../inventory/types.js';
 
 /** CIS 1.2.29's strong suites for kube-apiserver (kube-bench cfg/cis-1.12, valid_elements). */
 const CIS_API_SERVER_SUITES = [
@@ -33,8 +34,8 @@ const CIS_KUBELET_SUITES = [
 const UNIVERSAL_SUITES = { RSA: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', ECDSA: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' } as const;
 
 /** The configured suites CIS allows, or CIS's whole list when none is left. */
-function strongSuites(list: string | undefined, allowed: readonly string[]): string[] {
-  const kept = (list ?? '').split(',').map((s) => s.trim()).filter((s) => allowed.includes(s));
+function strongSuites(current: readonly string[], allowed: readonly string[]): string[] {
+  const kept = current.filter((s) => allowed.includes(s));
   return kept.length > 0 ? kept : [...allowed];
 }
 
@@ -146,14 +147,14 @@ ${kubeletConfigYaml('tlsCipherSuites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, 
         const failure = byRef.get(refKey(s.run.ref));
         if (!failure) continue;
         const current = listOf(s.get('tls-cipher-suites'));
-        const next = strongSuites(s.get('tls-cipher-suites').value, CIS_API_SERVER_SUITES);
+        const next = strongSuites(current, CIS_API_SERVER_SUITES);
         planStrongSuites(ctx, failure, 'kube-apiserver', whyClientsMayBeRefused(current, next, apiServerMinimum(ctx, s)), () => flag(['kube-apiserver'], 'tls-cipher-suites', next.join(','))(ctx, [failure]));
       }
       for (const k of kubeletsOf(ctx.check)) {
         const failure = byRef.get(refKey(k.ref));
         if (!failure) continue;
         const current = listOf(k.get('tlsCipherSuites'));
-        const next = strongSuites(k.get('tlsCipherSuites').value, CIS_KUBELET_SUITES);
+        const next = strongSuites(current, CIS_KUBELET_SUITES);
         planStrongSuites(ctx, failure, `kubelet on ${k.node}`, whyClientsMayBeRefused(current, next, kubeletMinimum(ctx, k)), () => kubeletField('tlsCipherSuites', () => next)(ctx, [failure]));
       }
     },

@@ -1,6 +1,7 @@
 import { KUBEADM_API_SERVER_FLAGS, componentPodYaml } from '../component-support.js';
 import { defineCheck } from '../define.js';
 import { admissionPluginFix, judgeAdmissionPlugin } from '../api-authz/admission-plugins.js';
+import { listNames } from './netpol-graph.js';
 
 export default defineCheck({
   id: 'apiserver-deny-service-external-ips-disabled',
@@ -48,7 +49,7 @@ spec:
         return Array.isArray(ips) && ips.length > 0;
       });
       if (claiming.length === 0) return enable(ctx, failures);
-      const names = claiming.slice(0, 3).map((s) => `${s.ref.namespace ?? 'default'}/${s.ref.name}`).join(', ') + (claiming.length > 3 ? ` and ${claiming.length - 3} more` : '');
+      const names = listNames(claiming.map((s) => `${s.ref.namespace ?? 'default'}/${s.ref.name}`), 3);
       // The plugin admits updates that keep a subset of the old addresses, so these keep working until they are recreated.
       const risk = `Service ${names} sets spec.externalIPs: updates that keep its addresses are still admitted, but recreating it (delete and apply, a Helm reinstall, a restore or a new cluster) or adding an address is refused; creating any Service with externalIPs is refused`;
       for (const failure of failures) ctx.withSafety('unsafe', risk, () => enable(ctx, [failure]), failure);

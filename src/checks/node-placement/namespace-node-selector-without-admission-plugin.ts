@@ -3,13 +3,11 @@ import type { FixContext } from '../../fix/types.js';
 import { Inventory } from '../../inventory/inventory.js';
 import { parseDocuments } from '../../sources/documents.js';
 import { admissionPluginFix } from '../api-authz/admission-plugins.js';
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, hostInventory, runsOf } from '../component-support.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, runsOf } from '../component-support.js';
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
-import { hostFile } from '../file-permissions.js';
+import { apiServerNode } from '../file-permissions.js';
 import type { CheckContext, FailResult } from '../types.js';
 import { NODE_SELECTOR_ANNOTATION } from './node-selector.js';
-
-const MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 
 const TENANT_NAMESPACE = `apiVersion: v1
 kind: Namespace
@@ -19,9 +17,8 @@ metadata:
 
 /** A kubeadm control-plane node root (the API server's static pod) and an annotated namespace outside it. */
 function controlPlaneNode(flags: string[]): Inventory {
-  const host = hostInventory({ files: [hostFile('/etc/kubernetes/manifests', 0o755, 0, 'directory'), hostFile(MANIFEST, 0o600)] }).hosts[0]!;
-  const items = [...parseDocuments(componentPodYaml('kube-apiserver', flags), `${host.root}${MANIFEST}`).items, ...parseDocuments(TENANT_NAMESPACE, '/manifests/namespaces.yaml').items];
-  return new Inventory(items, { hosts: [host] });
+  const node = apiServerNode(componentPodYaml('kube-apiserver', flags));
+  return new Inventory([...node.items, ...parseDocuments(TENANT_NAMESPACE, '/manifests/namespaces.yaml').items], { hosts: [...node.hosts] });
 }
 
 const runName = (run: ComponentRun) => `${run.ref.namespace ? `${run.ref.namespace}/` : ''}${run.ref.name}`;

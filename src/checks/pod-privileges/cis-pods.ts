@@ -78,6 +78,20 @@ function cisPodOutcomes(pod: PodSpecRef, system: boolean): Record<PodControl, Ci
   const { spec } = pod;
   const regular = Array.isArray(spec.containers) ? spec.containers : [];
   const anyRegular = (field: 'privileged' | 'allowPrivilegeEscalation') => regular.some((c) => c?.securityContext?.[field] === true);
+  const verdict = (failed: boolean): CisOutcome => (failed ? 'fail' : 'pass');
+  // Filled in the order of POD_CONTROLS: kube-bench's controls, then the user-workload ones.
+  const outcomes = {
+    '5.2.2': verdict(anyRegular('privileged')),
+    '5.2.3': verdict(spec.hostPID === true),
+    '5.2.4': verdict(spec.hostIPC === true),
+    '5.2.5': verdict(spec.hostNetwork === true),
+    '5.2.6': verdict(anyRegular('allowPrivilegeEscalation')),
+  } as Record<PodControl, CisOutcome>;
+  // The system namespaces pass the user-workload controls: nothing to compute there.
+  if (system) {
+    for (const id of USER_WORKLOAD_CONTROLS) outcomes[id] = 'pass';
+    return outcomes;
+  }
   let root = false;
   let netRaw = false;
   let assigned = false;
@@ -89,23 +103,14 @@ function cisPodOutcomes(pod: PodSpecRef, system: boolean): Record<PodControl, Ci
     netRaw ||= caps.netRaw;
     assigned ||= caps.any;
   });
-  const verdict = (failed: boolean): CisOutcome => (failed ? 'fail' : 'pass');
-  const outcomes: Record<PodControl, CisOutcome> = {
-    '5.2.2': verdict(anyRegular('privileged')),
-    '5.2.3': verdict(spec.hostPID === true),
-    '5.2.4': verdict(spec.hostIPC === true),
-    '5.2.5': verdict(spec.hostNetwork === true),
-    '5.2.6': verdict(anyRegular('allowPrivilegeEscalation')),
-    '5.2.7': verdict(root),
-    '5.2.8': verdict(netRaw),
-    '5.2.9': verdict(assigned),
-    '5.2.10': verdict(violates(windowsHostProcess, pod)),
-    '5.2.11': verdict(violates(hostPathVolumes, pod)),
-    '5.2.12': verdict(violates(hostPorts, pod)),
-    // RuntimeDefault or Localhost on the pod or on every container; Windows pods have no seccomp.
-    '5.6.2': verdict(violates(seccompProfileRestricted, pod)),
-  };
-  if (system) for (const id of USER_WORKLOAD_CONTROLS) outcomes[id] = 'pass';
+  outcomes['5.2.7'] = verdict(root);
+  outcomes['5.2.8'] = verdict(netRaw);
+  outcomes['5.2.9'] = verdict(assigned);
+  outcomes['5.2.10'] = verdict(violates(windowsHostProcess, pod));
+  outcomes['5.2.11'] = verdict(violates(hostPathVolumes, pod));
+  outcomes['5.2.12'] = verdict(violates(hostPorts, pod));
+  // RuntimeDefault or Localhost on the pod or on every container; Windows pods have no seccomp.
+  outcomes['5.6.2'] = verdict(violates(seccompProfileRestricted, pod));
   return outcomes;
 }
 

@@ -91,8 +91,9 @@ metadata: {name: web, namespace: shop}`,
     plan(ctx, failures) {
       for (const failure of failures) {
         const namespace = failure.subject.ref.namespace;
-        const item = namespace === undefined ? undefined : ctx.check.inventory.get('ServiceAccount', namespace, 'default');
-        if (!item || namespace === undefined) continue;
+        if (namespace === undefined) continue;
+        const item = ctx.check.inventory.get('ServiceAccount', namespace, 'default');
+        if (!item) continue;
         const apply = () => ctx.edit(item).set(['automountServiceAccountToken'], false);
         const grants = grantsBeyondAuthenticated(ctx.check, namespace, 'default');
         if (grants.length === 0) {

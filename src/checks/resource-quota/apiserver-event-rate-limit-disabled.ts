@@ -1,21 +1,15 @@
-import { KUBEADM_API_SERVER_FLAGS, componentPodYaml, hostInventory } from '../component-support.js';
-import { hostFile } from '../file-permissions.js';
-import { Inventory } from '../../inventory/inventory.js';
-import { parseDocuments } from '../../sources/documents.js';
+import { KUBEADM_API_SERVER_FLAGS, componentPodYaml } from '../component-support.js';
+import { apiServerNode } from '../file-permissions.js';
+import type { Inventory } from '../../inventory/inventory.js';
 import { defineCheck } from '../define.js';
 import { judgeAdmissionPlugin } from '../api-authz/admission-plugins.js';
 import { enableEventRateLimit } from '../../fix/event-rate-limit.js';
 
-const MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
-
 /** A kubeadm control-plane node: the API server's static pod (mounting the pki folder) and, optionally, files it reads. */
 function controlPlaneNode(flags: string[], files: Record<string, string> = {}): Inventory {
-  const host = hostInventory({ files: [hostFile('/etc/kubernetes/manifests', 0o755, 0, 'directory'), hostFile(MANIFEST, 0o600), ...Object.keys(files).map((f) => hostFile(f, 0o600))] }).hosts[0]!;
-  const pod = `${componentPodYaml('kube-apiserver', flags)}
+  return apiServerNode(`${componentPodYaml('kube-apiserver', flags)}
     volumeMounts: [{name: k8s-certs, mountPath: /etc/kubernetes/pki, readOnly: true}]
-  volumes: [{name: k8s-certs, hostPath: {path: /etc/kubernetes/pki, type: DirectoryOrCreate}}]`;
-  const items = [pod, ...Object.values(files)].flatMap((text, i) => parseDocuments(text, `${host.root}${i === 0 ? MANIFEST : Object.keys(files)[i - 1]}`).items);
-  return new Inventory(items, { hosts: [host] });
+  volumes: [{name: k8s-certs, hostPath: {path: /etc/kubernetes/pki, type: DirectoryOrCreate}}]`, files);
 }
 
 export default defineCheck({

@@ -1,5 +1,5 @@
 import { defineCheck, fail, pass } from '../define.js';
-import { containersOf } from '../../inventory/pod.js';
+import { visitContainers } from '../../engines/podsecurity/visitor.js';
 
 interface SecretRef {
   name?: string;
@@ -35,11 +35,11 @@ spec:
     for (const pod of ctx.inventory.podSpecs()) {
       const uses: string[] = [];
       let firstField: string | undefined;
-      for (const { container, path } of containersOf(pod.spec)) {
-        const name = typeof container.name === 'string' ? container.name : path;
+      // visitContainers rather than containersOf: a container's path is built only when it is named.
+      visitContainers(pod.spec, (container, list, index) => {
         const note = (what: string, field: string) => {
-          uses.push(`container "${name}" ${what}`);
-          firstField ??= `${pod.path}.${path}.${field}`;
+          uses.push(`container "${typeof container.name === 'string' ? container.name : `${list}[${index}]`}" ${what}`);
+          firstField ??= `${pod.path}.${list}[${index}].${field}`;
         };
         (container.env ?? []).forEach((env, i) => {
           const ref = (env?.valueFrom as { secretKeyRef?: SecretRef } | undefined)?.secretKeyRef;
@@ -49,7 +49,7 @@ spec:
         (envFrom ?? []).forEach((source, i) => {
           if (source?.secretRef) note(`takes every key of Secret "${source.secretRef.name ?? '?'}"`, `envFrom[${i}].secretRef`);
         });
-      }
+      });
       if (uses.length === 0) yield pass(pod.item);
       else yield fail(pod.item, `Secrets are read as environment variables: ${uses.join('; ')}`, { field: firstField! });
     }

@@ -3,4 +3,4 @@
 
 export { certificateFacts, daysLeft, isWeakRsa, lifetimeDays, MAX_LEAF_DAYS, MIN_RSA_BITS, parsePemBundle, PEM_BLOCK, WEAK_SIGNATURE_HASHES, type CertificateFacts, type PemEntry, type SignatureAlgorithm } from './certificate.js';
 export { collectCertificates, issuerOf, kubeconfigCertificateErrors, pemErrors, type CollectedCertificate } from './collect.js';
-export { BACKDATE_MS, keyIdentifier, newKeySpecFor, privateKeyPem, privateKeysIn, PRIVATE_KEY_BLOCK, reissueCertificate, ReissueError, REISSUE_DAYS, signingAlgorithmFor, toPem, type NewKeySpec, type Reissued } from './reissue.js';
+export { BACKDATE_MS, newKeySpecFor, privateKeyPem, privateKeysIn, reissueCertificate, ReissueError, REISSUE_DAYS, signingAlgorithmFor, type NewKeySpec, type Reissued } from './reissue.js';

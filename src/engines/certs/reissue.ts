@@ -116,7 +116,7 @@ function randomSerial(): Buffer {
 }
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value (no tag, length or unused-bits byte). */
-export function keyIdentifier(spki: Uint8Array): Buffer {
+function keyIdentifier(spki: Uint8Array): Buffer {
   const seq = readTlv(spki, 0);
   const bits = childrenOf(spki, seq)[1];
   if (!bits || bits.tag !== TAG.bitString) throw new ReissueError('the public key has no BIT STRING');
@@ -201,7 +201,7 @@ export function reissueCertificate(input: ReissueInput): Reissued {
 }
 
 /** A PEM block, its base64 in lines of 64 as openssl writes them. */
-export function toPem(label: string, der: Uint8Array): string {
+function toPem(label: string, der: Uint8Array): string {
   const b64 = Buffer.from(der).toString('base64');
   return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
 }
@@ -213,9 +213,9 @@ const KEY_FORMATS = {
   'PRIVATE KEY': 'pkcs8',
 } as const;
 
-export type PrivateKeyLabel = keyof typeof KEY_FORMATS;
+type PrivateKeyLabel = keyof typeof KEY_FORMATS;
 
-export const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----\n?/g;
+const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----\n?/g;
 
 /**
  * A private key as PEM in the format the old one had (kubeadm writes PKCS#1 for RSA, SEC1 for

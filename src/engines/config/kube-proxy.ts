@@ -19,12 +19,13 @@ export interface KubeProxySettings {
   config?: { item: Item; key?: string };
 }
 
-type ConfigSource = { data: Record<string, unknown>; file: string; line?: number; field: string; item: Item; key?: string } | { missing: string };
+/** The config read (its location is the item's: the file, or the ConfigMap holding the key), or why it is missing. */
+type ConfigSource = { data: Record<string, unknown>; field: string; item: Item; key?: string } | { missing: string };
 
 /** The KubeProxyConfiguration a --config path names: a file item, or a key of a mounted ConfigMap. */
 function configAt(inventory: Inventory, run: ComponentRun, path: string): ConfigSource {
   const fileItem = inventory.ofKind('KubeProxyConfiguration').find((i) => i.location.file.endsWith(path));
-  if (fileItem) return { data: fileItem.object, file: fileItem.location.file, ...(fileItem.location.line ? { line: fileItem.location.line } : {}), field: '', item: fileItem };
+  if (fileItem) return { data: fileItem.object, field: '', item: fileItem };
   const pod = run.pod;
   if (pod) {
     const spec = pod.item.object.spec as { template?: { spec?: { volumes?: { name?: string; configMap?: { name?: string } }[] } }; volumes?: { name?: string; configMap?: { name?: string } }[] } | undefined;
@@ -38,7 +39,7 @@ function configAt(inventory: Inventory, run: ComponentRun, path: string): Config
       if (configMap && typeof text === 'string') {
         try {
           const data = yamlLibrary().parse(text) as Record<string, unknown>;
-          return { data: data ?? {}, file: configMap.location.file, ...(configMap.location.line ? { line: configMap.location.line } : {}), field: `ConfigMap ${configMapName} data["${key}"]: `, item: configMap, key };
+          return { data: data ?? {}, field: `ConfigMap ${configMapName} data["${key}"]: `, item: configMap, key };
         } catch {
           return { missing: `ConfigMap ${configMapName} key ${key} is not valid YAML` };
         }
@@ -68,7 +69,8 @@ export function kubeProxySettings(inventory: Inventory, version: KubeVersion | u
         if ('missing' in config) return { ...fallback, value: undefined, unresolved: config.missing };
         const value = valueAt(config.data, field);
         if (value === undefined || value === null || value === '') return fallback;
-        return { value: stringify(value), origin: { kind: 'file', field: config.field + field, location: config.line ? { file: config.file, line: config.line } : { file: config.file } } };
+        const { file, line } = config.item.location;
+        return { value: stringify(value), origin: { kind: 'file', field: config.field + field, location: line ? { file, line } : { file } } };
       },
     };
   });
