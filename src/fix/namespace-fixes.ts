@@ -7,6 +7,8 @@ import { cidrContains, effectivePolicyTypes, parseCidr, parseIp } from '../engin
 import type { NetworkPolicySpec } from '../engines/netpol/model.js';
 import { LABEL_PREFIX, evaluatePod, formatVersion, type PolicyVersion } from '../engines/podsecurity/index.js';
 import type { PodSpecRef } from '../inventory/inventory.js';
+import type { K8sObject } from '../inventory/types.js';
+import { containersOf } from '../inventory/pod.js';
 import { failingNamespaces, namespacedObject, plannedSpec } from './helpers.js';
 import type { FixContext } from './types.js';
 
@@ -144,7 +146,14 @@ function denyMetadataEgressIn(ctx: FixContext, namespace: string, failure: FailR
   }));
 }
 
-/** Ingress only from pods of the same namespace; everything else is refused until a policy allows it. */
+export const OWN_NAMESPACE_INGRESS_RISK = 'connections from other namespaces (ingress controllers, monitoring) and from outside the cluster are refused until a policy allows them';
+
+/**
+ * Ingress only from pods of the same namespace; everything else is refused until a policy allows
+ * it. Safe where nothing in the input leads into the namespace's pods from outside it: traffic
+ * within the namespace stays allowed and traffic from the node (kubelet probes) is always allowed
+ * by NetworkPolicy semantics, so only listeners nothing announces lose clients elsewhere.
+ */
 export function ingressFromOwnNamespace(ctx: FixContext, failures: readonly FailResult[]): void {
   for (const { namespace, failure } of failingNamespaces(failures)) {
     if (ctx.check.inventory.get('NetworkPolicy', namespace, INGRESS_POLICY)) continue;
@@ -153,10 +162,46 @@ export function ingressFromOwnNamespace(ctx: FixContext, failures: readonly Fail
       ctx.manual(failure, `NetworkPolicies (${isolating.map((p) => p.ref.name).join(', ')}) already isolate pods of "${namespace}" for ingress: a policy for every pod would open them to the whole namespace, so the pods they do not select need a policy a person writes`);
       continue;
     }
-    ctx.add(namespacedObject('networking.k8s.io/v1', 'NetworkPolicy', namespace, INGRESS_POLICY, {
+    const add = () => ctx.add(namespacedObject('networking.k8s.io/v1', 'NetworkPolicy', namespace, INGRESS_POLICY, {
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
     }));
+    const client = clientsFromOutside(ctx, namespace);
+    if (client) ctx.withSafety('unsafe', `${client} may lead clients from outside "${namespace}" to its pods: ${OWN_NAMESPACE_INGRESS_RISK}`, add, failure);
+    else add();
   }
+}
+
+const PROMETHEUS_ANNOTATIONS = ['prometheus.io/scrape', 'prometheus.io/port'];
+const MONITOR_KINDS = ['PodMonitor', 'ServiceMonitor'];
+const MONITOR_CRDS = ['podmonitors.monitoring.coreos.com', 'servicemonitors.monitoring.coreos.com'];
+
+/**
+ * What in the input leads into the namespace's pods from outside it, or undefined: a Service of
+ * any type (how other namespaces, ingress controllers, webhooks and APIServices reach pods), a
+ * declared container or host port, a Prometheus scrape annotation, or the Prometheus Operator's
+ * PodMonitor or ServiceMonitor kind anywhere (monitors pick namespaces by selector). Host-network
+ * pods are left out: NetworkPolicies do not apply to them.
+ */
+function clientsFromOutside(ctx: FixContext, namespace: string): string | undefined {
+  const inventory = ctx.check.inventory;
+  const service = inventory.inNamespace(namespace, 'Service')[0];
+  if (service) return `Service ${namespace}/${service.ref.name}`;
+  for (const pod of podsByNamespace(ctx).get(namespace) ?? []) {
+    const spec = plannedSpec(ctx, pod);
+    if (spec.hostNetwork === true) continue;
+    const what = `${pod.item.ref.kind.toLowerCase()}/${pod.item.ref.name}`;
+    const listening = containersOf(spec).find(({ container }) => container?.ports?.some((p) => p?.containerPort !== undefined || p?.hostPort !== undefined));
+    if (listening) return `${what} (${listening.path} declares a port)`;
+    const annotation = PROMETHEUS_ANNOTATIONS.find((a) => pod.podMetadata?.annotations?.[a] !== undefined);
+    if (annotation) return `${what} (annotation ${annotation})`;
+  }
+  // Custom resources are skipped by the loader but counted by kind; their CRDs say the operator is
+  // installed even where no monitor is in the input. A monitor anywhere may select this namespace.
+  const monitor = MONITOR_KINDS.find((kind) => inventory.skippedKinds[kind]);
+  if (monitor) return `${inventory.skippedKinds[monitor]} ${monitor} object(s) of the Prometheus Operator (monitors select namespaces by label)`;
+  const crd = inventory.ofKind('CustomResourceDefinition').find((item) => MONITOR_CRDS.includes(item.ref.name));
+  if (crd) return `CustomResourceDefinition ${crd.ref.name} (Prometheus Operator monitors select namespaces by label)`;
+  return undefined;
 }
 
 // ---- quotas and limits ------------------------------------------------------------------------
@@ -218,8 +263,26 @@ function usageOf(ctx: FixContext, namespace: string): Usage {
       }
     }
   }
-  const services = inventory.inNamespace(namespace, 'Service').map((s) => (s.object.spec as { type?: string } | undefined)?.type);
-  return { pods, nodePorts: services.filter((t) => t === 'NodePort' || t === 'LoadBalancer').length, loadBalancers: services.filter((t) => t === 'LoadBalancer').length, sums, largest };
+  const services = inventory.inNamespace(namespace, 'Service').map((s) => (s.object.spec ?? {}) as ServiceSpec);
+  return { pods, nodePorts: services.reduce((n, s) => n + nodePortsOf(s), 0), loadBalancers: services.filter((s) => s.type === 'LoadBalancer').length, sums, largest };
+}
+
+interface ServiceSpec {
+  type?: string;
+  ports?: { nodePort?: number }[];
+  allocateLoadBalancerNodePorts?: boolean;
+}
+
+/**
+ * The node ports a Service uses as the quota counts them: every port of a NodePort or
+ * LoadBalancer Service, or of a LoadBalancer that allocates no node ports those that set one.
+ * Capped below this, recreating the Service (delete and apply) would be refused.
+ */
+function nodePortsOf(spec: ServiceSpec): number {
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  if (spec.type === 'NodePort') return ports.length;
+  if (spec.type !== 'LoadBalancer') return 0;
+  return spec.allocateLoadBalancerNodePorts === false ? ports.filter((p) => p?.nodePort).length : ports.length;
 }
 
 /** The hard limits kubeward's quota sets for a namespace. */
@@ -251,6 +314,43 @@ export function addQuotas(ctx: FixContext, failures: readonly FailResult[], keys
     const planned = ctx.added('ResourceQuota', namespace, QUOTA);
     const spec = { hard: { ...((planned?.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {}), ...hard } };
     ctx.add(namespacedObject('v1', 'ResourceQuota', namespace, QUOTA, { spec }));
+  }
+}
+
+/** The quota keys that cap NodePort and LoadBalancer Services. */
+export const EXPOSURE_CAPS = ['services.nodeports', 'services.loadbalancers'] as const;
+
+export const NEW_QUOTA_RISK = 'in a namespace without an unscoped ResourceQuota, the one added also caps pods at twice today\'s (at least 10) and, where every container declares them, CPU and memory requests and limits: pods beyond those (a scale-up, an autoscaler) and, where compute is capped, new pods that declare no requests or limits are refused until it is changed';
+
+/** A ResourceQuota's hard limits when it is unscoped, else undefined: scoped quotas (scopes, scopeSelector) track only pod resources. */
+export function unscopedHard(quota: K8sObject): Record<string, unknown> | undefined {
+  const spec = (quota.spec ?? {}) as { hard?: Record<string, unknown>; scopes?: unknown[]; scopeSelector?: unknown };
+  return (spec.scopes ?? []).length > 0 || spec.scopeSelector ? undefined : (spec.hard ?? {});
+}
+
+/**
+ * Caps NodePort and LoadBalancer Services at today's counts. Where the namespace has an unscoped
+ * ResourceQuota (kubeward's, else the first by name), the caps no unscoped quota sets yet are
+ * added to it and nothing else changes: every Service that exists stays admitted, only another
+ * one is refused, so it is safe. Elsewhere kubeward's quota is added, pods capped too: unsafe.
+ */
+export function capServiceExposure(ctx: FixContext, failures: readonly FailResult[]): void {
+  for (const { namespace, failure } of failingNamespaces(failures)) {
+    const unscoped = ctx.check.inventory.inNamespace(namespace, 'ResourceQuota')
+      .flatMap((item) => {
+        const hard = unscopedHard(ctx.planned(item));
+        return hard ? [{ item, hard }] : [];
+      })
+      .sort((a, b) => (a.item.ref.name < b.item.ref.name ? -1 : 1));
+    const target = unscoped.find((q) => q.item.ref.name === QUOTA) ?? unscoped[0];
+    if (!target) {
+      ctx.withSafety('unsafe', NEW_QUOTA_RISK, () => addQuotas(ctx, [failure], EXPOSURE_CAPS), failure);
+      continue;
+    }
+    const capped = new Set(unscoped.flatMap(({ hard }) => Object.keys(hard)));
+    const hard = quotaHard(ctx, namespace);
+    const edit = ctx.edit(target.item);
+    for (const key of EXPOSURE_CAPS) if (!capped.has(key)) edit.set(['spec', 'hard', key], hard[key]);
   }
 }
 

@@ -28,6 +28,8 @@ export interface InventoryOptions {
   hosts?: HostSnapshot[];
   /** How values are stored in etcd (--etcd-endpoints); absent when no etcd was read. */
   storedValues?: readonly StoredValueClassification[];
+  /** Objects of kinds kubeward does not read (custom resources), counted by kind. */
+  skippedKinds?: Readonly<Record<string, number>>;
 }
 
 export class Inventory {
@@ -35,6 +37,7 @@ export class Inventory {
   readonly gaps: readonly VisibilityGap[];
   readonly hosts: readonly HostSnapshot[];
   readonly storedValues: readonly StoredValueClassification[] | undefined;
+  readonly skippedKinds: Readonly<Record<string, number>>;
   readonly defaultNamespace: string;
   private readonly byKind = new Map<string, Item[]>();
   /** kind -> namespace ('' when cluster-scoped) -> name -> object. */
@@ -48,6 +51,7 @@ export class Inventory {
     this.gaps = options.gaps ?? [];
     this.hosts = options.hosts ?? [];
     this.storedValues = options.storedValues;
+    this.skippedKinds = options.skippedKinds ?? {};
     for (const item of items) {
       if (!item.ref.namespace && isNamespacedKind(item.ref.kind)) item.ref.namespace = this.defaultNamespace;
     }

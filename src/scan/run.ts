@@ -46,6 +46,7 @@ export function buildInventory(load: LoadResult, defaultNamespace?: string): Inv
   return new Inventory(collapseMirrorPods(load).items, {
     gaps: load.gaps,
     hosts: load.hosts,
+    skippedKinds: load.skipped.byKind,
     ...(load.storedValues ? { storedValues: load.storedValues } : {}),
     ...(defaultNamespace ? { defaultNamespace } : {}),
   });

@@ -1,6 +1,19 @@
 import { defineCheck } from '../define.js';
 import { isolationVerdict, judgeNamespaces, WEB_DEPLOYMENT, WEB_POD } from './netpol-graph.js';
-import { ingressFromOwnNamespace } from '../../fix/namespace-fixes.js';
+import { ingressFromOwnNamespace, OWN_NAMESPACE_INGRESS_RISK } from '../../fix/namespace-fixes.js';
+
+const BATCH_CRONJOB = `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly-export, namespace: batch}
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: nightly-export}}
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: export, image: busybox:1.36, command: [sh, -c, 'echo export']}]`;
 
 export default defineCheck({
   id: 'namespace-pods-not-isolated-for-ingress',
@@ -45,6 +58,19 @@ spec:
   podSelector: {}
   policyTypes: [Egress]`,
       },
+      {
+        description: 'a namespace of CronJobs that nothing leads into from outside (no Service, no declared port): the fix is safe',
+        yaml: BATCH_CRONJOB,
+      },
+      {
+        description: 'the same namespace with a Service selecting its pods: the fix is unsafe',
+        yaml: `${BATCH_CRONJOB}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: exporter, namespace: batch}
+spec: {selector: {app: nightly-export}, ports: [{port: 8080}]}`,
+      },
     ],
     pass: [
       `${WEB_DEPLOYMENT}
@@ -58,9 +84,9 @@ spec:
     ],
   },
   fix: {
-    safety: 'unsafe',
-    summary: 'adds a NetworkPolicy per namespace that isolates its pods for ingress and allows only the pods of the same namespace',
-    risk: 'connections from other namespaces (ingress controllers, monitoring) and from outside the cluster are refused until a policy allows them',
+    safety: 'safe',
+    summary: 'adds a NetworkPolicy per namespace that isolates its pods for ingress and allows only the pods of the same namespace. Safe where nothing in the input leads into the namespace\'s pods from outside it (no Service in the namespace, no container port declared and no prometheus.io/scrape or prometheus.io/port annotation on its pods, no PodMonitor or ServiceMonitor, nor their CustomResourceDefinitions, in the input; host-network pods, which policies do not apply to, aside): traffic within the namespace stays allowed and traffic from the node (kubelet probes) always is, so only listeners nothing announces lose clients in other namespaces. Unsafe otherwise, naming what leads in',
+    risk: OWN_NAMESPACE_INGRESS_RISK,
     plan: ingressFromOwnNamespace,
   },
 });

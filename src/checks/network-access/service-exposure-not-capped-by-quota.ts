@@ -1,14 +1,6 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { namespaceSubject, unseen, WEB_POD } from './netpol-graph.js';
-import { addQuotas } from '../../fix/namespace-fixes.js';
-
-const CAPS = ['services.nodeports', 'services.loadbalancers'] as const;
-
-interface ResourceQuotaSpec {
-  hard?: Record<string, unknown>;
-  scopes?: string[];
-  scopeSelector?: unknown;
-}
+import { capServiceExposure, EXPOSURE_CAPS, NEW_QUOTA_RISK, unscopedHard } from '../../fix/namespace-fixes.js';
 
 export default defineCheck({
   id: 'service-exposure-not-capped-by-quota',
@@ -41,11 +33,10 @@ spec:
       if (inventory.isSystemNamespace(namespace)) continue;
       const capped = new Set<string>();
       for (const quota of inventory.inNamespace(namespace, 'ResourceQuota')) {
-        const spec = (quota.object.spec ?? {}) as ResourceQuotaSpec;
-        if ((spec.scopes ?? []).length > 0 || spec.scopeSelector) continue;
-        for (const key of CAPS) if (spec.hard && key in spec.hard) capped.add(key);
+        const hard = unscopedHard(quota.object);
+        for (const key of EXPOSURE_CAPS) if (hard && key in hard) capped.add(key);
       }
-      const missing = CAPS.filter((k) => !capped.has(k));
+      const missing = EXPOSURE_CAPS.filter((k) => !capped.has(k));
       const subject = namespaceSubject(inventory, namespace);
       if (missing.length === 0) {
         yield pass(subject);
@@ -72,6 +63,26 @@ spec:
         description: 'a namespace running workloads without any quota may create such Services',
         yaml: WEB_POD,
       },
+      {
+        description: 'a namespace whose unscoped quota caps only object counts: the fix adds the caps to it, safely',
+        yaml: `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  type: NodePort
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: 8080}, {name: grpc, port: 9090}]
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: object-counts, namespace: shop}
+spec:
+  # sized by the platform team
+  hard:
+    configmaps: "50"
+    secrets: '50'
+    count/jobs.batch: "20"`,
+      },
     ],
     pass: [
       `${WEB_POD}
@@ -84,11 +95,9 @@ spec:
     ],
   },
   fix: {
-    safety: 'unsafe',
-    summary: 'caps services.nodeports and services.loadbalancers at today\'s count in kubeward\'s ResourceQuota of the namespace (added with the pod count when the namespace has none)',
-    risk: 'creating another NodePort or LoadBalancer Service is refused until the quota is raised',
-    plan(ctx, failures) {
-      addQuotas(ctx, failures, ['services.nodeports', 'services.loadbalancers']);
-    },
+    safety: 'safe',
+    summary: 'caps services.nodeports and services.loadbalancers at today\'s count (node ports as the quota counts them, one per Service port). Where the namespace has an unscoped ResourceQuota, the caps are added to it (kubeward\'s, else the first by name) and no other key changes: every Service that exists stays, only another NodePort or LoadBalancer is refused until a person raises it, so it is safe. Where it has none, kubeward\'s ResourceQuota is added with the pod count too, as an unsafe fix',
+    risk: NEW_QUOTA_RISK,
+    plan: capServiceExposure,
   },
 });
