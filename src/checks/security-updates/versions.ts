@@ -91,15 +91,24 @@ status:
   nodeInfo: {kubeletVersion: ${kubeletVersion}, operatingSystem: ${os}, architecture: amd64}`;
 
 /** A kubeadm kube-apiserver static pod at `version`, so examples show the API server's version. */
-export const API_SERVER_EXAMPLE = (version: string): string => `apiVersion: v1
+export const API_SERVER_EXAMPLE = (version: string, flags: string[] = []): string => `apiVersion: v1
 kind: Pod
 metadata: {name: kube-apiserver-cp-1, namespace: kube-system, labels: {component: kube-apiserver, tier: control-plane}}
 spec:
   containers:
   - name: kube-apiserver
     image: registry.k8s.io/kube-apiserver:${version}
-    command: [kube-apiserver, --authorization-mode=Node,RBAC]`;
+    command: [kube-apiserver, --authorization-mode=Node,RBAC${flags.map((f) => `, '${f}'`).join('')}]`;
 
 /** The API server pod and one Node, as one YAML stream. */
 export const CLUSTER_EXAMPLE = (apiServer: string, ...nodes: [string, string, string?][]): string =>
   [API_SERVER_EXAMPLE(apiServer), ...nodes.map(([name, kubelet, os]) => NODE_EXAMPLE(name, kubelet, os))].join('\n---\n');
+
+/** A StorageClass; with `uid` as `kubectl get storageclasses -o yaml` writes it, without as written by hand. */
+export const STORAGE_CLASS_EXAMPLE = (name: string, provisioner: string, uid?: string): string => `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: ${name}${uid ? `\n  uid: ${uid}\n  resourceVersion: "4182"\n  creationTimestamp: "2025-11-03T09:12:44Z"` : ''}
+provisioner: ${provisioner}
+reclaimPolicy: Delete
+volumeBindingMode: Immediate`;

@@ -28,7 +28,14 @@ export interface Cve {
   platform?: 'windows';
   severity: 'critical' | 'high' | 'medium' | 'low';
   cvss: string;
+  /** What else must hold for a cluster to be exposed, in words. */
   condition?: string;
+  /** The condition (or the part of it that decides exposure) as the input can show it: one key. */
+  requires?:
+    | { storageClassProvisioner: string }
+    | { featureGate: string }
+    | { admissionPlugin: string }
+    | { serviceAccountAnnotation: string };
   affected: CveRange[];
   fixed: string[];
   url: string;

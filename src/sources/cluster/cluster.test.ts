@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestApiServer, type Fault, type TestApiServer } from '../../testing/apiserver/index.js';
-import { SECRET_VALUE, kubeadmCluster } from '../../testing/apiserver/fixtures.js';
+import { SECRET_VALUE, kubeadmCluster, scannerRbac } from '../../testing/apiserver/fixtures.js';
 import { loadCluster, type ClusterLoadOptions } from './index.js';
 import { progressLine, progressRenderer } from './progress.js';
 import { METADATA_LIST_ACCEPT, RESOURCE_TYPES } from './resources.js';
 import { retryAfterMs } from './client.js';
 import { isKnownKind } from '../../inventory/kinds.js';
+import kubernetesVersionWithKnownCve from '../../checks/security-updates/kubernetes-version-with-known-cve.js';
+import type { K8sObject } from '../../inventory/types.js';
+import { runScan } from '../../scan/run.js';
 
 const FAST_RETRIES = { baseDelayMs: 10, maxDelayMs: 50 } as const;
 
@@ -223,6 +226,58 @@ describe('older clusters', () => {
       }
     }
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('StorageClasses decide the Portworx CVE (CVE-2025-13281) of a live scan', () => {
+  const SCANNER = { name: 'system:serviceaccount:kubeward:kubeward-scanner', groups: [] };
+  // The scanner as installed before it was granted list storageclasses.
+  const scannerWithoutStorageClasses = scannerRbac().map((o) => (o.kind === 'ClusterRole'
+    ? { ...o, rules: (o.rules as { apiGroups?: string[] }[]).filter((r) => !r.apiGroups?.includes('storage.k8s.io')) }
+    : o));
+  const storageClass = (provisioner: string): K8sObject => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'px-fast' }, provisioner, reclaimPolicy: 'Delete' });
+  let dir: string;
+  let server: TestApiServer;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kubeward-storage-'));
+    server = await startTestApiServer({ objects: [storageClass('kubernetes.io/portworx-volume'), ...scannerWithoutStorageClasses], gitVersion: 'v1.30.2', tokens: { 'scanner-token': SCANNER } });
+    await server.writeKubeconfig(join(dir, 'admin'), { cert: await server.clientCert('admin', 'system:masters') });
+    await server.writeKubeconfig(join(dir, 'scanner'), { token: 'scanner-token' });
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The live scan's StorageClasses and the control plane's CVE-2025-13281 finding, if any. */
+  async function scan(kubeconfig: string) {
+    const { result } = await loadCluster({ kubeconfig: join(dir, kubeconfig), secrets: false, kubeletConfig: false });
+    const report = runScan(result, { now: new Date('2026-06-01T00:00:00Z'), checks: [kubernetesVersionWithKnownCve] });
+    assert.equal(report.kubernetesVersion, 'v1.30.2');
+    const finding = report.findings.find((f) => f.resource.kind === 'ControlPlane' && f.message.includes('CVE-2025-13281'));
+    return { result, finding };
+  }
+
+  it('lists them: a Portworx provisioner meets the condition, another one leaves the CVE out', async () => {
+    const portworx = await scan('admin');
+    assert.deepEqual(portworx.result.errors, []);
+    const listed = portworx.result.items.filter((i) => i.ref.kind === 'StorageClass');
+    assert.deepEqual(listed.map((i) => [i.ref.name, i.object.provisioner, i.location.file]), [['px-fast', 'kubernetes.io/portworx-volume', `${server.url}/apis/storage.k8s.io/v1/storageclasses`]]);
+    assert.match(portworx.finding?.message ?? '', /; met: StorageClass px-fast uses kubernetes\.io\/portworx-volume\./);
+
+    server.put(storageClass('rancher.io/local-path'));
+    try {
+      assert.equal((await scan('admin')).finding, undefined);
+    } finally {
+      server.put(storageClass('kubernetes.io/portworx-volume'));
+    }
+  });
+
+  it('says the CVE could not be checked when listing them is forbidden', async () => {
+    const { result, finding } = await scan('scanner');
+    assert.deepEqual(result.errors.map((e) => e.source), [`${server.url}/apis/storage.k8s.io/v1/storageclasses`]);
+    assert.match(finding?.message ?? '', /; could not be checked from the input: storageclasses: storageclasses could not be read: forbidden \(403 Forbidden: storageclasses is forbidden: /);
   });
 });
 

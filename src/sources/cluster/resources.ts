@@ -71,6 +71,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { group: 'certificates.k8s.io', versions: ['v1'], resource: 'certificatesigningrequests', kind: 'CertificateSigningRequest' },
   { group: 'node.k8s.io', versions: ['v1'], resource: 'runtimeclasses', kind: 'RuntimeClass' },
   { group: 'scheduling.k8s.io', versions: ['v1'], resource: 'priorityclasses', kind: 'PriorityClass' },
+  // Provisioners decide whether a CVE that needs one (CVE-2025-13281: in-tree Portworx) affects the cluster.
+  { group: 'storage.k8s.io', versions: ['v1'], resource: 'storageclasses', kind: 'StorageClass' },
 ];
 
 /** "v1" or "apps/v1". */
