@@ -30,6 +30,8 @@ export interface InventoryOptions {
   storedValues?: readonly StoredValueClassification[];
   /** Objects of kinds kubeward does not read (custom resources), counted by kind. */
   skippedKinds?: Readonly<Record<string, number>>;
+  /** Resource types (plural names) an API server listed in full; see LoadResult.listed. */
+  listed?: readonly string[];
 }
 
 export class Inventory {
@@ -39,6 +41,7 @@ export class Inventory {
   readonly storedValues: readonly StoredValueClassification[] | undefined;
   readonly skippedKinds: Readonly<Record<string, number>>;
   readonly defaultNamespace: string;
+  private readonly listed: ReadonlySet<string>;
   private readonly byKind = new Map<string, Item[]>();
   /** kind -> namespace ('' when cluster-scoped) -> name -> object. */
   private readonly byKey = new Map<string, Map<string, Map<string, Item>>>();
@@ -52,6 +55,7 @@ export class Inventory {
     this.hosts = options.hosts ?? [];
     this.storedValues = options.storedValues;
     this.skippedKinds = options.skippedKinds ?? {};
+    this.listed = new Set(options.listed);
     for (const item of items) {
       if (!item.ref.namespace && isNamespacedKind(item.ref.kind)) item.ref.namespace = this.defaultNamespace;
     }
@@ -102,6 +106,14 @@ export class Inventory {
 
   isSystemNamespace(namespace: string | undefined): boolean {
     return namespace !== undefined && SYSTEM_NAMESPACES.has(namespace);
+  }
+
+  /**
+   * Whether an API server listed every object of a resource type (plural name): then the input
+   * holds the cluster's whole set of them, even when that set is empty.
+   */
+  wasListed(resource: string): boolean {
+    return this.listed.has(resource);
   }
 
   /** The reason a scope could not be seen, when a source said so. */

@@ -48,6 +48,7 @@ export function buildInventory(load: LoadResult, defaultNamespace?: string): Inv
     hosts: load.hosts,
     skippedKinds: load.skipped.byKind,
     ...(load.storedValues ? { storedValues: load.storedValues } : {}),
+    ...(load.listed ? { listed: load.listed } : {}),
     ...(defaultNamespace ? { defaultNamespace } : {}),
   });
 }

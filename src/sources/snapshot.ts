@@ -1,13 +1,14 @@
 // Snapshots: what a live scan read, written to a folder that `kubeward scan DIR` scans offline
 // with the same results. One JSON List per kind (NN-<kind>.json, in the order the scan read
 // them) and a Snapshot document (snapshot.json, read last) holding what the objects cannot: the
-// API server's version, the visibility gaps, the failed requests, and the API request each
+// API server's version, the visibility gaps, the failed requests, the resource types listed in
+// full (an empty list leaves no file, yet shows the cluster has none), and the API request each
 // object came from, so findings name the same locations as the live scan.
 
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { InputError, Item, VisibilityGap } from '../inventory/types.js';
-import { appendAll, type LoadResult } from './types.js';
+import { addListed, appendAll, type LoadResult } from './types.js';
 
 export const SNAPSHOT_API_VERSION = 'kubeward.io/v1';
 export const SNAPSHOT_KIND = 'Snapshot';
@@ -32,6 +33,8 @@ export interface SnapshotDocument {
   version?: { text: string; source: string };
   gaps: VisibilityGap[];
   errors: InputError[];
+  /** LoadResult.listed of the live scan; absent in snapshots written before it was kept. */
+  listed?: string[];
   files: SnapshotFile[];
 }
 
@@ -75,6 +78,7 @@ export async function writeSnapshot(
     ...(load.version ? { version: load.version } : {}),
     gaps: load.gaps,
     errors: load.errors,
+    ...(load.listed ? { listed: load.listed } : {}),
     files,
   };
   await writeFile(join(dir, SNAPSHOT_FILE), `${JSON.stringify(document, null, 2)}\n`);
@@ -118,6 +122,7 @@ export function applySnapshot(result: LoadResult, document: unknown, source: str
   for (const gap of doc.gaps) if (!result.gaps.some((g) => g.scope === gap.scope)) result.gaps.push(gap);
   appendAll(result.errors, doc.errors);
   if (doc.version) result.version ??= doc.version;
+  if (doc.listed) addListed(result, doc.listed);
 }
 
 const isString = (v: unknown) => typeof v === 'string';
@@ -138,5 +143,6 @@ function snapshotShapeError(document: unknown): string | undefined {
     if (bad >= 0) return `${name}[${bad}] must be a mapping ${shape} of the right types`;
   }
   if (doc.version !== undefined && !(isObject(doc.version) && isString(doc.version.text) && isString(doc.version.source))) return 'version must be a mapping {text, source} of strings';
+  if (doc.listed !== undefined && !(Array.isArray(doc.listed) && doc.listed.every(isString))) return 'listed must be a list of strings';
   return undefined;
 }

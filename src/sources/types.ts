@@ -37,6 +37,11 @@ export interface LoadResult {
   version?: { text: string; source: string };
   /** Stored values read from etcd; absent when no etcd was read. */
   storedValues?: StoredValueClassification[];
+  /**
+   * Resource types (plural names, as src/sources/cluster/resources.ts) an API server listed in
+   * full: the items hold every object of them the cluster has, even none. Absent for manifests.
+   */
+  listed?: string[];
 }
 
 export function emptyLoadResult(): LoadResult {
@@ -54,6 +59,11 @@ export function addSkipped(target: SkippedCounts, source: SkippedCounts): void {
   for (const [kind, n] of Object.entries(source.byKind)) target.byKind[kind] = (target.byKind[kind] ?? 0) + n;
 }
 
+/** Adds resource types to the ones a result listed in full, each once. */
+export function addListed(target: LoadResult, listed: readonly string[]): void {
+  target.listed = [...new Set([...(target.listed ?? []), ...listed])];
+}
+
 /** Folds several sources' results into one. */
 export function mergeLoadResults(results: LoadResult[]): LoadResult {
   const out = emptyLoadResult();
@@ -66,6 +76,7 @@ export function mergeLoadResults(results: LoadResult[]): LoadResult {
     addSkipped(out.skipped, r.skipped);
     out.version ??= r.version;
     if (r.storedValues) out.storedValues = (out.storedValues ?? []).concat(r.storedValues);
+    if (r.listed) addListed(out, r.listed);
   }
   return out;
 }

@@ -20,12 +20,14 @@ const UNMET: Verdict = { state: 'unmet' };
 /**
  * Why the input may not hold every object of `kind` the cluster has; undefined when it does.
  * `unseen` only knows the gaps a source reported, and a manifest folder reports none: it holds
- * what someone wrote, not what the cluster has. Objects read from an API server (a live scan, a
- * snapshot, a kubectl get dump) carry metadata.uid, so only those show the cluster's set.
+ * what someone wrote, not what the cluster has. A list that succeeded (a live scan, its snapshot)
+ * proves the cluster's set even when empty. Otherwise objects read from an API server (a kubectl
+ * get dump) carry metadata.uid, so only those show the cluster's set.
  */
 function notListed(inventory: Inventory, resource: string, kind: string): string | undefined {
   const gap = unseen(inventory, resource);
   if (gap) return gap;
+  if (inventory.wasListed(resource)) return undefined;
   if (inventory.ofKind(kind).some((i) => i.object.metadata?.uid)) return undefined;
   const get = `kubectl get ${resource}${isNamespacedKind(kind) ? ' -A' : ''} -o yaml`;
   return `the input holds no ${kind} read from the cluster (add the output of ${get}; objects without metadata.uid, as written by hand, do not show what the cluster has)`;
@@ -112,7 +114,7 @@ export default defineCheck({
   severity: 'high',
   title: 'Kubernetes version affected by a known CVE',
   docs: {
-    what: "Matches the control plane's version (for kube-apiserver and kube-controller-manager CVEs) and every kubelet's version (on its node's OS) against the affected ranges of the official Kubernetes CVE feed, from a dated snapshot shipped with kubeward (data/kubernetes-cves.json). Each affecting CVE is one finding at its own severity, naming the fixed version of the running minor. A CVE that needs a condition (a StorageClass provisioner, a feature gate, an admission plugin, a ServiceAccount annotation) is decided from the input: left out when the input proves the condition unmet (the StorageClasses, or the ServiceAccounts of every Namespace, read from the cluster with metadata.uid and none meets it; every run in the input of the component (the API server, for a plugin) has the gate or plugin off, from its flags and the version's defaults), reported with the evidence when the input shows it met, and otherwise reported with what the input lacks to decide it: a possibly affecting CVE stays a finding.",
+    what: "Matches the control plane's version (for kube-apiserver and kube-controller-manager CVEs) and every kubelet's version (on its node's OS) against the affected ranges of the official Kubernetes CVE feed, from a dated snapshot shipped with kubeward (data/kubernetes-cves.json). Each affecting CVE is one finding at its own severity, naming the fixed version of the running minor. A CVE that needs a condition (a StorageClass provisioner, a feature gate, an admission plugin, a ServiceAccount annotation) is decided from the input: left out when the input proves the condition unmet (the StorageClasses, or the ServiceAccounts of every Namespace, listed by a live scan or its snapshot, even when that list is empty, or read from the cluster with metadata.uid in a dump, and none meets it; every run in the input of the component (the API server, for a plugin) has the gate or plugin off, from its flags and the version's defaults), reported with the evidence when the input shows it met, and otherwise reported with what the input lacks to decide it: a possibly affecting CVE stays a finding.",
     why: 'A published CVE comes with the details an attacker needs. Running an affected version leaves the exposure open, often for flaws that let a pod creator or a node take over more of the cluster.',
     references: [
       'Securing a Cluster: Receiving alerts for security updates and reporting a vulnerability',

@@ -2,7 +2,7 @@
 // concurrency, metadata-only Secrets, visibility gaps.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,10 @@ import { retryAfterMs } from './client.js';
 import { isKnownKind } from '../../inventory/kinds.js';
 import kubernetesVersionWithKnownCve from '../../checks/security-updates/kubernetes-version-with-known-cve.js';
 import type { K8sObject } from '../../inventory/types.js';
-import { runScan } from '../../scan/run.js';
+import { buildInventory, runScan } from '../../scan/run.js';
+import { loadPaths } from '../files.js';
+import { SNAPSHOT_FILE, writeSnapshot } from '../snapshot.js';
+import type { LoadResult } from '../types.js';
 
 const FAST_RETRIES = { baseDelayMs: 10, maxDelayMs: 50 } as const;
 
@@ -250,13 +253,17 @@ describe('StorageClasses decide the Portworx CVE (CVE-2025-13281) of a live scan
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** The control plane's CVE-2025-13281 finding of a scan of `load`, if any. */
+  function portworxFinding(load: LoadResult, k8sVersion?: string) {
+    const report = runScan(load, { now: new Date('2026-06-01T00:00:00Z'), checks: [kubernetesVersionWithKnownCve], ...(k8sVersion ? { k8sVersion } : {}) });
+    assert.equal(report.kubernetesVersion, 'v1.30.2');
+    return report.findings.find((f) => f.resource.kind === 'ControlPlane' && f.message.includes('CVE-2025-13281'));
+  }
+
   /** The live scan's StorageClasses and the control plane's CVE-2025-13281 finding, if any. */
   async function scan(kubeconfig: string) {
-    const { result } = await loadCluster({ kubeconfig: join(dir, kubeconfig), secrets: false, kubeletConfig: false });
-    const report = runScan(result, { now: new Date('2026-06-01T00:00:00Z'), checks: [kubernetesVersionWithKnownCve] });
-    assert.equal(report.kubernetesVersion, 'v1.30.2');
-    const finding = report.findings.find((f) => f.resource.kind === 'ControlPlane' && f.message.includes('CVE-2025-13281'));
-    return { result, finding };
+    const live = await loadCluster({ kubeconfig: join(dir, kubeconfig), secrets: false, kubeletConfig: false });
+    return { ...live, finding: portworxFinding(live.result) };
   }
 
   it('lists them: a Portworx provisioner meets the condition, another one leaves the CVE out', async () => {
@@ -278,6 +285,45 @@ describe('StorageClasses decide the Portworx CVE (CVE-2025-13281) of a live scan
     const { result, finding } = await scan('scanner');
     assert.deepEqual(result.errors.map((e) => e.source), [`${server.url}/apis/storage.k8s.io/v1/storageclasses`]);
     assert.match(finding?.message ?? '', /; could not be checked from the input: storageclasses: storageclasses could not be read: forbidden \(403 Forbidden: storageclasses is forbidden: /);
+    assert.ok(!result.listed?.includes('storageclasses'));
+  });
+
+  it('proves the condition unmet from an empty list, live and through its snapshot; the same objects as manifests prove nothing', async () => {
+    server.remove('StorageClass', undefined, 'px-fast');
+    try {
+      const live = await scan('admin');
+      assert.deepEqual(live.result.errors, []);
+      assert.deepEqual(live.result.items.filter((i) => i.ref.kind === 'StorageClass'), []);
+      const listed = live.result.listed ?? [];
+      assert.ok(listed.includes('storageclasses'));
+      // ConfigMaps are listed in kube-system only: not the cluster's whole set.
+      assert.ok(!listed.includes('configmaps'));
+      assert.equal(live.finding, undefined);
+
+      // An empty list writes no file; the snapshot document keeps it listed.
+      const snapshotDir = join(dir, 'snapshot-empty');
+      const document = await writeSnapshot(snapshotDir, live.result, { server: live.server, context: live.context, now: new Date('2026-06-01T00:00:00Z') });
+      assert.ok(!document.files.some((f) => f.kind === 'StorageClass'));
+      const offline = await loadPaths([snapshotDir]);
+      assert.deepEqual(offline.errors, []);
+      assert.deepEqual(offline.listed, live.result.listed);
+      assert.equal(portworxFinding(offline), undefined);
+
+      // The document is input like any other: a malformed listed is refused, with the reason.
+      await writeFile(join(snapshotDir, SNAPSHOT_FILE), JSON.stringify({ ...document, listed: 'storageclasses' }));
+      const edited = await loadPaths([snapshotDir]);
+      assert.deepEqual(edited.errors.map((e) => e.message), ['Snapshot document: listed must be a list of strings; not applied']);
+      assert.equal(edited.listed, undefined);
+
+      // Without the Snapshot document the folder is plain manifests: nothing listed, the CVE stays.
+      await rm(join(snapshotDir, SNAPSHOT_FILE));
+      const manifests = await loadPaths([snapshotDir]);
+      assert.equal(manifests.listed, undefined);
+      assert.equal(buildInventory(manifests).wasListed('storageclasses'), false);
+      assert.match(portworxFinding(manifests, 'v1.30.2')?.message ?? '', /; could not be checked from the input: the input holds no StorageClass read from the cluster \(add the output of kubectl get storageclasses -o yaml;/);
+    } finally {
+      server.put(storageClass('kubernetes.io/portworx-volume'));
+    }
   });
 });
 

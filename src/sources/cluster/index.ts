@@ -90,6 +90,8 @@ export async function loadCluster(options: ClusterLoadOptions = {}): Promise<Clu
       if (error) failed(type.resource, error, type.resource);
       for (const object of objects) result.items.push(itemOf(object, url));
     }
+    // A list of one namespace (kube-system ConfigMaps) is not the cluster's whole set of its type.
+    result.listed = listed.filter((l) => !l.failed && !l.type.namespace).map((l) => l.type.resource);
     if (listed.some((l) => l.type.metadataOnly && !l.failed)) {
       addGap(result.gaps, SECRET_DATA_SCOPE, 'Secrets are read as metadata only: kubeward never receives their data (values such as a bootstrap token\'s expiration are unknown)');
     }
