@@ -270,7 +270,8 @@ function spliceJsonList(text: string, edits: readonly ObjectEdits[], parseBack: 
   }
   const byOffset = [...edits].sort((a, b) => a.item.location.line! - b.item.location.line!);
   const objects = new Map<Item, K8sObject>();
-  let out = '';
+  // Parts joined once at the end: `+=` over thousands of items builds a rope that costs a second to flatten.
+  const parts: string[] = [];
   let last = 0;
   for (const edit of byOffset) {
     const itemLine = edit.item.location.line!;
@@ -288,29 +289,33 @@ function spliceJsonList(text: string, edits: readonly ObjectEdits[], parseBack: 
     if (edit.remove) {
       const lineStart = starts.get(itemLine)!;
       const comma = /^,[ \t]*\r?\n/.exec(text.slice(end, end + 8));
-      out += text.slice(last, lineStart);
+      parts.push(text.slice(last, lineStart));
       if (comma) {
         last = end + comma[0].length;
         continue;
       }
       last = end + (/^\r?\n/.exec(text.slice(end, end + 2))?.[0].length ?? 0);
       // The last item of the List: the comma of the item before it goes, or, none being left, the List is `[]`.
+      // Once per List, so the parts so far are joined to look back across them.
+      let out = parts.join('');
       const kept = out.length - trailingSpace(out, out.length);
       if (out[kept - 1] === ',') out = out.slice(0, kept - 1) + out.slice(kept);
       else if (out[kept - 1] === '[') {
         out = out.slice(0, kept);
         while (/\s/.test(text[last] ?? '')) last++;
       }
+      parts.length = 0;
+      parts.push(out);
       continue;
     }
     applyOps(object, edit.ops);
     const after = JSON.stringify(object, null, unit).replace(/\n/g, `\n${indent}`);
     if (parseBack) objects.set(edit.item, JSON.parse(after) as K8sObject);
-    out += text.slice(last, start) + after;
+    parts.push(text.slice(last, start), after);
     last = end;
   }
-  out += text.slice(last);
-  return { text: out, objects };
+  parts.push(text.slice(last));
+  return { text: parts.join(''), objects };
 }
 
 /** How many whitespace characters end `text` before `at`. */

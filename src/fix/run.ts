@@ -4,8 +4,8 @@
 // labelled restricted only once its pods pass restricted). What is fixed, left and introduced is
 // the difference between the first and the last scan. Nothing is written until `writeFixes`.
 
-import { chown, cp, mkdir, mkdtemp, readFile, realpath, rename, rm, writeFile, chmod as fsChmod, stat } from 'node:fs/promises';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { chown, cp, mkdir, mkdtemp, open, readFile, realpath, rename, rm, writeFile, chmod as fsChmod, stat } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ALL_CHECKS } from '../checks/registry.js';
@@ -114,6 +114,8 @@ interface FileState extends Attribution {
    * text only when the text is wanted (a diff, --write); re-scans read the edited objects.
    */
   deferred?: Map<number, { item: Item; ops: ObjectOp[]; remove?: boolean }>;
+  /** A deferred file as it was when its edits were deferred (fileIdentity): one replaced or written since is not written. */
+  deferredFrom?: string;
 }
 
 /** The planned state of every file fixes touch; node roots are mirrored in a temporary folder. */
@@ -310,7 +312,10 @@ async function applyPlan(plan: Plan, ws: Workspace, load: LoadResult, fixesFile:
     const known = ws.files.get(file);
     if ((known?.deferred || (!known && isLargeJson(file))) && edits.every((e) => e.item.location.line !== undefined)) {
       const state = ws.state(file, () => undefined);
-      state.deferred ??= new Map();
+      if (!state.deferred) {
+        state.deferred = new Map();
+        state.deferredFrom = fileIdentity(file);
+      }
       for (const e of edits) {
         let entry = state.deferred.get(e.item.location.line!);
         if (!entry) state.deferred.set(e.item.location.line!, (entry = { item: e.item, ops: [] }));
@@ -525,6 +530,26 @@ function isLargeJson(file: string): boolean {
   }
 }
 
+/** Device, inode, size and modification time: what changes when a file is written or replaced. */
+function identityOf(s: BigIntStats): string {
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}`;
+}
+
+/** A file's identityOf; undefined when it cannot be read. */
+function fileIdentity(file: string): string | undefined {
+  try {
+    return identityOf(statSync(file, { bigint: true }));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What writeFixes checks a deferred change's file against: its identity when the edits were
+ * deferred, and the bytes its `before` was decoded from (a dump is compared as bytes, not decoded again).
+ */
+const deferredReads = new WeakMap<FileChange, { from: string | undefined; bytes: () => Buffer }>();
+
 function changeOf(state: FileState): FileChange[] {
   const base = { file: state.file, checks: [...state.checks].sort(), safety: state.safety, ...(state.risks.size ? { risks: [...state.risks] } : {}), ...(state.nodePath ? { nodePath: state.nodePath } : {}), ...(state.removed ? { removed: state.removed } : {}) };
   const out: FileChange[] = [];
@@ -532,17 +557,19 @@ function changeOf(state: FileState): FileChange[] {
   if (state.deletes) return [{ ...base, file: state.file.replace(/#[^#]*$/, ''), action: 'delete', removed: [state.deletes] }];
   if (state.deferred) {
     const deferred = state.deferred;
-    let texts: { before: string; after: string } | undefined;
+    let texts: { bytes: Buffer; before: string; after: string } | undefined;
     const materialize = () => {
       if (!texts) {
-        const before = readFileSync(state.file, 'utf8');
-        texts = { before, after: applyObjectEdits(before, state.file, [...deferred.values()], { parseBack: false }).text };
+        const bytes = readFileSync(state.file);
+        const before = bytes.toString('utf8');
+        texts = { bytes, before, after: applyObjectEdits(before, state.file, [...deferred.values()], { parseBack: false }).text };
       }
       return texts;
     };
     const change: FileChange = { ...base, action: 'edit' };
     Object.defineProperty(change, 'before', { get: () => materialize().before, enumerable: true });
     Object.defineProperty(change, 'after', { get: () => materialize().after, enumerable: true });
+    deferredReads.set(change, { from: state.deferredFrom, bytes: () => materialize().bytes });
     return [change];
   }
   if (state.text !== state.original && state.text !== undefined) {
@@ -653,12 +680,12 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
     let mode = 0o644;
     try {
       const target = await writeTarget(change);
-      const current = await readFile(target, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
-      if ((current ?? undefined) !== change.before) {
+      const { exists, unchanged } = await compareWithRead(change, target);
+      if (!unchanged) {
         refused.push({ source: change.file, message: change.before === undefined ? 'exists now but did not when it was read; not written' : 'changed since it was read; not written (run kubeward fix again)' });
         continue;
       }
-      if (current !== undefined) mode = (await stat(target)).mode & 0o7777;
+      if (exists) mode = (await stat(target)).mode & 0o7777;
       else if (change.nodePath) mode = 0o600;
       await atomicWrite(target, change.after!, mode);
     } catch (e) {
@@ -675,6 +702,39 @@ export async function writeFixes(changes: readonly FileChange[]): Promise<InputE
     await atomicWrite(sidecar, updateSidecar(text, rows), (await stat(sidecar)).mode & 0o7777);
   }
   return refused;
+}
+
+/**
+ * Whether the file a change writes is still as it was read: a deferred change's file not written
+ * or replaced since its edits were deferred, and holding the bytes its edits were applied to;
+ * any other file holding the text `before` (none: still no file).
+ */
+async function compareWithRead(change: FileChange, target: string): Promise<{ exists: boolean; unchanged: boolean }> {
+  const missing = (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e));
+  const deferred = deferredReads.get(change);
+  if (deferred) {
+    const now = await stat(target, { bigint: true }).catch(missing);
+    if (now === undefined) return { exists: false, unchanged: false };
+    return { exists: true, unchanged: identityOf(now) === deferred.from && (await holdsBytes(target, deferred.bytes())) };
+  }
+  const current = await readFile(target, 'utf8').catch(missing);
+  return { exists: current !== undefined, unchanged: current === change.before };
+}
+
+/** Whether the file holds exactly these bytes, read a chunk at a time (a dump is not read whole once more). */
+async function holdsBytes(file: string, bytes: Buffer): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const chunk = Buffer.alloc(IO_CHUNK);
+    for (let at = 0; ; ) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
+      if (bytesRead === 0) return at === bytes.length;
+      if (!chunk.subarray(0, bytesRead).equals(bytes.subarray(at, at + bytesRead))) return false;
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The node root a node file's change is under (its file less its node path). */
@@ -702,11 +762,25 @@ async function writeTarget(change: FileChange): Promise<string> {
   return real;
 }
 
+/** How much of a text is encoded, or of a file compared, at a time: a dump never needs one more buffer of its size. */
+const IO_CHUNK = 8 * 1024 * 1024;
+
+/** The text in slices that never split a surrogate pair (each slice is encoded on its own). */
+function* textChunks(text: string): Generator<string> {
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + IO_CHUNK, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(at, end);
+    at = end;
+  }
+}
+
 async function atomicWrite(file: string, text: string, mode: number): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `.${basename(file)}.kubeward-${process.pid}.tmp`);
   try {
-    await writeFile(temp, text, { mode });
+    await writeFile(temp, textChunks(text), { mode });
     await fsChmod(temp, mode);
     await rename(temp, file);
   } catch (e) {
