@@ -6,7 +6,6 @@
 // the rest of the file byte for byte. New keys are never shown: the diff names what was generated.
 
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPIRY_WARNING_DAYS, certificatesOf, day } from '../checks/credential-rotation/certificates.js';
 import type { CheckFix, FailResult } from '../checks/types.js';
@@ -14,10 +13,10 @@ import {
   BACKDATE_MS, daysLeft, isWeakRsa, issuerOf, newKeySpecFor, privateKeyPem, privateKeysIn, reissueCertificate, ReissueError,
   PEM_BLOCK, REISSUE_DAYS, signingAlgorithmFor, WEAK_SIGNATURE_HASHES, type CertificateFacts, type CollectedCertificate, type Reissued,
 } from '../engines/certs/index.js';
-import { isWithin, type HostSnapshot } from '../inventory/host.js';
+import type { HostSnapshot } from '../inventory/host.js';
 import { yamlLibrary } from '../yaml.js';
 import { nodeFileOf, refKey } from './helpers.js';
-import { readNodeText } from './plan.js';
+import { readNodeText, realInRoot } from './plan.js';
 import type { FixContext } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -116,15 +115,10 @@ function caProblem(ca: CertificateFacts, now: Date): string | undefined {
 
 /** A node path with its links resolved inside the root (a file is rewritten, never a link replaced). */
 function resolved(host: HostSnapshot, path: string): string | undefined {
-  try {
-    const root = realpathSync(host.root);
-    const real = realpathSync(join(host.root, path));
-    // With the root `/` (a scan on the node itself) every real path is inside it and is its own node path.
-    if (real === root || !isWithin(real, root)) return undefined;
-    return root === '/' ? real : real.slice(root.length);
-  } catch {
-    return undefined;
-  }
+  const found = realInRoot(host, join(host.root, path));
+  if (!found || found.real === found.root) return undefined;
+  // With the root `/` (a scan on the node itself) every real path is its own node path.
+  return found.root === '/' ? found.real : found.real.slice(found.root.length);
 }
 
 /** The sibling key file of a certificate file: apiserver.crt -> apiserver.key. */

@@ -285,14 +285,17 @@ function nodePortsOf(spec: ServiceSpec): number {
   return spec.allocateLoadBalancerNodePorts === false ? ports.filter((p) => p?.nodePort).length : ports.length;
 }
 
+/** Exposure stays where it is today: a new NodePort or LoadBalancer needs a person to raise the caps. */
+function exposureCaps(usage: Usage): Record<(typeof EXPOSURE_CAPS)[number], string> {
+  return { 'services.nodeports': String(usage.nodePorts), 'services.loadbalancers': String(usage.loadBalancers) };
+}
+
 /** The hard limits kubeward's quota sets for a namespace. */
 function quotaHard(ctx: FixContext, namespace: string): Record<string, string> {
   const usage = usageOf(ctx, namespace);
   const hard: Record<string, string> = {
     pods: String(Math.max(MIN_PODS, usage.pods * HEADROOM)),
-    // Exposure stays where it is today: a new NodePort or LoadBalancer needs a person to raise it.
-    'services.nodeports': String(usage.nodePorts),
-    'services.loadbalancers': String(usage.loadBalancers),
+    ...exposureCaps(usage),
   };
   // A compute quota makes the API refuse pods that declare no requests: only where all declare them.
   for (const [key, sum] of Object.entries(usage.sums)) {
@@ -323,9 +326,15 @@ export const EXPOSURE_CAPS = ['services.nodeports', 'services.loadbalancers'] as
 export const NEW_QUOTA_RISK = 'in a namespace without an unscoped ResourceQuota, the one added also caps pods at twice today\'s (at least 10) and, where every container declares them, CPU and memory requests and limits: pods beyond those (a scale-up, an autoscaler) and, where compute is capped, new pods that declare no requests or limits are refused until it is changed';
 
 /** A ResourceQuota's hard limits when it is unscoped, else undefined: scoped quotas (scopes, scopeSelector) track only pod resources. */
-export function unscopedHard(quota: K8sObject): Record<string, unknown> | undefined {
+function unscopedHard(quota: K8sObject): Record<string, unknown> | undefined {
   const spec = (quota.spec ?? {}) as { hard?: Record<string, unknown>; scopes?: unknown[]; scopeSelector?: unknown };
   return (spec.scopes ?? []).length > 0 || spec.scopeSelector ? undefined : (spec.hard ?? {});
+}
+
+/** The exposure caps no unscoped quota among these sets. */
+export function missingExposureCaps(quotas: readonly K8sObject[]): (typeof EXPOSURE_CAPS)[number][] {
+  const hards = quotas.map(unscopedHard).filter((hard) => hard !== undefined);
+  return EXPOSURE_CAPS.filter((key) => !hards.some((hard) => key in hard));
 }
 
 /**
@@ -336,21 +345,16 @@ export function unscopedHard(quota: K8sObject): Record<string, unknown> | undefi
  */
 export function capServiceExposure(ctx: FixContext, failures: readonly FailResult[]): void {
   for (const { namespace, failure } of failingNamespaces(failures)) {
-    const unscoped = ctx.check.inventory.inNamespace(namespace, 'ResourceQuota')
-      .flatMap((item) => {
-        const hard = unscopedHard(ctx.planned(item));
-        return hard ? [{ item, hard }] : [];
-      })
-      .sort((a, b) => (a.item.ref.name < b.item.ref.name ? -1 : 1));
+    const quotas = ctx.check.inventory.inNamespace(namespace, 'ResourceQuota').map((item) => ({ item, object: ctx.planned(item) }));
+    const unscoped = quotas.filter((q) => unscopedHard(q.object)).sort((a, b) => (a.item.ref.name < b.item.ref.name ? -1 : 1));
     const target = unscoped.find((q) => q.item.ref.name === QUOTA) ?? unscoped[0];
     if (!target) {
       ctx.withSafety('unsafe', NEW_QUOTA_RISK, () => addQuotas(ctx, [failure], EXPOSURE_CAPS), failure);
       continue;
     }
-    const capped = new Set(unscoped.flatMap(({ hard }) => Object.keys(hard)));
-    const hard = quotaHard(ctx, namespace);
+    const caps = exposureCaps(usageOf(ctx, namespace));
     const edit = ctx.edit(target.item);
-    for (const key of EXPOSURE_CAPS) if (!capped.has(key)) edit.set(['spec', 'hard', key], hard[key]);
+    for (const key of missingExposureCaps(quotas.map((q) => q.object))) edit.set(['spec', 'hard', key], caps[key]);
   }
 }
 

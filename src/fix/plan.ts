@@ -262,11 +262,20 @@ export function readNodeText(host: HostSnapshot, path: string): string | undefin
 
 /** readNodeText of a file given as its path under the root. */
 export function readNodeFile(host: HostSnapshot, file: string): string | undefined {
-  let real: string;
+  const found = realInRoot(host, file);
+  return found ? readText(found.real) : undefined;
+}
+
+/**
+ * A file under a node root with its links resolved, with the root's own real path; undefined when
+ * it does not exist or a link leads out of the root.
+ */
+export function realInRoot(host: HostSnapshot, file: string): { real: string; root: string } | undefined {
   try {
-    real = realpathSync(file);
+    const root = realpathSync(host.root);
+    const real = realpathSync(file);
+    return isWithin(real, root) ? { real, root } : undefined;
   } catch {
     return undefined;
   }
-  return isWithin(real, realpathSync(host.root)) ? readText(real) : undefined;
 }

@@ -1,6 +1,6 @@
 import { defineCheck, fail, notEvaluated, pass } from '../define.js';
 import { namespaceSubject, unseen, WEB_POD } from './netpol-graph.js';
-import { capServiceExposure, EXPOSURE_CAPS, NEW_QUOTA_RISK, unscopedHard } from '../../fix/namespace-fixes.js';
+import { capServiceExposure, missingExposureCaps, NEW_QUOTA_RISK } from '../../fix/namespace-fixes.js';
 
 export default defineCheck({
   id: 'service-exposure-not-capped-by-quota',
@@ -31,12 +31,7 @@ spec:
     const namespaces = new Set([...inventory.podSpecs().map((p) => p.namespace), ...inventory.ofKind('Service').map((s) => s.ref.namespace ?? inventory.defaultNamespace)]);
     for (const namespace of [...namespaces].sort()) {
       if (inventory.isSystemNamespace(namespace)) continue;
-      const capped = new Set<string>();
-      for (const quota of inventory.inNamespace(namespace, 'ResourceQuota')) {
-        const hard = unscopedHard(quota.object);
-        for (const key of EXPOSURE_CAPS) if (hard && key in hard) capped.add(key);
-      }
-      const missing = EXPOSURE_CAPS.filter((k) => !capped.has(k));
+      const missing = missingExposureCaps(inventory.inNamespace(namespace, 'ResourceQuota').map((quota) => quota.object));
       const subject = namespaceSubject(inventory, namespace);
       if (missing.length === 0) {
         yield pass(subject);

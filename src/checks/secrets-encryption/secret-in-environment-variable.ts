@@ -1,5 +1,6 @@
 import { defineCheck, fail, pass } from '../define.js';
-import { visitContainers } from '../../engines/podsecurity/visitor.js';
+import { containerField, visitContainers } from '../../engines/podsecurity/visitor.js';
+import { objectField } from '../../engines/podsecurity/workloads.js';
 
 interface SecretRef {
   name?: string;
@@ -39,7 +40,7 @@ spec:
       visitContainers(pod.spec, (container, list, index) => {
         const note = (what: string, field: string) => {
           uses.push(`container "${typeof container.name === 'string' ? container.name : `${list}[${index}]`}" ${what}`);
-          firstField ??= `${pod.path}.${list}[${index}].${field}`;
+          firstField ??= objectField(pod, containerField(list, index, field));
         };
         (container.env ?? []).forEach((env, i) => {
           const ref = (env?.valueFrom as { secretKeyRef?: SecretRef } | undefined)?.secretKeyRef;
